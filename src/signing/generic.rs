@@ -1,0 +1,23 @@
+//! `generic`: `X-Signature: sha256=<hex>` over the body (header name changeable).
+
+use super::encoding::{body_only, hex_tag, prefixed_hex};
+use super::{Header, HeaderNames, Presented, Rejection, Tag};
+
+pub(super) const SIGNATURE: &str = "X-Signature";
+
+pub(super) const HEADERS: HeaderNames = HeaderNames {
+    signature: SIGNATURE,
+    timestamp: None,
+    id: None,
+    event: Some("X-Event"),
+    delivery_id: Some("X-Delivery-Id"),
+};
+
+pub(super) fn headers(tag: &Tag, signature_header: Option<&str>) -> Vec<Header> {
+    let name = signature_header.unwrap_or(SIGNATURE);
+    vec![(name.to_string(), format!("sha256={}", hex_tag(tag)))]
+}
+
+pub(super) fn parse(headers: &[Header], signature_header: Option<&str>) -> Result<Presented, Rejection> {
+    prefixed_hex(headers, signature_header.unwrap_or(SIGNATURE), "sha256=").map(body_only)
+}

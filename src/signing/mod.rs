@@ -1,0 +1,502 @@
+//! The signing core: pure and synchronous (no I/O, no clock, no async).
+//!
+//! Every command signs and verifies through here. Bodies are fed in chunks
+//! ([`Signer::update`], [`Verifier::update`]) so a 1 GB body never has to sit in
+//! memory; the current time is an argument, never read from the system.
+
+mod encoding;
+mod generic;
+mod github;
+mod shopify;
+mod slack;
+mod standard;
+mod stripe;
+
+use std::fmt;
+
+use hmac::{KeyInit, Mac};
+use subtle::ConstantTimeEq;
+
+use crate::secret::Secret;
+
+pub use encoding::group_thousands;
+
+/// A header as an ordered `(name, value)` pair; names compare case-insensitively.
+pub type Header = (String, String);
+
+pub(crate) type HmacSha256 = hmac::Hmac<sha2::Sha256>;
+
+/// An HMAC-SHA256 tag: what every scheme signs with.
+pub(crate) type Tag = [u8; 32];
+
+/// Default timestamp tolerance, as in Stripe's, Slack's and Standard Webhooks' libraries.
+pub const DEFAULT_TOLERANCE_SECS: u64 = 300;
+
+/// The webhook signature schemes hookline speaks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Scheme {
+    Generic,
+    Github,
+    Stripe,
+    Standard,
+    Slack,
+    Shopify,
+}
+
+/// A scheme, or "detect it from the headers" (verification only).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SchemeChoice {
+    Auto,
+    Fixed(Scheme),
+}
+
+/// The header names a scheme uses. This table is the one place they are written down;
+/// `listen`, `send` and `replay` read them from here.
+#[derive(Debug, PartialEq, Eq)]
+pub struct HeaderNames {
+    /// Carries the signature (for Stripe, also the timestamp).
+    pub signature: &'static str,
+    /// A separate timestamp header, for schemes that sign a timestamp.
+    pub timestamp: Option<&'static str>,
+    /// The message id that is part of the signed content (Standard Webhooks).
+    pub id: Option<&'static str>,
+    /// The provider's event-type header.
+    pub event: Option<&'static str>,
+    /// The provider's delivery-id header (what receivers de-duplicate on).
+    pub delivery_id: Option<&'static str>,
+}
+
+impl Scheme {
+    pub const ALL: [Scheme; 6] = [
+        Scheme::Generic,
+        Scheme::Github,
+        Scheme::Stripe,
+        Scheme::Standard,
+        Scheme::Slack,
+        Scheme::Shopify,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Scheme::Generic => "generic",
+            Scheme::Github => "github",
+            Scheme::Stripe => "stripe",
+            Scheme::Standard => "standard",
+            Scheme::Slack => "slack",
+            Scheme::Shopify => "shopify",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Scheme> {
+        Scheme::ALL
+            .into_iter()
+            .find(|s| s.name().eq_ignore_ascii_case(name))
+    }
+
+    pub fn headers(self) -> &'static HeaderNames {
+        match self {
+            Scheme::Generic => &generic::HEADERS,
+            Scheme::Github => &github::HEADERS,
+            Scheme::Stripe => &stripe::HEADERS,
+            Scheme::Standard => &standard::HEADERS,
+            Scheme::Slack => &slack::HEADERS,
+            Scheme::Shopify => &shopify::HEADERS,
+        }
+    }
+
+    /// Every header name this scheme may carry, aliases included (Standard's `svix-*`).
+    pub fn all_header_names(self) -> Vec<&'static str> {
+        let mut names = Vec::new();
+        for table in std::iter::once(self.headers()).chain(self.alias_headers()) {
+            names.push(table.signature);
+            names.extend(table.timestamp);
+            names.extend(table.id);
+            names.extend(table.event);
+            names.extend(table.delivery_id);
+        }
+        names.dedup();
+        names
+    }
+
+    fn alias_headers(self) -> Option<&'static HeaderNames> {
+        match self {
+            Scheme::Standard => Some(&standard::SVIX_HEADERS),
+            _ => None,
+        }
+    }
+
+    /// Whether the signed content includes a timestamp checked against a tolerance.
+    pub fn is_timestamped(self) -> bool {
+        matches!(self, Scheme::Stripe | Scheme::Standard | Scheme::Slack)
+    }
+
+    /// The bytes fed to the MAC before the body.
+    fn signed_prefix(self, timestamp: i64, id: &str) -> Option<String> {
+        match self {
+            Scheme::Stripe => Some(format!("{timestamp}.")),
+            Scheme::Standard => Some(format!("{id}.{timestamp}.")),
+            Scheme::Slack => Some(format!("v0:{timestamp}:")),
+            Scheme::Generic | Scheme::Github | Scheme::Shopify => None,
+        }
+    }
+
+    /// The MAC key for a secret: the secret's bytes, except for Standard Webhooks,
+    /// whose secrets are base64 (optionally prefixed `whsec_`).
+    pub fn mac_key(self, secret: &Secret) -> Result<Vec<u8>, KeyError> {
+        if secret.is_empty() {
+            return Err(KeyError::Empty);
+        }
+        match self {
+            Scheme::Standard => standard::decode_secret(secret.expose()),
+            _ => Ok(secret.expose().to_vec()),
+        }
+    }
+}
+
+impl fmt::Display for Scheme {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Why a secret cannot be used. Never carries the secret or any part of it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum KeyError {
+    #[error("the secret is empty")]
+    Empty,
+    #[error("no secret given")]
+    Missing,
+    #[error("a standard-scheme secret must be base64, optionally prefixed with whsec_; this one is not valid base64")]
+    NotBase64,
+}
+
+fn new_mac(key: &[u8]) -> HmacSha256 {
+    // HMAC accepts keys of any length; this cannot fail.
+    HmacSha256::new_from_slice(key).expect("HMAC takes keys of any length")
+}
+
+/// Signs one body, fed in chunks, for one scheme.
+pub struct Signer {
+    scheme: Scheme,
+    timestamp: i64,
+    id: String,
+    signature_header: Option<String>,
+    mac: HmacSha256,
+}
+
+impl Signer {
+    /// `timestamp` (Unix seconds) and `id` are used by the schemes that sign them and
+    /// ignored by the others.
+    pub fn new(scheme: Scheme, secret: &Secret, timestamp: i64, id: &str) -> Result<Self, KeyError> {
+        let mut mac = new_mac(&scheme.mac_key(secret)?);
+        if let Some(prefix) = scheme.signed_prefix(timestamp, id) {
+            mac.update(prefix.as_bytes());
+        }
+        Ok(Signer {
+            scheme,
+            timestamp,
+            id: id.to_string(),
+            signature_header: None,
+            mac,
+        })
+    }
+
+    /// Renames the signature header (the generic scheme only; others keep the provider's name).
+    pub fn with_signature_header(mut self, name: Option<&str>) -> Self {
+        self.signature_header = name.map(str::to_string);
+        self
+    }
+
+    pub fn update(&mut self, chunk: &[u8]) {
+        self.mac.update(chunk);
+    }
+
+    /// The headers to send with the body, in the order providers send them.
+    pub fn finish(self) -> Vec<Header> {
+        let tag: Tag = self.mac.finalize().into_bytes().into();
+        match self.scheme {
+            Scheme::Generic => generic::headers(&tag, self.signature_header.as_deref()),
+            Scheme::Github => github::headers(&tag),
+            Scheme::Stripe => stripe::headers(&tag, self.timestamp),
+            Scheme::Standard => standard::headers(&tag, self.timestamp, &self.id),
+            Scheme::Slack => slack::headers(&tag, self.timestamp),
+            Scheme::Shopify => shopify::headers(&tag),
+        }
+    }
+}
+
+/// Signs a body held in memory.
+pub fn sign(
+    scheme: Scheme,
+    secret: &Secret,
+    timestamp: i64,
+    id: &str,
+    body: &[u8],
+) -> Result<Vec<Header>, KeyError> {
+    let mut signer = Signer::new(scheme, secret, timestamp, id)?;
+    signer.update(body);
+    Ok(signer.finish())
+}
+
+/// Why a request is not valid: exactly one of a fixed set.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Reason {
+    MissingSignature,
+    MalformedSignature,
+    TimestampOutOfTolerance,
+    Mismatch,
+}
+
+impl Reason {
+    /// The code used in JSON output and captures.
+    pub fn code(self) -> &'static str {
+        match self {
+            Reason::MissingSignature => "missing_signature",
+            Reason::MalformedSignature => "malformed_signature",
+            Reason::TimestampOutOfTolerance => "timestamp_out_of_tolerance",
+            Reason::Mismatch => "mismatch",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Reason> {
+        [
+            Reason::MissingSignature,
+            Reason::MalformedSignature,
+            Reason::TimestampOutOfTolerance,
+            Reason::Mismatch,
+        ]
+        .into_iter()
+        .find(|r| r.code() == code)
+    }
+}
+
+impl fmt::Display for Reason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+/// The result of verifying one request.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Verdict {
+    pub scheme: Scheme,
+    /// `None` when valid.
+    pub reason: Option<Reason>,
+    /// The reason in plain words, e.g. "timestamp 412 s old, tolerance 300 s".
+    pub detail: Option<String>,
+    /// Which secret matched (0-based), for rotation.
+    pub matched_secret: Option<usize>,
+}
+
+impl Verdict {
+    pub fn is_valid(&self) -> bool {
+        self.reason.is_none()
+    }
+
+    fn rejected(scheme: Scheme, reason: Reason, detail: String) -> Self {
+        Verdict {
+            scheme,
+            reason: Some(reason),
+            detail: Some(detail),
+            matched_secret: None,
+        }
+    }
+}
+
+/// What the request presents, once its headers are parsed.
+#[derive(Debug)]
+pub(crate) struct Presented {
+    pub candidates: Vec<Tag>,
+    pub timestamp: Option<i64>,
+    pub id: String,
+}
+
+/// A request the headers alone already decide (missing or malformed signature).
+pub(crate) type Rejection = (Reason, String);
+
+#[derive(Clone, Debug)]
+pub struct VerifyOptions {
+    pub scheme: SchemeChoice,
+    /// The generic scheme's signature header, when not `X-Signature`.
+    pub signature_header: Option<String>,
+    pub tolerance_secs: u64,
+}
+
+impl Default for VerifyOptions {
+    fn default() -> Self {
+        VerifyOptions {
+            scheme: SchemeChoice::Auto,
+            signature_header: None,
+            tolerance_secs: DEFAULT_TOLERANCE_SECS,
+        }
+    }
+}
+
+/// Finds the scheme of a request from the signature headers it carries.
+pub fn detect_scheme(headers: &[Header], generic_header: Option<&str>) -> Option<Scheme> {
+    let has = |name: &str| header_values(headers, name).next().is_some();
+    [Scheme::Github, Scheme::Stripe, Scheme::Standard, Scheme::Slack, Scheme::Shopify]
+        .into_iter()
+        .find(|s| {
+            has(s.headers().signature) || s.alias_headers().is_some_and(|a| has(a.signature))
+        })
+        .or_else(|| has(generic_header.unwrap_or(generic::SIGNATURE)).then_some(Scheme::Generic))
+}
+
+/// Values of every header with this name, in order (names compare case-insensitively).
+pub fn header_values<'a>(headers: &'a [Header], name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+    headers
+        .iter()
+        .filter(move |(n, _)| n.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.as_str())
+}
+
+/// Verifies one request: headers first, then the body in chunks, then [`Verifier::finish`].
+pub struct Verifier {
+    scheme: Scheme,
+    tolerance_secs: u64,
+    state: State,
+}
+
+enum State {
+    Decided(Rejection),
+    Hashing { macs: Vec<HmacSha256>, presented: Presented },
+}
+
+impl Verifier {
+    /// Errors only when a secret cannot be used for the scheme (empty, or not base64
+    /// for Standard Webhooks); a bad request is a [`Verdict`], not an error.
+    pub fn new(options: &VerifyOptions, secrets: &[Secret], headers: &[Header]) -> Result<Self, KeyError> {
+        if secrets.is_empty() {
+            return Err(KeyError::Missing);
+        }
+        let generic_header = options.signature_header.as_deref();
+        let scheme = match options.scheme {
+            SchemeChoice::Fixed(s) => s,
+            SchemeChoice::Auto => detect_scheme(headers, generic_header).unwrap_or(Scheme::Generic),
+        };
+        let keys = secrets
+            .iter()
+            .map(|s| scheme.mac_key(s))
+            .collect::<Result<Vec<_>, _>>()?;
+        let parsed = match scheme {
+            Scheme::Generic => generic::parse(headers, generic_header),
+            Scheme::Github => github::parse(headers),
+            Scheme::Stripe => stripe::parse(headers),
+            Scheme::Standard => standard::parse(headers),
+            Scheme::Slack => slack::parse(headers),
+            Scheme::Shopify => shopify::parse(headers),
+        };
+        let state = match parsed {
+            Err(rejection) => State::Decided(rejection),
+            Ok(presented) => {
+                let prefix = scheme.signed_prefix(presented.timestamp.unwrap_or(0), &presented.id);
+                let macs = keys
+                    .iter()
+                    .map(|key| {
+                        let mut mac = new_mac(key);
+                        if let Some(p) = &prefix {
+                            mac.update(p.as_bytes());
+                        }
+                        mac
+                    })
+                    .collect();
+                State::Hashing { macs, presented }
+            }
+        };
+        Ok(Verifier {
+            scheme,
+            tolerance_secs: options.tolerance_secs,
+            state,
+        })
+    }
+
+    pub fn scheme(&self) -> Scheme {
+        self.scheme
+    }
+
+    /// False when the headers already decided the verdict, so the body need not be read.
+    pub fn needs_body(&self) -> bool {
+        matches!(self.state, State::Hashing { .. })
+    }
+
+    pub fn update(&mut self, chunk: &[u8]) {
+        if let State::Hashing { macs, .. } = &mut self.state {
+            for mac in macs {
+                mac.update(chunk);
+            }
+        }
+    }
+
+    /// The verdict, with `now` (Unix seconds) for the timestamp check.
+    pub fn finish(self, now: i64) -> Verdict {
+        let (macs, presented) = match self.state {
+            State::Decided((reason, detail)) => return Verdict::rejected(self.scheme, reason, detail),
+            State::Hashing { macs, presented } => (macs, presented),
+        };
+        // Compare every tag with every candidate in constant time; rotation means any
+        // secret may match, and providers may send several signatures at once.
+        let mut matched = None;
+        for (i, mac) in macs.into_iter().enumerate() {
+            let tag: Tag = mac.finalize().into_bytes().into();
+            let hit = presented
+                .candidates
+                .iter()
+                .fold(subtle::Choice::from(0), |acc, c| acc | tag.ct_eq(c));
+            if bool::from(hit) && matched.is_none() {
+                matched = Some(i);
+            }
+        }
+        let Some(secret_index) = matched else {
+            return Verdict::rejected(self.scheme, Reason::Mismatch, "mismatch".to_string());
+        };
+        if let Some(ts) = presented.timestamp {
+            let age = now.saturating_sub(ts);
+            if age.unsigned_abs() > self.tolerance_secs {
+                let when = if age > 0 { "old" } else { "in the future" };
+                let detail = format!(
+                    "timestamp {} s {when}, tolerance {} s",
+                    group_thousands(age.unsigned_abs()),
+                    group_thousands(self.tolerance_secs)
+                );
+                return Verdict::rejected(self.scheme, Reason::TimestampOutOfTolerance, detail);
+            }
+        }
+        Verdict {
+            scheme: self.scheme,
+            reason: None,
+            detail: None,
+            matched_secret: Some(secret_index),
+        }
+    }
+}
+
+/// Verifies a request whose body is in memory.
+pub fn verify(
+    options: &VerifyOptions,
+    secrets: &[Secret],
+    headers: &[Header],
+    body: &[u8],
+    now: i64,
+) -> Result<Verdict, KeyError> {
+    let mut verifier = Verifier::new(options, secrets, headers)?;
+    verifier.update(body);
+    Ok(verifier.finish(now))
+}
+
+/// A missing-signature rejection naming the header that was looked for.
+fn missing(names: &[&str]) -> Rejection {
+    (Reason::MissingSignature, format!("no {} header", names.join(" or ")))
+}
+
+fn malformed(detail: impl Into<String>) -> Rejection {
+    (Reason::MalformedSignature, detail.into())
+}
+
+/// Parses a timestamp header value (Unix seconds).
+fn parse_timestamp(name: &str, value: &str) -> Result<i64, Rejection> {
+    value
+        .trim()
+        .parse::<i64>()
+        .map_err(|_| malformed(format!("{name} is not a Unix timestamp")))
+}
