@@ -3,5 +3,6 @@
 //! The library face: the pure signing core, the capture format, configuration, and the
 //! commands the binary runs.
 
+pub mod capture;
 pub mod secret;
 pub mod signing;

@@ -344,7 +344,10 @@ pub fn detect_scheme(headers: &[Header], generic_header: Option<&str>) -> Option
 }
 
 /// Values of every header with this name, in order (names compare case-insensitively).
-pub fn header_values<'a>(headers: &'a [Header], name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+pub fn header_values<'h: 'n, 'n>(
+    headers: &'h [Header],
+    name: &'n str,
+) -> impl Iterator<Item = &'h str> + 'n {
     headers
         .iter()
         .filter(move |(n, _)| n.eq_ignore_ascii_case(name))

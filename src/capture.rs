@@ -1,0 +1,377 @@
+//! The one capture format (SPEC §3): captures, envelopes, dead letters and `--json` lines.
+//!
+//! A capture is a JSON object, one per `.json` file or one per line of a `.jsonl` file.
+//! Body bytes survive exactly: `body` when they are UTF-8, `body_base64` otherwise.
+//! Headers are ordered pairs, so order and repeats survive. Fields this version does not
+//! know are kept in [`Capture::extra`] and written back, so a tool that rewrites a capture
+//! never drops what another command recorded.
+
+use std::borrow::Cow;
+use std::fmt;
+use std::io::{self, BufRead, Write};
+use std::path::Path;
+
+use base64::engine::general_purpose::STANDARD as BASE64;
+use base64::Engine;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use crate::signing::{Header, Verdict};
+
+/// The format version this hookline reads and writes.
+pub const VERSION: u64 = 1;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Capture {
+    pub id: Option<String>,
+    /// RFC 3339 with milliseconds, UTC: `2026-11-22T10:04:05.123Z`.
+    pub received_at: Option<String>,
+    pub method: String,
+    pub path: String,
+    pub query: Option<String>,
+    pub headers: Vec<Header>,
+    pub body: Vec<u8>,
+    pub verification: Option<VerificationRecord>,
+    pub event: Option<String>,
+    /// Fields written by other commands or later versions, kept as they were.
+    pub extra: Map<String, Value>,
+}
+
+/// How a captured request was verified when it was received.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VerificationRecord {
+    pub scheme: String,
+    pub valid: bool,
+    pub reason: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+}
+
+impl From<&Verdict> for VerificationRecord {
+    fn from(v: &Verdict) -> Self {
+        VerificationRecord {
+            scheme: v.scheme.name().to_string(),
+            valid: v.is_valid(),
+            reason: v.reason.map(|r| r.code().to_string()),
+            detail: v.detail.clone(),
+        }
+    }
+}
+
+impl Capture {
+    /// A capture of a request with just a body (an envelope's minimum).
+    pub fn from_body(body: Vec<u8>) -> Self {
+        Capture {
+            id: None,
+            received_at: None,
+            method: "POST".to_string(),
+            path: "/".to_string(),
+            query: None,
+            headers: Vec::new(),
+            body,
+            verification: None,
+            event: None,
+            extra: Map::new(),
+        }
+    }
+
+    /// Parses one capture from JSON text.
+    pub fn from_json(text: &[u8]) -> Result<Capture, ParseError> {
+        let wire: Wire = serde_json::from_slice(text).map_err(ParseError::from)?;
+        wire.into_capture().map_err(|message| ParseError {
+            line: 0,
+            column: 0,
+            message,
+        })
+    }
+
+    /// One line of JSON, no trailing newline.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(&Wire::from_capture(self)).expect("a capture always serialises")
+    }
+
+    /// Writes the capture as `path` atomically: a temporary file in the same directory,
+    /// renamed into place, so a reader never sees a partial file. With `durable`, the file
+    /// is fsynced before the rename.
+    pub fn write_file(&self, path: &Path, durable: bool) -> io::Result<()> {
+        let dir = match path.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d,
+            _ => Path::new("."),
+        };
+        let mut tmp = tempfile::Builder::new().prefix(".hookline-").suffix(".tmp").tempfile_in(dir)?;
+        tmp.write_all(self.to_json().as_bytes())?;
+        tmp.write_all(b"\n")?;
+        if durable {
+            tmp.as_file().sync_all()?;
+        }
+        tmp.persist(path).map_err(|e| e.error)?;
+        Ok(())
+    }
+
+    /// The value of the first header with this name (case-insensitive).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        crate::signing::header_values(&self.headers, name).next()
+    }
+}
+
+/// A capture that does not parse, with the position serde_json reports (1-based;
+/// 0 when the JSON is well-formed but the capture is not).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseError {
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+}
+
+impl From<serde_json::Error> for ParseError {
+    fn from(e: serde_json::Error) -> Self {
+        // serde_json appends " at line L column C" to its message; keep only the message.
+        let full = e.to_string();
+        let message = match full.rfind(" at line ") {
+            Some(i) if e.line() > 0 => full[..i].to_string(),
+            _ => full,
+        };
+        ParseError {
+            line: e.line(),
+            column: e.column(),
+            message,
+        }
+    }
+}
+
+impl fmt::Display for ParseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.line > 0 {
+            write!(f, "line {}, column {}: {}", self.line, self.column, self.message)
+        } else {
+            f.write_str(&self.message)
+        }
+    }
+}
+
+impl std::error::Error for ParseError {}
+
+/// Streams captures from JSON lines, one at a time (bounded memory for any file size).
+/// Blank lines are skipped. Each item carries its 1-based line number.
+pub struct JsonLines<R> {
+    reader: R,
+    line: usize,
+    buf: Vec<u8>,
+}
+
+impl<R: BufRead> JsonLines<R> {
+    pub fn new(reader: R) -> Self {
+        JsonLines {
+            reader,
+            line: 0,
+            buf: Vec::new(),
+        }
+    }
+}
+
+/// Why a JSON-lines item could not be read.
+#[derive(Debug)]
+pub enum LineError {
+    Io(io::Error),
+    Parse { line: usize, error: ParseError },
+}
+
+impl fmt::Display for LineError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            LineError::Io(e) => write!(f, "{e}"),
+            LineError::Parse { line, error } => write!(f, "line {line}, column {}: {}", error.column, error.message),
+        }
+    }
+}
+
+impl std::error::Error for LineError {}
+
+impl<R: BufRead> Iterator for JsonLines<R> {
+    type Item = Result<(usize, Capture), LineError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            self.buf.clear();
+            match self.reader.read_until(b'\n', &mut self.buf) {
+                Ok(0) => return None,
+                Ok(_) => self.line += 1,
+                Err(e) => return Some(Err(LineError::Io(e))),
+            }
+            if self.buf.iter().all(u8::is_ascii_whitespace) {
+                continue;
+            }
+            let line = self.line;
+            return Some(
+                Capture::from_json(&self.buf)
+                    .map(|c| (line, c))
+                    .map_err(|error| LineError::Parse { line, error }),
+            );
+        }
+    }
+}
+
+/// The serialised shape. Borrowed when writing, owned when reading.
+#[derive(Serialize, Deserialize)]
+struct Wire<'a> {
+    hookline: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    id: Option<Cow<'a, str>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    received_at: Option<Cow<'a, str>>,
+    #[serde(default)]
+    method: Option<Cow<'a, str>>,
+    #[serde(default)]
+    path: Option<Cow<'a, str>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    query: Option<Cow<'a, str>>,
+    #[serde(default)]
+    headers: WireHeaders<'a>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    body: Option<Cow<'a, str>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    body_base64: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    verification: Option<Cow<'a, VerificationRecord>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    event: Option<Cow<'a, str>>,
+    #[serde(flatten)]
+    extra: Cow<'a, Map<String, Value>>,
+}
+
+/// Headers as written (ordered pairs), or, in a hand-written envelope, an object.
+#[derive(Serialize, Deserialize)]
+#[serde(untagged)]
+enum WireHeaders<'a> {
+    Pairs(Cow<'a, [Header]>),
+    Object(Map<String, Value>),
+}
+
+impl Default for WireHeaders<'_> {
+    fn default() -> Self {
+        WireHeaders::Pairs(Cow::Owned(Vec::new()))
+    }
+}
+
+impl<'a> Wire<'a> {
+    fn from_capture(c: &'a Capture) -> Self {
+        let (body, body_base64) = match std::str::from_utf8(&c.body) {
+            Ok(text) => (Some(Cow::Borrowed(text)), None),
+            Err(_) => (None, Some(BASE64.encode(&c.body))),
+        };
+        Wire {
+            hookline: VERSION,
+            id: c.id.as_deref().map(Cow::Borrowed),
+            received_at: c.received_at.as_deref().map(Cow::Borrowed),
+            method: Some(Cow::Borrowed(&c.method)),
+            path: Some(Cow::Borrowed(&c.path)),
+            query: c.query.as_deref().map(Cow::Borrowed),
+            headers: WireHeaders::Pairs(Cow::Borrowed(&c.headers)),
+            body,
+            body_base64,
+            verification: c.verification.as_ref().map(Cow::Borrowed),
+            event: c.event.as_deref().map(Cow::Borrowed),
+            extra: Cow::Borrowed(&c.extra),
+        }
+    }
+
+    fn into_capture(self) -> Result<Capture, String> {
+        if self.hookline != VERSION {
+            return Err(format!(
+                "unsupported capture version {} (this hookline reads \"hookline\": {VERSION})",
+                self.hookline
+            ));
+        }
+        let body = match (self.body, self.body_base64) {
+            (Some(text), None) => text.into_owned().into_bytes(),
+            (None, Some(b64)) => BASE64
+                .decode(b64.trim())
+                .map_err(|e| format!("body_base64 is not valid base64: {e}"))?,
+            (Some(_), Some(_)) => return Err("has both body and body_base64; keep one".to_string()),
+            (None, None) => return Err("has no body (nor body_base64)".to_string()),
+        };
+        let headers = match self.headers {
+            WireHeaders::Pairs(pairs) => pairs.into_owned(),
+            WireHeaders::Object(map) => map
+                .into_iter()
+                .map(|(name, value)| match value {
+                    Value::String(s) => Ok((name, s)),
+                    other => Err(format!("header {name} must be a string, not {other}")),
+                })
+                .collect::<Result<_, _>>()?,
+        };
+        Ok(Capture {
+            id: self.id.map(Cow::into_owned),
+            received_at: self.received_at.map(Cow::into_owned),
+            method: self.method.map_or_else(|| "POST".to_string(), Cow::into_owned),
+            path: self.path.map_or_else(|| "/".to_string(), Cow::into_owned),
+            query: self.query.map(Cow::into_owned),
+            headers,
+            body,
+            verification: self.verification.map(Cow::into_owned),
+            event: self.event.map(Cow::into_owned),
+            extra: self.extra.into_owned(),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn minimal_envelope_reads_with_defaults() {
+        let c = Capture::from_json(br#"{"hookline": 1, "body": "{\"a\":1}"}"#).unwrap();
+        assert_eq!(c.method, "POST");
+        assert_eq!(c.path, "/");
+        assert_eq!(c.body, br#"{"a":1}"#);
+    }
+
+    #[test]
+    fn headers_may_be_an_object_in_hand_written_envelopes() {
+        let c = Capture::from_json(br#"{"hookline":1,"body":"","headers":{"B":"2","A":"1"}}"#).unwrap();
+        assert_eq!(c.headers, vec![("B".into(), "2".into()), ("A".into(), "1".into())]);
+    }
+
+    #[test]
+    fn binary_bodies_use_body_base64() {
+        let c = Capture::from_body(vec![0xff, 0x00, 0x80]);
+        let json = c.to_json();
+        assert!(json.contains(r#""body_base64":"/wCA""#), "{json}");
+        assert!(!json.contains(r#""body":"#));
+        assert_eq!(Capture::from_json(json.as_bytes()).unwrap(), c);
+    }
+
+    #[test]
+    fn unknown_fields_survive_a_rewrite() {
+        let c = Capture::from_json(br#"{"hookline":1,"body":"x","attempts":[{"status":503}]}"#).unwrap();
+        assert!(c.to_json().contains(r#""attempts":[{"status":503}]"#));
+    }
+
+    #[test]
+    fn errors_say_line_and_column() {
+        let e = Capture::from_json(b"{\"hookline\": 1,\n \"body\": \"x\"\n \"event\": 1}").unwrap_err();
+        assert_eq!((e.line, e.column), (3, 2));
+        assert_eq!(e.to_string(), "line 3, column 2: expected `,` or `}`");
+    }
+
+    #[test]
+    fn wrong_version_and_missing_body_are_errors() {
+        assert!(Capture::from_json(br#"{"hookline":2,"body":""}"#).unwrap_err().message.contains("version 2"));
+        assert!(Capture::from_json(br#"{"hookline":1}"#).unwrap_err().message.contains("no body"));
+        assert!(Capture::from_json(br#"{"hookline":1,"body":"","body_base64":""}"#).is_err());
+    }
+
+    #[test]
+    fn json_lines_stream_with_line_numbers() {
+        let input = "{\"hookline\":1,\"body\":\"a\"}\n\n{\"hookline\":1,\"body\":\"b\"}\n{bad\n";
+        let items: Vec<_> = JsonLines::new(input.as_bytes()).collect();
+        assert_eq!(items.len(), 3);
+        assert_eq!(items[0].as_ref().unwrap().0, 1);
+        assert_eq!(items[1].as_ref().unwrap().0, 3);
+        match &items[2] {
+            Err(LineError::Parse { line, .. }) => assert_eq!(*line, 4),
+            other => panic!("{other:?}"),
+        }
+    }
+}
