@@ -1,8 +1,13 @@
 //! hookline: send, verify, receive, tunnel and replay webhooks.
 //!
-//! The library face: the pure signing core, the capture format, configuration, and the
-//! commands the binary runs.
+//! The library face: the pure signing core, the capture format, configuration, output,
+//! and the commands the binary runs.
 
 pub mod capture;
+pub mod cli;
+pub mod commands;
+pub mod config;
+pub mod ids;
+pub mod output;
 pub mod secret;
 pub mod signing;

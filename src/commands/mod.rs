@@ -1,0 +1,42 @@
+//! One small file per subcommand: options → engine → output.
+
+mod generate;
+mod input;
+mod sign;
+mod verify;
+
+use std::process::ExitCode;
+
+use anyhow::Result;
+
+use crate::cli::{Cli, Command};
+use crate::config::{self, Config};
+use crate::output::Style;
+
+/// Exit status 1: the thing checked is false (invalid signature, undelivered).
+pub const EXIT_FALSE: u8 = 1;
+/// Exit status 2: usage, config or input error.
+pub const EXIT_USAGE: u8 = 2;
+
+pub fn run(cli: Cli) -> Result<ExitCode> {
+    // Generated files must not depend on a local hookline.toml.
+    match cli.command {
+        Command::Completions { shell } => return generate::completions(shell),
+        Command::Man => return generate::man(),
+        _ => {}
+    }
+    let config = Config::load(cli.config.as_deref())?;
+    let style = Style::resolve(config::color_when(&config, cli.color));
+    match cli.command {
+        Command::Sign(args) => sign::run(&config, args),
+        Command::Verify(args) => verify::run(&config, &style, args),
+        Command::Completions { .. } | Command::Man => unreachable!("handled above"),
+    }
+}
+
+/// Seconds since the Unix epoch: the only clock read the signing commands make.
+fn unix_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
+}

@@ -1,0 +1,295 @@
+//! Settings, lowest to highest precedence: built-in defaults, `hookline.toml` (current
+//! directory, or `--config FILE`), `HOOKLINE_*` environment variables, flags.
+//!
+//! The result is plain structs; the engines never see clap or the file.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::{bail, Context, Result};
+use serde::{Deserialize, Deserializer};
+
+use crate::cli::{ColorWhen, SchemeArg, SigningArgs};
+use crate::secret::Secret;
+use crate::signing::{Scheme, SchemeChoice, DEFAULT_TOLERANCE_SECS};
+
+pub const DEFAULT_CONFIG_FILE: &str = "hookline.toml";
+
+/// `hookline.toml`. Unknown keys are errors, so a typo is never silently ignored.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileConfig {
+    pub scheme: Option<FileScheme>,
+    pub secret: Option<String>,
+    pub secrets: Option<Vec<String>>,
+    pub secret_file: Option<PathBuf>,
+    pub signature_header: Option<String>,
+    #[serde(default, deserialize_with = "duration")]
+    pub tolerance: Option<Duration>,
+    pub color: Option<FileColor>,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FileScheme {
+    Auto,
+    Generic,
+    Github,
+    Stripe,
+    Standard,
+    Slack,
+    Shopify,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FileColor {
+    Auto,
+    Always,
+    Never,
+}
+
+fn duration<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Duration>, D::Error> {
+    let text = String::deserialize(d)?;
+    crate::cli::parse_duration(&text)
+        .map(Some)
+        .map_err(serde::de::Error::custom)
+}
+
+/// The loaded file (or defaults when there is none) and where it came from.
+#[derive(Debug, Default)]
+pub struct Config {
+    pub file: FileConfig,
+    pub path: Option<PathBuf>,
+}
+
+impl Config {
+    /// `--config FILE` must exist; `./hookline.toml` is read only when present.
+    pub fn load(explicit: Option<&Path>) -> Result<Config> {
+        let path = match explicit {
+            Some(p) => p.to_path_buf(),
+            None if Path::new(DEFAULT_CONFIG_FILE).is_file() => PathBuf::from(DEFAULT_CONFIG_FILE),
+            None => return Ok(Config::default()),
+        };
+        let text = std::fs::read_to_string(&path)
+            .with_context(|| format!("config {}", path.display()))?;
+        let file = parse_file(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+        Ok(Config { file, path: Some(path) })
+    }
+
+    fn display_path(&self) -> String {
+        self.path
+            .as_deref()
+            .map_or_else(|| DEFAULT_CONFIG_FILE.to_string(), |p| p.display().to_string())
+    }
+
+    /// Relative paths in the file are relative to the file's directory.
+    fn resolve_path(&self, p: &Path) -> PathBuf {
+        match self.path.as_deref().and_then(Path::parent) {
+            Some(dir) if p.is_relative() => dir.join(p),
+            _ => p.to_path_buf(),
+        }
+    }
+}
+
+/// Parses the file's text; errors say the line and the key, on one line.
+pub fn parse_file(text: &str) -> Result<FileConfig, String> {
+    toml::from_str(text).map_err(|e| {
+        let message = e.message().trim().replace('\n', " ");
+        let Some(span) = e.span() else {
+            return message;
+        };
+        let line_no = text[..span.start.min(text.len())].matches('\n').count() + 1;
+        let line = text.lines().nth(line_no - 1).unwrap_or_default();
+        if let Some(rest) = message.strip_prefix("unknown field") {
+            return format!("line {line_no}: unknown key{rest}");
+        }
+        match line.split_once('=') {
+            Some((key, _)) => format!("line {line_no}: key `{}`: {message}", key.trim().trim_matches('"')),
+            None => format!("line {line_no}: {message}"),
+        }
+    })
+}
+
+/// What signing and verifying need, settled.
+#[derive(Debug)]
+pub struct SigningSettings {
+    /// `None` when nothing chose one: sign uses generic, verify detects.
+    pub scheme: Option<SchemeChoice>,
+    pub secrets: Vec<Secret>,
+    /// Where the secrets came from, for error messages ("--secret", "HOOKLINE_SECRET", …).
+    pub secret_source: String,
+    pub signature_header: Option<String>,
+    pub tolerance: Duration,
+}
+
+impl SigningSettings {
+    pub fn resolve(config: &Config, args: &SigningArgs, tolerance_flag: Option<Duration>) -> Result<Self> {
+        let scheme = args
+            .scheme
+            .map(scheme_choice)
+            .or(config.file.scheme.map(file_scheme_choice));
+        let (secrets, secret_source) = resolve_secrets(config, args)?;
+        Ok(SigningSettings {
+            scheme,
+            secrets,
+            secret_source,
+            signature_header: args
+                .signature_header
+                .clone()
+                .or_else(|| config.file.signature_header.clone()),
+            tolerance: tolerance_flag
+                .or(config.file.tolerance)
+                .unwrap_or(Duration::from_secs(DEFAULT_TOLERANCE_SECS)),
+        })
+    }
+
+    /// A secret the scheme cannot use, as a one-line error naming where it came from.
+    pub fn key_error(&self, e: crate::signing::KeyError) -> anyhow::Error {
+        anyhow::anyhow!("{}: {e}", self.secret_source)
+    }
+
+    /// The secrets, or the one-line error a user needs when there are none.
+    pub fn require_secrets(&self) -> Result<&[Secret]> {
+        if self.secrets.is_empty() {
+            bail!("no secret: pass --secret or --secret-file, set HOOKLINE_SECRET, or put `secret` in {DEFAULT_CONFIG_FILE}");
+        }
+        Ok(&self.secrets)
+    }
+}
+
+fn scheme_choice(arg: SchemeArg) -> SchemeChoice {
+    let fixed = |s| SchemeChoice::Fixed(s);
+    match arg {
+        SchemeArg::Auto => SchemeChoice::Auto,
+        SchemeArg::Generic => fixed(Scheme::Generic),
+        SchemeArg::Github => fixed(Scheme::Github),
+        SchemeArg::Stripe => fixed(Scheme::Stripe),
+        SchemeArg::Standard => fixed(Scheme::Standard),
+        SchemeArg::Slack => fixed(Scheme::Slack),
+        SchemeArg::Shopify => fixed(Scheme::Shopify),
+    }
+}
+
+fn file_scheme_choice(s: FileScheme) -> SchemeChoice {
+    scheme_choice(match s {
+        FileScheme::Auto => SchemeArg::Auto,
+        FileScheme::Generic => SchemeArg::Generic,
+        FileScheme::Github => SchemeArg::Github,
+        FileScheme::Stripe => SchemeArg::Stripe,
+        FileScheme::Standard => SchemeArg::Standard,
+        FileScheme::Slack => SchemeArg::Slack,
+        FileScheme::Shopify => SchemeArg::Shopify,
+    })
+}
+
+pub fn color_when(config: &Config, flag: Option<ColorWhen>) -> ColorWhen {
+    flag.unwrap_or(match config.file.color {
+        Some(FileColor::Always) => ColorWhen::Always,
+        Some(FileColor::Never) => ColorWhen::Never,
+        Some(FileColor::Auto) | None => ColorWhen::Auto,
+    })
+}
+
+/// Secrets come from one level only, the highest that has any: flags, then environment,
+/// then the config file. Within a level, the listed secrets come before the file's.
+fn resolve_secrets(config: &Config, args: &SigningArgs) -> Result<(Vec<Secret>, String)> {
+    let flags = gather(
+        args.secrets.iter().map(|s| ("--secret".to_string(), s.clone())),
+        args.secret_file.as_deref().map(|p| ("--secret-file".to_string(), p.to_path_buf())),
+    )?;
+    if !flags.0.is_empty() {
+        return Ok(flags);
+    }
+    let env_secret = std::env::var("HOOKLINE_SECRET").ok();
+    let env_file = std::env::var_os("HOOKLINE_SECRET_FILE").map(PathBuf::from);
+    let env = gather(
+        env_secret.map(|s| ("HOOKLINE_SECRET".to_string(), s)),
+        env_file.map(|p| ("HOOKLINE_SECRET_FILE".to_string(), p)),
+    )?;
+    if !env.0.is_empty() {
+        return Ok(env);
+    }
+    let file = config.display_path();
+    let listed = config
+        .file
+        .secret
+        .iter()
+        .chain(config.file.secrets.iter().flatten())
+        .map(|s| (format!("{file}: key `secret`"), s.clone()));
+    gather(
+        listed,
+        config
+            .file
+            .secret_file
+            .as_deref()
+            .map(|p| (format!("{file}: key `secret_file`"), config.resolve_path(p))),
+    )
+}
+
+fn gather(
+    listed: impl IntoIterator<Item = (String, String)>,
+    file: Option<(String, PathBuf)>,
+) -> Result<(Vec<Secret>, String)> {
+    let mut secrets = Vec::new();
+    let mut sources = Vec::new();
+    for (source, value) in listed {
+        if value.is_empty() {
+            bail!("{source}: the secret is empty");
+        }
+        secrets.push(Secret::new(value));
+        if !sources.contains(&source) {
+            sources.push(source);
+        }
+    }
+    if let Some((source, path)) = file {
+        let from_file = read_secret_file(&path).with_context(|| format!("{source} {}", path.display()))?;
+        secrets.extend(from_file);
+        sources.push(source);
+    }
+    Ok((secrets, sources.join(" and ")))
+}
+
+/// One secret per line; surrounding whitespace and blank lines are ignored.
+pub fn read_secret_file(path: &Path) -> Result<Vec<Secret>> {
+    let text = std::fs::read(path)?;
+    let secrets: Vec<Secret> = text
+        .split(|b| *b == b'\n')
+        .map(|line| line.trim_ascii())
+        .filter(|line| !line.is_empty())
+        .map(|line| Secret::new(line.to_vec()))
+        .collect();
+    if secrets.is_empty() {
+        bail!("the file holds no secret");
+    }
+    Ok(secrets)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_key_names_line_and_key() {
+        let e = parse_file("scheme = \"github\"\nsecrte = \"x\"\n").unwrap_err();
+        assert!(e.starts_with("line 2: "), "{e}");
+        assert!(e.contains("secrte"), "{e}");
+    }
+
+    #[test]
+    fn wrong_type_names_line_and_key() {
+        let e = parse_file("\ntolerance = 5\n").unwrap_err();
+        assert!(e.starts_with("line 2: key `tolerance`: "), "{e}");
+        let e = parse_file("tolerance = \"5 parsecs\"\n").unwrap_err();
+        assert!(e.starts_with("line 1: key `tolerance`: "), "{e}");
+        let e = parse_file("scheme = \"paypal\"\n").unwrap_err();
+        assert!(e.starts_with("line 1: key `scheme`: "), "{e}");
+    }
+
+    #[test]
+    fn a_good_file_parses() {
+        let c = parse_file("scheme = \"stripe\"\nsecrets = [\"a\", \"b\"]\ntolerance = \"10m\"\ncolor = \"never\"\n").unwrap();
+        assert_eq!(c.tolerance, Some(Duration::from_secs(600)));
+        assert_eq!(c.secrets.unwrap().len(), 2);
+    }
+}

@@ -1,0 +1,39 @@
+//! What the user sees. Engines hand results here; this module decides colour, human text
+//! or JSON. Colour is settled once at start-up ([`Style::resolve`]) and passed down.
+
+pub mod verdict;
+
+use std::io::{self, IsTerminal, Write};
+
+use crate::cli::ColorWhen;
+
+/// The settled output choices.
+#[derive(Debug, Clone, Copy)]
+pub struct Style {
+    pub color: bool,
+}
+
+impl Style {
+    /// `always`/`never` win; `auto` means stdout is a terminal and `NO_COLOR` is unset.
+    pub fn resolve(when: ColorWhen) -> Style {
+        let color = match when {
+            ColorWhen::Always => true,
+            ColorWhen::Never => false,
+            ColorWhen::Auto => {
+                std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && io::stdout().is_terminal()
+            }
+        };
+        // `colored` keeps a global switch; set it here, once, from our decision.
+        colored::control::set_override(color);
+        Style { color }
+    }
+}
+
+/// Writes the product to stdout. A closed pipe (`| head`) is not an error worth a message.
+pub fn print_stdout(text: &str) -> io::Result<()> {
+    let mut out = io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+        other => other,
+    }
+}
