@@ -98,7 +98,10 @@ impl Capture {
             Some(d) if !d.as_os_str().is_empty() => d,
             _ => Path::new("."),
         };
-        let mut tmp = tempfile::Builder::new().prefix(".hookline-").suffix(".tmp").tempfile_in(dir)?;
+        let mut tmp = tempfile::Builder::new()
+            .prefix(".hookline-")
+            .suffix(".tmp")
+            .tempfile_in(dir)?;
         tmp.write_all(self.to_json().as_bytes())?;
         tmp.write_all(b"\n")?;
         if durable {
@@ -142,7 +145,11 @@ impl From<serde_json::Error> for ParseError {
 impl fmt::Display for ParseError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.line > 0 {
-            write!(f, "line {}, column {}: {}", self.line, self.column, self.message)
+            write!(
+                f,
+                "line {}, column {}: {}",
+                self.line, self.column, self.message
+            )
         } else {
             f.write_str(&self.message)
         }
@@ -180,7 +187,9 @@ impl fmt::Display for LineError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             LineError::Io(e) => write!(f, "{e}"),
-            LineError::Parse { line, error } => write!(f, "line {line}, column {}: {}", error.column, error.message),
+            LineError::Parse { line, error } => {
+                write!(f, "line {line}, column {}: {}", error.column, error.message)
+            }
         }
     }
 }
@@ -303,7 +312,9 @@ impl<'a> Wire<'a> {
         Ok(Capture {
             id: self.id.map(Cow::into_owned),
             received_at: self.received_at.map(Cow::into_owned),
-            method: self.method.map_or_else(|| "POST".to_string(), Cow::into_owned),
+            method: self
+                .method
+                .map_or_else(|| "POST".to_string(), Cow::into_owned),
             path: self.path.map_or_else(|| "/".to_string(), Cow::into_owned),
             query: self.query.map(Cow::into_owned),
             headers,
@@ -329,8 +340,12 @@ mod tests {
 
     #[test]
     fn headers_may_be_an_object_in_hand_written_envelopes() {
-        let c = Capture::from_json(br#"{"hookline":1,"body":"","headers":{"B":"2","A":"1"}}"#).unwrap();
-        assert_eq!(c.headers, vec![("B".into(), "2".into()), ("A".into(), "1".into())]);
+        let c =
+            Capture::from_json(br#"{"hookline":1,"body":"","headers":{"B":"2","A":"1"}}"#).unwrap();
+        assert_eq!(
+            c.headers,
+            vec![("B".into(), "2".into()), ("A".into(), "1".into())]
+        );
     }
 
     #[test]
@@ -344,21 +359,29 @@ mod tests {
 
     #[test]
     fn unknown_fields_survive_a_rewrite() {
-        let c = Capture::from_json(br#"{"hookline":1,"body":"x","attempts":[{"status":503}]}"#).unwrap();
+        let c = Capture::from_json(br#"{"hookline":1,"body":"x","attempts":[{"status":503}]}"#)
+            .unwrap();
         assert!(c.to_json().contains(r#""attempts":[{"status":503}]"#));
     }
 
     #[test]
     fn errors_say_line_and_column() {
-        let e = Capture::from_json(b"{\"hookline\": 1,\n \"body\": \"x\"\n \"event\": 1}").unwrap_err();
+        let e =
+            Capture::from_json(b"{\"hookline\": 1,\n \"body\": \"x\"\n \"event\": 1}").unwrap_err();
         assert_eq!((e.line, e.column), (3, 2));
         assert_eq!(e.to_string(), "line 3, column 2: expected `,` or `}`");
     }
 
     #[test]
     fn wrong_version_and_missing_body_are_errors() {
-        assert!(Capture::from_json(br#"{"hookline":2,"body":""}"#).unwrap_err().message.contains("version 2"));
-        assert!(Capture::from_json(br#"{"hookline":1}"#).unwrap_err().message.contains("no body"));
+        assert!(Capture::from_json(br#"{"hookline":2,"body":""}"#)
+            .unwrap_err()
+            .message
+            .contains("version 2"));
+        assert!(Capture::from_json(br#"{"hookline":1}"#)
+            .unwrap_err()
+            .message
+            .contains("no body"));
         assert!(Capture::from_json(br#"{"hookline":1,"body":"","body_base64":""}"#).is_err());
     }
 

@@ -20,7 +20,13 @@ pub struct Cli {
     pub config: Option<PathBuf>,
 
     /// When to use colour: auto (only on a terminal, and not when NO_COLOR is set), always, never
-    #[arg(long, global = true, value_enum, value_name = "WHEN", env = "HOOKLINE_COLOR")]
+    #[arg(
+        long,
+        global = true,
+        value_enum,
+        value_name = "WHEN",
+        env = "HOOKLINE_COLOR"
+    )]
     pub color: Option<ColorWhen>,
 
     #[command(subcommand)]

@@ -71,16 +71,20 @@ impl Config {
             None if Path::new(DEFAULT_CONFIG_FILE).is_file() => PathBuf::from(DEFAULT_CONFIG_FILE),
             None => return Ok(Config::default()),
         };
-        let text = std::fs::read_to_string(&path)
-            .with_context(|| format!("config {}", path.display()))?;
+        let text =
+            std::fs::read_to_string(&path).with_context(|| format!("config {}", path.display()))?;
         let file = parse_file(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
-        Ok(Config { file, path: Some(path) })
+        Ok(Config {
+            file,
+            path: Some(path),
+        })
     }
 
     fn display_path(&self) -> String {
-        self.path
-            .as_deref()
-            .map_or_else(|| DEFAULT_CONFIG_FILE.to_string(), |p| p.display().to_string())
+        self.path.as_deref().map_or_else(
+            || DEFAULT_CONFIG_FILE.to_string(),
+            |p| p.display().to_string(),
+        )
     }
 
     /// Relative paths in the file are relative to the file's directory.
@@ -105,7 +109,10 @@ pub fn parse_file(text: &str) -> Result<FileConfig, String> {
             return format!("line {line_no}: unknown key{rest}");
         }
         match line.split_once('=') {
-            Some((key, _)) => format!("line {line_no}: key `{}`: {message}", key.trim().trim_matches('"')),
+            Some((key, _)) => format!(
+                "line {line_no}: key `{}`: {message}",
+                key.trim().trim_matches('"')
+            ),
             None => format!("line {line_no}: {message}"),
         }
     })
@@ -124,7 +131,11 @@ pub struct SigningSettings {
 }
 
 impl SigningSettings {
-    pub fn resolve(config: &Config, args: &SigningArgs, tolerance_flag: Option<Duration>) -> Result<Self> {
+    pub fn resolve(
+        config: &Config,
+        args: &SigningArgs,
+        tolerance_flag: Option<Duration>,
+    ) -> Result<Self> {
         let scheme = args
             .scheme
             .map(scheme_choice)
@@ -195,8 +206,12 @@ pub fn color_when(config: &Config, flag: Option<ColorWhen>) -> ColorWhen {
 /// then the config file. Within a level, the listed secrets come before the file's.
 fn resolve_secrets(config: &Config, args: &SigningArgs) -> Result<(Vec<Secret>, String)> {
     let flags = gather(
-        args.secrets.iter().map(|s| ("--secret".to_string(), s.clone())),
-        args.secret_file.as_deref().map(|p| ("--secret-file".to_string(), p.to_path_buf())),
+        args.secrets
+            .iter()
+            .map(|s| ("--secret".to_string(), s.clone())),
+        args.secret_file
+            .as_deref()
+            .map(|p| ("--secret-file".to_string(), p.to_path_buf())),
     )?;
     if !flags.0.is_empty() {
         return Ok(flags);
@@ -243,7 +258,8 @@ fn gather(
         }
     }
     if let Some((source, path)) = file {
-        let from_file = read_secret_file(&path).with_context(|| format!("{source} {}", path.display()))?;
+        let from_file =
+            read_secret_file(&path).with_context(|| format!("{source} {}", path.display()))?;
         secrets.extend(from_file);
         sources.push(source);
     }

@@ -22,7 +22,9 @@ fn main() -> ExitCode {
 /// Help and version print as clap renders them; usage errors become one line, exit 2.
 fn clap_exit(e: clap::Error) -> ExitCode {
     match e.kind() {
-        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+        ErrorKind::DisplayHelp
+        | ErrorKind::DisplayVersion
+        | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
             let _ = e.print();
             ExitCode::from(e.exit_code() as u8)
         }
@@ -32,7 +34,11 @@ fn clap_exit(e: clap::Error) -> ExitCode {
             let kept: Vec<&str> = text
                 .lines()
                 .map(str::trim)
-                .filter(|l| !l.is_empty() && !l.starts_with("Usage:") && !l.starts_with("For more information"))
+                .filter(|l| {
+                    !l.is_empty()
+                        && !l.starts_with("Usage:")
+                        && !l.starts_with("For more information")
+                })
                 .collect();
             eprintln!("hookline: {}", one_line(&kept.join(" ")));
             ExitCode::from(EXIT_USAGE)

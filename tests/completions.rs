@@ -42,6 +42,10 @@ fn man_page_renders() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let out = common::run(common::hookline_in(root).arg("man"));
     assert_eq!(out.code, 0);
-    assert!(out.stdout.starts_with(".ie") || out.stdout.contains(".TH hookline"), "{}", &out.stdout[..200.min(out.stdout.len())]);
+    assert!(
+        out.stdout.starts_with(".ie") || out.stdout.contains(".TH hookline"),
+        "{}",
+        &out.stdout[..200.min(out.stdout.len())]
+    );
     assert!(out.stdout.contains("verify"));
 }

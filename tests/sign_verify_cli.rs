@@ -25,13 +25,24 @@ fn sign_then_verify_for_every_scheme() {
         ("slack", "s3cret"),
         ("shopify", "s3cret"),
     ] {
-        let signed = run(hookline_in(dir.path()).args(["sign", "body.json", "--scheme", scheme, "--secret", secret]));
+        let signed = run(hookline_in(dir.path()).args([
+            "sign",
+            "body.json",
+            "--scheme",
+            scheme,
+            "--secret",
+            secret,
+        ]));
         assert_eq!(signed.code, 0, "{scheme}: {}", signed.stderr);
         // auto-detection (verify's default) picks the scheme from the headers.
         let checked = run(hookline_in(dir.path())
             .args(["verify", "body.json", "--secret", secret])
             .args(header_args(&signed.stdout)));
-        assert_eq!(checked.code, 0, "{scheme}: {} {}", checked.stdout, checked.stderr);
+        assert_eq!(
+            checked.code, 0,
+            "{scheme}: {} {}",
+            checked.stdout, checked.stderr
+        );
         assert_eq!(checked.stdout, format!("valid · {scheme}\n"));
     }
 }
@@ -39,21 +50,55 @@ fn sign_then_verify_for_every_scheme() {
 #[test]
 fn exit_codes_and_json_output() {
     let dir = setup();
-    let signed = run(hookline_in(dir.path()).args(["sign", "body.json", "--scheme", "github", "--secret", "right"]));
-    let good = run(hookline_in(dir.path()).args(["verify", "body.json", "--json", "--secret", "right"]).args(header_args(&signed.stdout)));
+    let signed = run(hookline_in(dir.path()).args([
+        "sign",
+        "body.json",
+        "--scheme",
+        "github",
+        "--secret",
+        "right",
+    ]));
+    let good = run(hookline_in(dir.path())
+        .args(["verify", "body.json", "--json", "--secret", "right"])
+        .args(header_args(&signed.stdout)));
     assert_eq!(good.code, 0);
     let v: serde_json::Value = serde_json::from_str(&good.stdout).unwrap();
-    assert_eq!((v["valid"].as_bool(), v["scheme"].as_str(), v["reason"].is_null()), (Some(true), Some("github"), true));
+    assert_eq!(
+        (
+            v["valid"].as_bool(),
+            v["scheme"].as_str(),
+            v["reason"].is_null()
+        ),
+        (Some(true), Some("github"), true)
+    );
 
-    let bad = run(hookline_in(dir.path()).args(["verify", "body.json", "--json", "--secret", "wrong"]).args(header_args(&signed.stdout)));
+    let bad = run(hookline_in(dir.path())
+        .args(["verify", "body.json", "--json", "--secret", "wrong"])
+        .args(header_args(&signed.stdout)));
     assert_eq!(bad.code, 1);
     let v: serde_json::Value = serde_json::from_str(&bad.stdout).unwrap();
-    assert_eq!((v["valid"].as_bool(), v["reason"].as_str()), (Some(false), Some("mismatch")));
+    assert_eq!(
+        (v["valid"].as_bool(), v["reason"].as_str()),
+        (Some(false), Some("mismatch"))
+    );
 
-    let human = run(hookline_in(dir.path()).args(["verify", "body.json", "--secret", "wrong"]).args(header_args(&signed.stdout)));
-    assert_eq!((human.code, human.stdout.as_str()), (1, "invalid · github · mismatch\n"));
+    let human = run(hookline_in(dir.path())
+        .args(["verify", "body.json", "--secret", "wrong"])
+        .args(header_args(&signed.stdout)));
+    assert_eq!(
+        (human.code, human.stdout.as_str()),
+        (1, "invalid · github · mismatch\n")
+    );
 
-    let missing = run(hookline_in(dir.path()).args(["verify", "body.json", "--scheme", "github", "--secret", "x", "--json"]));
+    let missing = run(hookline_in(dir.path()).args([
+        "verify",
+        "body.json",
+        "--scheme",
+        "github",
+        "--secret",
+        "x",
+        "--json",
+    ]));
     assert_eq!(missing.code, 1);
     let v: serde_json::Value = serde_json::from_str(&missing.stdout).unwrap();
     assert_eq!(v["reason"], "missing_signature");
@@ -62,31 +107,94 @@ fn exit_codes_and_json_output() {
 #[test]
 fn stale_timestamp_is_explained_in_plain_words() {
     let dir = setup();
-    let old = (std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() - 1204).to_string();
-    let signed = run(hookline_in(dir.path()).args(["sign", "body.json", "--scheme", "stripe", "--secret", "whsec_k", "--timestamp", &old]));
-    let out = run(hookline_in(dir.path()).args(["verify", "body.json", "--secret", "whsec_k"]).args(header_args(&signed.stdout)));
+    let old = (std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+        - 1204)
+        .to_string();
+    let signed = run(hookline_in(dir.path()).args([
+        "sign",
+        "body.json",
+        "--scheme",
+        "stripe",
+        "--secret",
+        "whsec_k",
+        "--timestamp",
+        &old,
+    ]));
+    let out = run(hookline_in(dir.path())
+        .args(["verify", "body.json", "--secret", "whsec_k"])
+        .args(header_args(&signed.stdout)));
     assert_eq!(out.code, 1);
     // A wide band: the clock may tick between the two commands.
     assert!(
-        out.stdout.starts_with("invalid · stripe · timestamp 1,20") && out.stdout.ends_with(" s old, tolerance 300 s\n"),
+        out.stdout.starts_with("invalid · stripe · timestamp 1,20")
+            && out.stdout.ends_with(" s old, tolerance 300 s\n"),
         "{}",
         out.stdout
     );
-    let wider = run(hookline_in(dir.path()).args(["verify", "body.json", "--secret", "whsec_k", "--tolerance", "30m"]).args(header_args(&signed.stdout)));
+    let wider = run(hookline_in(dir.path())
+        .args([
+            "verify",
+            "body.json",
+            "--secret",
+            "whsec_k",
+            "--tolerance",
+            "30m",
+        ])
+        .args(header_args(&signed.stdout)));
     assert_eq!(wider.code, 0, "{}", wider.stdout);
 }
 
 #[test]
 fn body_from_stdin_and_signature_flag() {
     let dir = setup();
-    let signed = run(hookline_in(dir.path()).args(["sign", "--scheme", "slack", "--secret", "k", "--timestamp", "2000000000"]).write_stdin(BODY));
+    let signed = run(hookline_in(dir.path())
+        .args([
+            "sign",
+            "--scheme",
+            "slack",
+            "--secret",
+            "k",
+            "--timestamp",
+            "2000000000",
+        ])
+        .write_stdin(BODY));
     assert_eq!(signed.code, 0);
-    let sig = signed.stdout.lines().find_map(|l| l.strip_prefix("X-Slack-Signature: ")).unwrap().to_string();
+    let sig = signed
+        .stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("X-Slack-Signature: "))
+        .unwrap()
+        .to_string();
     // Same signature from a file: stdin and files are read the same way.
-    let from_file = run(hookline_in(dir.path()).args(["sign", "body.json", "--scheme", "slack", "--secret", "k", "--timestamp", "2000000000"]));
+    let from_file = run(hookline_in(dir.path()).args([
+        "sign",
+        "body.json",
+        "--scheme",
+        "slack",
+        "--secret",
+        "k",
+        "--timestamp",
+        "2000000000",
+    ]));
     assert_eq!(from_file.stdout, signed.stdout);
     let out = run(hookline_in(dir.path())
-        .args(["verify", "-", "--scheme", "slack", "--secret", "k", "--signature", &sig, "--timestamp", "2000000000", "--tolerance", "1000000000s"])
+        .args([
+            "verify",
+            "-",
+            "--scheme",
+            "slack",
+            "--secret",
+            "k",
+            "--signature",
+            &sig,
+            "--timestamp",
+            "2000000000",
+            "--tolerance",
+            "1000000000s",
+        ])
         .write_stdin(BODY));
     assert_eq!(out.code, 0, "{} {}", out.stdout, out.stderr);
 }
@@ -94,18 +202,40 @@ fn body_from_stdin_and_signature_flag() {
 #[test]
 fn sign_json_and_fixed_id() {
     let dir = setup();
-    let out = run(hookline_in(dir.path()).args(["sign", "body.json", "--scheme", "standard", "--secret", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", "--timestamp", "1700000000", "--id", "msg_1", "--json"]));
+    let out = run(hookline_in(dir.path()).args([
+        "sign",
+        "body.json",
+        "--scheme",
+        "standard",
+        "--secret",
+        "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+        "--timestamp",
+        "1700000000",
+        "--id",
+        "msg_1",
+        "--json",
+    ]));
     assert_eq!(out.code, 0);
     let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
     assert_eq!(v["headers"]["webhook-id"], "msg_1");
     assert_eq!(v["headers"]["webhook-timestamp"], "1700000000");
-    assert!(v["headers"]["webhook-signature"].as_str().unwrap().starts_with("v1,"));
+    assert!(v["headers"]["webhook-signature"]
+        .as_str()
+        .unwrap()
+        .starts_with("v1,"));
 }
 
 #[test]
 fn a_capture_file_brings_its_own_headers_and_body() {
     let dir = setup();
-    let signed = run(hookline_in(dir.path()).args(["sign", "body.json", "--scheme", "github", "--secret", "k"]));
+    let signed = run(hookline_in(dir.path()).args([
+        "sign",
+        "body.json",
+        "--scheme",
+        "github",
+        "--secret",
+        "k",
+    ]));
     let (name, value) = signed.stdout.trim().split_once(": ").unwrap();
     let capture = serde_json::json!({
         "hookline": 1, "method": "POST", "path": "/hooks",
@@ -114,66 +244,187 @@ fn a_capture_file_brings_its_own_headers_and_body() {
     });
     fs::write(dir.path().join("cap.json"), capture.to_string()).unwrap();
     let out = run(hookline_in(dir.path()).args(["verify", "cap.json", "--secret", "k"]));
-    assert_eq!((out.code, out.stdout.as_str()), (0, "valid · github\n"), "{}", out.stderr);
+    assert_eq!(
+        (out.code, out.stdout.as_str()),
+        (0, "valid · github\n"),
+        "{}",
+        out.stderr
+    );
     // --raw reads the same file as a plain body, which carries no signature.
     let raw = run(hookline_in(dir.path()).args(["verify", "cap.json", "--raw", "--secret", "k"]));
     assert_eq!(raw.code, 1);
 
-    fs::write(dir.path().join("broken.json"), "{\"hookline\": 1,\n  \"body\": \"x\"\n  \"headers\": []}").unwrap();
+    fs::write(
+        dir.path().join("broken.json"),
+        "{\"hookline\": 1,\n  \"body\": \"x\"\n  \"headers\": []}",
+    )
+    .unwrap();
     let out = run(hookline_in(dir.path()).args(["verify", "broken.json", "--secret", "k"]));
     assert_eq!(out.code, 2);
-    assert_eq!(out.stderr, "hookline: broken.json: line 3, column 3: expected `,` or `}`\n");
+    assert_eq!(
+        out.stderr,
+        "hookline: broken.json: line 3, column 3: expected `,` or `}`\n"
+    );
 }
 
 #[test]
 fn bad_input_is_one_line_and_exit_2() {
     let dir = setup();
-    fs::write(dir.path().join("hookline.toml.bad"), "secret = \"x\"\ntolerance = 5\n").unwrap();
+    fs::write(
+        dir.path().join("hookline.toml.bad"),
+        "secret = \"x\"\ntolerance = 5\n",
+    )
+    .unwrap();
     let cases: Vec<(Vec<&str>, &str)> = vec![
         (vec!["sign", "body.json"], "no secret"),
-        (vec!["verify", "body.json", "-H", "X-Signature: sha256=00"], "no secret"),
-        (vec!["sign", "missing.json", "--secret", "k"], "missing.json"),
+        (
+            vec!["verify", "body.json", "-H", "X-Signature: sha256=00"],
+            "no secret",
+        ),
+        (
+            vec!["sign", "missing.json", "--secret", "k"],
+            "missing.json",
+        ),
         (vec!["sign", ".", "--secret", "k"], "is a directory"),
-        (vec!["sign", "body.json", "--secret", "k", "--scheme", "paypal"], "--scheme"),
-        (vec!["verify", "body.json", "--secret", "k", "-H", "X-Signature sha256=00"], "--header"),
-        (vec!["sign", "body.json", "--secret", "k", "--timestamp", "yesterday"], "--timestamp"),
-        (vec!["sign", "body.json", "--secret", "whsec_***", "--scheme", "standard"], "not valid base64"),
-        (vec!["sign", "body.json", "--secret", ""], "--secret: the secret is empty"),
-        (vec!["sign", "body.json", "--secret", "k", "--scheme", "auto"], "--scheme auto"),
-        (vec!["verify", "body.json", "--secret", "k", "--tolerance", "5 parsecs"], "--tolerance"),
-        (vec!["sign", "body.json", "--config", "hookline.toml.bad"], "hookline.toml.bad: line 2: key `tolerance`"),
-        (vec!["sign", "body.json", "--config", "nope.toml", "--secret", "k"], "nope.toml"),
+        (
+            vec!["sign", "body.json", "--secret", "k", "--scheme", "paypal"],
+            "--scheme",
+        ),
+        (
+            vec![
+                "verify",
+                "body.json",
+                "--secret",
+                "k",
+                "-H",
+                "X-Signature sha256=00",
+            ],
+            "--header",
+        ),
+        (
+            vec![
+                "sign",
+                "body.json",
+                "--secret",
+                "k",
+                "--timestamp",
+                "yesterday",
+            ],
+            "--timestamp",
+        ),
+        (
+            vec![
+                "sign",
+                "body.json",
+                "--secret",
+                "whsec_***",
+                "--scheme",
+                "standard",
+            ],
+            "not valid base64",
+        ),
+        (
+            vec!["sign", "body.json", "--secret", ""],
+            "--secret: the secret is empty",
+        ),
+        (
+            vec!["sign", "body.json", "--secret", "k", "--scheme", "auto"],
+            "--scheme auto",
+        ),
+        (
+            vec![
+                "verify",
+                "body.json",
+                "--secret",
+                "k",
+                "--tolerance",
+                "5 parsecs",
+            ],
+            "--tolerance",
+        ),
+        (
+            vec!["sign", "body.json", "--config", "hookline.toml.bad"],
+            "hookline.toml.bad: line 2: key `tolerance`",
+        ),
+        (
+            vec![
+                "sign",
+                "body.json",
+                "--config",
+                "nope.toml",
+                "--secret",
+                "k",
+            ],
+            "nope.toml",
+        ),
     ];
     for (args, needle) in cases {
         let out = run(hookline_in(dir.path()).args(&args));
         assert_eq!(out.code, 2, "{args:?}: {}", out.stderr);
         assert!(out.stdout.is_empty(), "{args:?}: stdout {}", out.stdout);
         assert_eq!(out.stderr.lines().count(), 1, "{args:?}: {}", out.stderr);
-        assert!(out.stderr.starts_with("hookline: "), "{args:?}: {}", out.stderr);
-        assert!(out.stderr.contains(needle), "{args:?}: {} lacks {needle}", out.stderr);
+        assert!(
+            out.stderr.starts_with("hookline: "),
+            "{args:?}: {}",
+            out.stderr
+        );
+        assert!(
+            out.stderr.contains(needle),
+            "{args:?}: {} lacks {needle}",
+            out.stderr
+        );
     }
 }
 
 #[test]
 fn config_then_env_then_flags() {
     let dir = setup();
-    fs::write(dir.path().join("hookline.toml"), "scheme = \"github\"\nsecret = \"from-file\"\n").unwrap();
+    fs::write(
+        dir.path().join("hookline.toml"),
+        "scheme = \"github\"\nsecret = \"from-file\"\n",
+    )
+    .unwrap();
     let sig = |secret: &str, scheme: &str| {
-        run(hookline_in(dir.path()).args(["sign", "body.json", "--config", "/dev/null", "--scheme", scheme, "--secret", secret])).stdout
+        run(hookline_in(dir.path()).args([
+            "sign",
+            "body.json",
+            "--config",
+            "/dev/null",
+            "--scheme",
+            scheme,
+            "--secret",
+            secret,
+        ]))
+        .stdout
     };
 
     // File only: scheme and secret from hookline.toml.
     let out = run(hookline_in(dir.path()).args(["sign", "body.json"]));
     assert_eq!(out.stdout, sig("from-file", "github"));
     // Environment beats the file.
-    let out = run(hookline_in(dir.path()).args(["sign", "body.json"]).env("HOOKLINE_SECRET", "from-env").env("HOOKLINE_SCHEME", "shopify"));
+    let out = run(hookline_in(dir.path())
+        .args(["sign", "body.json"])
+        .env("HOOKLINE_SECRET", "from-env")
+        .env("HOOKLINE_SCHEME", "shopify"));
     assert_eq!(out.stdout, sig("from-env", "shopify"));
     // Flags beat the environment.
-    let out = run(hookline_in(dir.path()).args(["sign", "body.json", "--secret", "from-flag", "--scheme", "generic"]).env("HOOKLINE_SECRET", "from-env").env("HOOKLINE_SCHEME", "shopify"));
+    let out = run(hookline_in(dir.path())
+        .args([
+            "sign",
+            "body.json",
+            "--secret",
+            "from-flag",
+            "--scheme",
+            "generic",
+        ])
+        .env("HOOKLINE_SECRET", "from-env")
+        .env("HOOKLINE_SCHEME", "shopify"));
     assert_eq!(out.stdout, sig("from-flag", "generic"));
     // A secret file given as a flag also beats the environment.
     fs::write(dir.path().join("keys.txt"), "\nfrom-secret-file\n").unwrap();
-    let out = run(hookline_in(dir.path()).args(["sign", "body.json", "--secret-file", "keys.txt"]).env("HOOKLINE_SECRET", "from-env"));
+    let out = run(hookline_in(dir.path())
+        .args(["sign", "body.json", "--secret-file", "keys.txt"])
+        .env("HOOKLINE_SECRET", "from-env"));
     assert_eq!(out.stdout, sig("from-secret-file", "github"));
 }
 
@@ -182,8 +433,13 @@ fn rotation_with_a_secret_file() {
     let dir = setup();
     fs::write(dir.path().join("keys.txt"), "new-key\nold-key\n").unwrap();
     let signed = run(hookline_in(dir.path()).args(["sign", "body.json", "--secret", "old-key"]));
-    let out = run(hookline_in(dir.path()).args(["verify", "body.json", "--secret-file", "keys.txt"]).args(header_args(&signed.stdout)));
-    assert_eq!((out.code, out.stdout.as_str()), (0, "valid · generic · secret 2 of 2\n"));
+    let out = run(hookline_in(dir.path())
+        .args(["verify", "body.json", "--secret-file", "keys.txt"])
+        .args(header_args(&signed.stdout)));
+    assert_eq!(
+        (out.code, out.stdout.as_str()),
+        (0, "valid · generic · secret 2 of 2\n")
+    );
 }
 
 #[test]
@@ -192,18 +448,43 @@ fn secrets_never_appear_in_any_output() {
     const S: &str = "Zq9-DISTINCTIVE-s3cr3t-Vx7";
     let std_secret = format!("whsec_{S}");
     fs::write(dir.path().join("keys.txt"), format!("{S}\n")).unwrap();
-    fs::write(dir.path().join("cfg.toml"), format!("secret = \"{S}\"\ncolour = 1\n")).unwrap();
+    fs::write(
+        dir.path().join("cfg.toml"),
+        format!("secret = \"{S}\"\ncolour = 1\n"),
+    )
+    .unwrap();
     let signed = run(hookline_in(dir.path()).args(["sign", "body.json", "--secret", S]));
     let runs: Vec<Vec<String>> = vec![
         vec!["sign", "body.json", "--secret", S],
         vec!["sign", "body.json", "--secret", S, "--json"],
         vec!["sign", "body.json", "--secret", S, "--scheme", "standard"],
-        vec!["sign", "body.json", "--secret", &std_secret, "--scheme", "standard"],
+        vec![
+            "sign",
+            "body.json",
+            "--secret",
+            &std_secret,
+            "--scheme",
+            "standard",
+        ],
         vec!["sign", "missing.json", "--secret", S],
-        vec!["sign", "body.json", "--secret-file", "keys.txt", "--timestamp", "x"],
+        vec![
+            "sign",
+            "body.json",
+            "--secret-file",
+            "keys.txt",
+            "--timestamp",
+            "x",
+        ],
         vec!["sign", "body.json", "--config", "cfg.toml"],
         vec!["verify", "body.json", "--secret", S, "--json"],
-        vec!["verify", "body.json", "--secret", S, "-H", &signed.stdout.trim().to_string()],
+        vec![
+            "verify",
+            "body.json",
+            "--secret",
+            S,
+            "-H",
+            signed.stdout.trim(),
+        ],
         vec!["verify", "body.json", "--secret", "-x", "--secret", S],
         vec!["sign", "--help"],
     ]
@@ -218,8 +499,16 @@ fn secrets_never_appear_in_any_output() {
                 cmd.env("HOOKLINE_SECRET", S);
             }
             let out = run(&mut cmd);
-            assert!(!out.stdout.contains(S) && !out.stderr.contains(S), "{args:?}: {} {}", out.stdout, out.stderr);
-            assert!(!out.stdout.contains("DISTINCTIVE") && !out.stderr.contains("DISTINCTIVE"), "{args:?}");
+            assert!(
+                !out.stdout.contains(S) && !out.stderr.contains(S),
+                "{args:?}: {} {}",
+                out.stdout,
+                out.stderr
+            );
+            assert!(
+                !out.stdout.contains("DISTINCTIVE") && !out.stderr.contains("DISTINCTIVE"),
+                "{args:?}"
+            );
         }
     }
 }

@@ -10,7 +10,9 @@
 //! - generic: `openssl dgst -sha256 -hmac` (OpenSSL 3)
 
 use hookline::secret::Secret;
-use hookline::signing::{sign, verify, Header, Reason, Scheme, SchemeChoice, Verdict, VerifyOptions};
+use hookline::signing::{
+    sign, verify, Header, Reason, Scheme, SchemeChoice, Verdict, VerifyOptions,
+};
 
 const BODY: &str = r#"{"id": "evt_1",  "type":"payment_intent.succeeded" ,"amount":2000}"#;
 const TS: i64 = 1_700_000_000;
@@ -59,13 +61,19 @@ const VECTORS: &[Vector] = &[
         scheme: Scheme::Slack,
         secret: SLACK_SECRET,
         body: BODY,
-        expected: &[("X-Slack-Request-Timestamp", "1700000000"), ("X-Slack-Signature", SLACK_SIG)],
+        expected: &[
+            ("X-Slack-Request-Timestamp", "1700000000"),
+            ("X-Slack-Signature", SLACK_SIG),
+        ],
     },
     Vector {
         scheme: Scheme::Shopify,
         secret: "shpss_test_secret",
         body: BODY,
-        expected: &[("X-Shopify-Hmac-Sha256", "e2V+gfI5ng7CtjMQ2DwDxZsTCCyq6fK7OK2qwhGjZ5w=")],
+        expected: &[(
+            "X-Shopify-Hmac-Sha256",
+            "e2V+gfI5ng7CtjMQ2DwDxZsTCCyq6fK7OK2qwhGjZ5w=",
+        )],
     },
     Vector {
         scheme: Scheme::Generic,
@@ -79,26 +87,46 @@ const VECTORS: &[Vector] = &[
 ];
 
 const GH_OK: &str = "sha256=39fa999800a308614a34b67a9ffa57b11edbab117d2cf5db89c479bf6ef2bad8";
-const STRIPE_OK: &str = "t=1700000000,v1=3ec8e2b34fe1cabf142ff8cafbf542bde34dca0272a24ff091da7e1c148ece3f";
+const STRIPE_OK: &str =
+    "t=1700000000,v1=3ec8e2b34fe1cabf142ff8cafbf542bde34dca0272a24ff091da7e1c148ece3f";
 const STD_SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 const STD_SIG: &str = "v1,PcPTy1aASh0KM0vf+ipeDtn1wTE0AjvqZtECjf2hVlE=";
 const SLACK_SECRET: &str = "8f742231b10e8888abcd99yyyzzz85a5";
 const SLACK_SIG: &str = "v0=a4061685cccde74e1577713706552530b55aae8afaaacf4e7166ec4029fe2ca0";
 
 fn owned(pairs: &[(&str, &str)]) -> Vec<Header> {
-    pairs.iter().map(|(n, v)| (n.to_string(), v.to_string())).collect()
+    pairs
+        .iter()
+        .map(|(n, v)| (n.to_string(), v.to_string()))
+        .collect()
 }
 
-fn check(scheme: SchemeChoice, secrets: &[&str], headers: &[(&str, &str)], body: &str, now: i64) -> Verdict {
+fn check(
+    scheme: SchemeChoice,
+    secrets: &[&str],
+    headers: &[(&str, &str)],
+    body: &str,
+    now: i64,
+) -> Verdict {
     let secrets: Vec<Secret> = secrets.iter().map(|s| Secret::new(*s)).collect();
-    let options = VerifyOptions { scheme, ..VerifyOptions::default() };
+    let options = VerifyOptions {
+        scheme,
+        ..VerifyOptions::default()
+    };
     verify(&options, &secrets, &owned(headers), body.as_bytes(), now).expect("usable secrets")
 }
 
 #[test]
 fn signing_matches_the_official_libraries() {
     for v in VECTORS {
-        let headers = sign(v.scheme, &Secret::new(v.secret), TS, STANDARD_ID, v.body.as_bytes()).unwrap();
+        let headers = sign(
+            v.scheme,
+            &Secret::new(v.secret),
+            TS,
+            STANDARD_ID,
+            v.body.as_bytes(),
+        )
+        .unwrap();
         assert_eq!(headers, owned(v.expected), "scheme {}", v.scheme);
     }
 }
@@ -106,7 +134,9 @@ fn signing_matches_the_official_libraries() {
 #[test]
 fn chunked_signing_equals_one_shot() {
     for v in VECTORS {
-        let mut signer = hookline::signing::Signer::new(v.scheme, &Secret::new(v.secret), TS, STANDARD_ID).unwrap();
+        let mut signer =
+            hookline::signing::Signer::new(v.scheme, &Secret::new(v.secret), TS, STANDARD_ID)
+                .unwrap();
         for chunk in v.body.as_bytes().chunks(7) {
             signer.update(chunk);
         }
@@ -127,7 +157,11 @@ fn official_vectors_verify_with_fixed_and_auto_scheme() {
 
 #[test]
 fn svix_header_names_are_accepted() {
-    let headers = [("svix-id", STANDARD_ID), ("svix-timestamp", "1700000000"), ("svix-signature", STD_SIG)];
+    let headers = [
+        ("svix-id", STANDARD_ID),
+        ("svix-timestamp", "1700000000"),
+        ("svix-signature", STD_SIG),
+    ];
     let verdict = check(SchemeChoice::Auto, &[STD_SECRET], &headers, BODY, TS);
     assert!(verdict.is_valid(), "{verdict:?}");
     assert_eq!(verdict.scheme, Scheme::Standard);
@@ -149,28 +183,53 @@ fn rotation_any_secret_may_match_and_the_index_is_reported() {
 #[test]
 fn several_signatures_in_one_header_are_all_tried() {
     let stripe = "t=1700000000,v0=deadbeef,v1=0000000000000000000000000000000000000000000000000000000000000000,v1=3ec8e2b34fe1cabf142ff8cafbf542bde34dca0272a24ff091da7e1c148ece3f,extra=1";
-    let verdict = check(SchemeChoice::Fixed(Scheme::Stripe), &["whsec_test_secret"], &[("Stripe-Signature", stripe)], BODY, TS);
+    let verdict = check(
+        SchemeChoice::Fixed(Scheme::Stripe),
+        &["whsec_test_secret"],
+        &[("Stripe-Signature", stripe)],
+        BODY,
+        TS,
+    );
     assert!(verdict.is_valid(), "{verdict:?}");
 
     let standard = format!("v1a,ignored v1,AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA= {STD_SIG}");
-    let headers = [("webhook-id", STANDARD_ID), ("webhook-timestamp", "1700000000"), ("webhook-signature", standard.as_str())];
+    let headers = [
+        ("webhook-id", STANDARD_ID),
+        ("webhook-timestamp", "1700000000"),
+        ("webhook-signature", standard.as_str()),
+    ];
     let verdict = check(SchemeChoice::Auto, &[STD_SECRET], &headers, BODY, TS);
     assert!(verdict.is_valid(), "{verdict:?}");
 }
 
 #[test]
 fn standard_secret_without_prefix_is_decoded_too() {
-    let headers = [("webhook-id", STANDARD_ID), ("webhook-timestamp", "1700000000"), ("webhook-signature", STD_SIG)];
-    let verdict = check(SchemeChoice::Auto, &["MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"], &headers, BODY, TS);
+    let headers = [
+        ("webhook-id", STANDARD_ID),
+        ("webhook-timestamp", "1700000000"),
+        ("webhook-signature", STD_SIG),
+    ];
+    let verdict = check(
+        SchemeChoice::Auto,
+        &["MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"],
+        &headers,
+        BODY,
+        TS,
+    );
     assert!(verdict.is_valid());
 }
 
 #[test]
 fn unusable_secrets_are_key_errors_that_do_not_quote_the_secret() {
-    let err = Scheme::Standard.mac_key(&Secret::new("whsec_not base64!")).unwrap_err();
+    let err = Scheme::Standard
+        .mac_key(&Secret::new("whsec_not base64!"))
+        .unwrap_err();
     assert_eq!(err, hookline::signing::KeyError::NotBase64);
     assert!(!err.to_string().contains("not base64!"));
-    assert_eq!(Scheme::Github.mac_key(&Secret::new("")).unwrap_err(), hookline::signing::KeyError::Empty);
+    assert_eq!(
+        Scheme::Github.mac_key(&Secret::new("")).unwrap_err(),
+        hookline::signing::KeyError::Empty
+    );
 }
 
 struct Negative {
@@ -214,7 +273,13 @@ const NEGATIVES: &[Negative] = &[
 #[test]
 fn negative_vectors_give_the_expected_reason() {
     for n in NEGATIVES {
-        let verdict = check(SchemeChoice::Fixed(n.scheme), &[n.secret], n.headers, BODY, n.now);
+        let verdict = check(
+            SchemeChoice::Fixed(n.scheme),
+            &[n.secret],
+            n.headers,
+            BODY,
+            n.now,
+        );
         assert_eq!(verdict.reason, Some(n.reason), "{}: {verdict:?}", n.name);
         assert_eq!(verdict.scheme, n.scheme, "{}", n.name);
         assert!(verdict.detail.is_some(), "{}", n.name);
@@ -224,16 +289,38 @@ fn negative_vectors_give_the_expected_reason() {
 #[test]
 fn timestamp_detail_is_plain_words() {
     let headers = [("Stripe-Signature", STRIPE_OK)];
-    let verdict = check(SchemeChoice::Fixed(Scheme::Stripe), &["whsec_test_secret"], &headers, BODY, TS + 1204);
-    assert_eq!(verdict.detail.as_deref(), Some("timestamp 1,204 s old, tolerance 300 s"));
-    let verdict = check(SchemeChoice::Fixed(Scheme::Stripe), &["whsec_test_secret"], &headers, BODY, TS - 400);
-    assert_eq!(verdict.detail.as_deref(), Some("timestamp 400 s in the future, tolerance 300 s"));
+    let verdict = check(
+        SchemeChoice::Fixed(Scheme::Stripe),
+        &["whsec_test_secret"],
+        &headers,
+        BODY,
+        TS + 1204,
+    );
+    assert_eq!(
+        verdict.detail.as_deref(),
+        Some("timestamp 1,204 s old, tolerance 300 s")
+    );
+    let verdict = check(
+        SchemeChoice::Fixed(Scheme::Stripe),
+        &["whsec_test_secret"],
+        &headers,
+        BODY,
+        TS - 400,
+    );
+    assert_eq!(
+        verdict.detail.as_deref(),
+        Some("timestamp 400 s in the future, tolerance 300 s")
+    );
 }
 
 #[test]
 fn tolerance_is_configurable() {
     let secrets = [Secret::new("whsec_test_secret")];
-    let opts = VerifyOptions { scheme: SchemeChoice::Fixed(Scheme::Stripe), signature_header: None, tolerance_secs: 3600 };
+    let opts = VerifyOptions {
+        scheme: SchemeChoice::Fixed(Scheme::Stripe),
+        signature_header: None,
+        tolerance_secs: 3600,
+    };
     let headers = owned(&[("Stripe-Signature", STRIPE_OK)]);
     let verdict = verify(&opts, &secrets, &headers, BODY.as_bytes(), TS + 1204).unwrap();
     assert!(verdict.is_valid());
@@ -248,7 +335,11 @@ fn generic_signature_header_can_be_renamed() {
     signer.update(b"body");
     let headers = signer.finish();
     assert_eq!(headers[0].0, "X-Webhook-Signature");
-    let opts = VerifyOptions { scheme: SchemeChoice::Auto, signature_header: Some("x-webhook-signature".into()), tolerance_secs: 300 };
+    let opts = VerifyOptions {
+        scheme: SchemeChoice::Auto,
+        signature_header: Some("x-webhook-signature".into()),
+        tolerance_secs: 300,
+    };
     let verdict = verify(&opts, &[secret], &headers, b"body", 0).unwrap();
     assert!(verdict.is_valid(), "{verdict:?}");
     assert_eq!(verdict.scheme, Scheme::Generic);
@@ -256,6 +347,12 @@ fn generic_signature_header_can_be_renamed() {
 
 #[test]
 fn header_names_are_case_insensitive() {
-    let verdict = check(SchemeChoice::Auto, &["gh_test_secret"], &[("x-hub-signature-256", GH_OK)], BODY, TS);
+    let verdict = check(
+        SchemeChoice::Auto,
+        &["gh_test_secret"],
+        &[("x-hub-signature-256", GH_OK)],
+        BODY,
+        TS,
+    );
     assert!(verdict.is_valid());
 }

@@ -72,7 +72,9 @@ impl BodyInput {
 
     /// The rest of the input, in memory (captures are small).
     pub fn read_rest(&mut self, into: &mut Vec<u8>) -> Result<()> {
-        self.reader.read_to_end(into).with_context(|| self.label.clone())?;
+        self.reader
+            .read_to_end(into)
+            .with_context(|| self.label.clone())?;
         Ok(())
     }
 }

@@ -32,7 +32,10 @@ pub fn run(config: &Config, args: SignArgs) -> Result<ExitCode> {
     let headers = signer.finish();
 
     let text = if args.json {
-        let map: Map<String, Value> = headers.into_iter().map(|(n, v)| (n, Value::String(v))).collect();
+        let map: Map<String, Value> = headers
+            .into_iter()
+            .map(|(n, v)| (n, Value::String(v)))
+            .collect();
         format!("{}\n", json!({ "headers": map }))
     } else {
         headers.iter().map(|(n, v)| format!("{n}: {v}\n")).collect()

@@ -58,7 +58,8 @@ pub fn run(config: &Config, _style: &Style, args: VerifyArgs) -> Result<ExitCode
         signature_header: settings.signature_header.clone(),
         tolerance_secs: settings.tolerance.as_secs(),
     };
-    let mut verifier = Verifier::new(&options, secrets, &headers).map_err(|e| settings.key_error(e))?;
+    let mut verifier =
+        Verifier::new(&options, secrets, &headers).map_err(|e| settings.key_error(e))?;
     if verifier.needs_body() {
         match &captured_body {
             Some(body) => verifier.update(body),

@@ -15,7 +15,12 @@ pub fn human_line(v: &Verdict, secrets_tried: usize) -> String {
             }
             line
         }
-        Some(reason) => format!("{} · {} · {}", "invalid".red().bold(), v.scheme, plain_reason(reason, v.detail.as_deref())),
+        Some(reason) => format!(
+            "{} · {} · {}",
+            "invalid".red().bold(),
+            v.scheme,
+            plain_reason(reason, v.detail.as_deref())
+        ),
     }
 }
 

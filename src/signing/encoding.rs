@@ -25,7 +25,11 @@ pub(super) fn decode_base64_tag(text: &str) -> Option<Tag> {
 
 /// Candidates from every `name` header of the form `<prefix><64 hex digits>`
 /// (GitHub's `sha256=`, generic's `sha256=`, Slack's `v0=`).
-pub(super) fn prefixed_hex(headers: &[Header], name: &str, prefix: &str) -> Result<Vec<Tag>, Rejection> {
+pub(super) fn prefixed_hex(
+    headers: &[Header],
+    name: &str,
+    prefix: &str,
+) -> Result<Vec<Tag>, Rejection> {
     let values: Vec<&str> = header_values(headers, name).collect();
     if values.is_empty() {
         return Err(missing(&[name]));

@@ -18,6 +18,9 @@ pub(super) fn headers(tag: &Tag, signature_header: Option<&str>) -> Vec<Header> 
     vec![(name.to_string(), format!("sha256={}", hex_tag(tag)))]
 }
 
-pub(super) fn parse(headers: &[Header], signature_header: Option<&str>) -> Result<Presented, Rejection> {
+pub(super) fn parse(
+    headers: &[Header],
+    signature_header: Option<&str>,
+) -> Result<Presented, Rejection> {
     prefixed_hex(headers, signature_header.unwrap_or(SIGNATURE), "sha256=").map(body_only)
 }

@@ -12,7 +12,10 @@ pub(super) const HEADERS: HeaderNames = HeaderNames {
 };
 
 pub(super) fn headers(tag: &Tag) -> Vec<Header> {
-    vec![(HEADERS.signature.to_string(), format!("sha256={}", hex_tag(tag)))]
+    vec![(
+        HEADERS.signature.to_string(),
+        format!("sha256={}", hex_tag(tag)),
+    )]
 }
 
 pub(super) fn parse(headers: &[Header]) -> Result<Presented, Rejection> {

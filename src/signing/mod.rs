@@ -187,7 +187,12 @@ pub struct Signer {
 impl Signer {
     /// `timestamp` (Unix seconds) and `id` are used by the schemes that sign them and
     /// ignored by the others.
-    pub fn new(scheme: Scheme, secret: &Secret, timestamp: i64, id: &str) -> Result<Self, KeyError> {
+    pub fn new(
+        scheme: Scheme,
+        secret: &Secret,
+        timestamp: i64,
+        id: &str,
+    ) -> Result<Self, KeyError> {
         let mut mac = new_mac(&scheme.mac_key(secret)?);
         if let Some(prefix) = scheme.signed_prefix(timestamp, id) {
             mac.update(prefix.as_bytes());
@@ -335,12 +340,16 @@ impl Default for VerifyOptions {
 /// Finds the scheme of a request from the signature headers it carries.
 pub fn detect_scheme(headers: &[Header], generic_header: Option<&str>) -> Option<Scheme> {
     let has = |name: &str| header_values(headers, name).next().is_some();
-    [Scheme::Github, Scheme::Stripe, Scheme::Standard, Scheme::Slack, Scheme::Shopify]
-        .into_iter()
-        .find(|s| {
-            has(s.headers().signature) || s.alias_headers().is_some_and(|a| has(a.signature))
-        })
-        .or_else(|| has(generic_header.unwrap_or(generic::SIGNATURE)).then_some(Scheme::Generic))
+    [
+        Scheme::Github,
+        Scheme::Stripe,
+        Scheme::Standard,
+        Scheme::Slack,
+        Scheme::Shopify,
+    ]
+    .into_iter()
+    .find(|s| has(s.headers().signature) || s.alias_headers().is_some_and(|a| has(a.signature)))
+    .or_else(|| has(generic_header.unwrap_or(generic::SIGNATURE)).then_some(Scheme::Generic))
 }
 
 /// Values of every header with this name, in order (names compare case-insensitively).
@@ -363,13 +372,20 @@ pub struct Verifier {
 
 enum State {
     Decided(Rejection),
-    Hashing { macs: Vec<HmacSha256>, presented: Presented },
+    Hashing {
+        macs: Vec<HmacSha256>,
+        presented: Presented,
+    },
 }
 
 impl Verifier {
     /// Errors only when a secret cannot be used for the scheme (empty, or not base64
     /// for Standard Webhooks); a bad request is a [`Verdict`], not an error.
-    pub fn new(options: &VerifyOptions, secrets: &[Secret], headers: &[Header]) -> Result<Self, KeyError> {
+    pub fn new(
+        options: &VerifyOptions,
+        secrets: &[Secret],
+        headers: &[Header],
+    ) -> Result<Self, KeyError> {
         if secrets.is_empty() {
             return Err(KeyError::Missing);
         }
@@ -434,7 +450,9 @@ impl Verifier {
     /// The verdict, with `now` (Unix seconds) for the timestamp check.
     pub fn finish(self, now: i64) -> Verdict {
         let (macs, presented) = match self.state {
-            State::Decided((reason, detail)) => return Verdict::rejected(self.scheme, reason, detail),
+            State::Decided((reason, detail)) => {
+                return Verdict::rejected(self.scheme, reason, detail)
+            }
             State::Hashing { macs, presented } => (macs, presented),
         };
         // Compare every tag with every candidate in constant time; rotation means any
@@ -489,7 +507,10 @@ pub fn verify(
 
 /// A missing-signature rejection naming the header that was looked for.
 fn missing(names: &[&str]) -> Rejection {
-    (Reason::MissingSignature, format!("no {} header", names.join(" or ")))
+    (
+        Reason::MissingSignature,
+        format!("no {} header", names.join(" or ")),
+    )
 }
 
 fn malformed(detail: impl Into<String>) -> Rejection {

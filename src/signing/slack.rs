@@ -1,7 +1,9 @@
 //! `slack`: `X-Slack-Signature: v0=<hex>` over `v0:{timestamp}:{body}`.
 
 use super::encoding::{hex_tag, prefixed_hex};
-use super::{header_values, malformed, parse_timestamp, Header, HeaderNames, Presented, Rejection, Tag};
+use super::{
+    header_values, malformed, parse_timestamp, Header, HeaderNames, Presented, Rejection, Tag,
+};
 
 pub(super) const HEADERS: HeaderNames = HeaderNames {
     signature: "X-Slack-Signature",
@@ -16,7 +18,10 @@ const TIMESTAMP: &str = "X-Slack-Request-Timestamp";
 pub(super) fn headers(tag: &Tag, timestamp: i64) -> Vec<Header> {
     vec![
         (TIMESTAMP.to_string(), timestamp.to_string()),
-        (HEADERS.signature.to_string(), format!("v0={}", hex_tag(tag))),
+        (
+            HEADERS.signature.to_string(),
+            format!("v0={}", hex_tag(tag)),
+        ),
     ]
 }
 

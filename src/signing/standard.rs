@@ -7,7 +7,10 @@ use base64::engine::general_purpose::STANDARD as BASE64;
 use base64::Engine;
 
 use super::encoding::{base64_tag, decode_base64_tag};
-use super::{header_values, malformed, missing, parse_timestamp, Header, HeaderNames, KeyError, Presented, Rejection, Tag};
+use super::{
+    header_values, malformed, missing, parse_timestamp, Header, HeaderNames, KeyError, Presented,
+    Rejection, Tag,
+};
 
 pub(super) const HEADERS: HeaderNames = HeaderNames {
     signature: "webhook-signature",
@@ -33,8 +36,14 @@ pub(super) fn decode_secret(secret: &[u8]) -> Result<Vec<u8>, KeyError> {
 pub(super) fn headers(tag: &Tag, timestamp: i64, id: &str) -> Vec<Header> {
     vec![
         (HEADERS.id.unwrap_or_default().to_string(), id.to_string()),
-        (HEADERS.timestamp.unwrap_or_default().to_string(), timestamp.to_string()),
-        (HEADERS.signature.to_string(), format!("v1,{}", base64_tag(tag))),
+        (
+            HEADERS.timestamp.unwrap_or_default().to_string(),
+            timestamp.to_string(),
+        ),
+        (
+            HEADERS.signature.to_string(),
+            format!("v1,{}", base64_tag(tag)),
+        ),
     ]
 }
 
@@ -42,7 +51,10 @@ pub(super) fn parse(headers: &[Header]) -> Result<Presented, Rejection> {
     // Use the webhook-* set when it carries a signature, else the svix-* set.
     let names = if header_values(headers, HEADERS.signature).next().is_some() {
         &HEADERS
-    } else if header_values(headers, SVIX_HEADERS.signature).next().is_some() {
+    } else if header_values(headers, SVIX_HEADERS.signature)
+        .next()
+        .is_some()
+    {
         &SVIX_HEADERS
     } else {
         return Err(missing(&[HEADERS.signature, SVIX_HEADERS.signature]));

@@ -34,7 +34,13 @@ pub(super) fn parse(headers: &[Header]) -> Result<Presented, Rejection> {
             continue;
         };
         match key {
-            "t" => timestamp = Some(value.parse::<i64>().map_err(|_| malformed(format!("{name}: t= is not a Unix timestamp")))?),
+            "t" => {
+                timestamp = Some(
+                    value
+                        .parse::<i64>()
+                        .map_err(|_| malformed(format!("{name}: t= is not a Unix timestamp")))?,
+                )
+            }
             "v1" => {
                 v1_entries += 1;
                 candidates.extend(decode_hex_tag(value));

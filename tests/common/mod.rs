@@ -36,5 +36,8 @@ pub fn run(cmd: &mut Command) -> Out {
 
 /// `Name: value` lines → `-H` arguments.
 pub fn header_args(lines: &str) -> Vec<String> {
-    lines.lines().flat_map(|l| ["-H".to_string(), l.to_string()]).collect()
+    lines
+        .lines()
+        .flat_map(|l| ["-H".to_string(), l.to_string()])
+        .collect()
 }
