@@ -1,7 +1,7 @@
 //! Reading a BODY argument: a path, or `-`/nothing for standard input, in chunks.
 
 use std::fs::File;
-use std::io::{self, Read};
+use std::io::{self, IsTerminal, Read};
 use std::path::Path;
 
 use anyhow::{bail, Context, Result};
@@ -24,6 +24,10 @@ impl BodyInput {
     }
 
     fn stdin() -> BodyInput {
+        if io::stdin().is_terminal() {
+            // Without this a user who forgot BODY sees a command that seems to hang.
+            eprintln!("hookline: reading the body from standard input (end with Ctrl-D)");
+        }
         BodyInput {
             label: "standard input".to_string(),
             reader: Box::new(io::stdin().lock()),
