@@ -19,34 +19,14 @@ pub const DEFAULT_CONFIG_FILE: &str = "hookline.toml";
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FileConfig {
-    pub scheme: Option<FileScheme>,
+    pub scheme: Option<SchemeArg>,
     pub secret: Option<String>,
     pub secrets: Option<Vec<String>>,
     pub secret_file: Option<PathBuf>,
     pub signature_header: Option<String>,
     #[serde(default, deserialize_with = "duration")]
     pub tolerance: Option<Duration>,
-    pub color: Option<FileColor>,
-}
-
-#[derive(Debug, Clone, Copy, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum FileScheme {
-    Auto,
-    Generic,
-    Github,
-    Stripe,
-    Standard,
-    Slack,
-    Shopify,
-}
-
-#[derive(Debug, Clone, Copy, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum FileColor {
-    Auto,
-    Always,
-    Never,
+    pub color: Option<ColorWhen>,
 }
 
 fn duration<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Duration>, D::Error> {
@@ -136,10 +116,7 @@ impl SigningSettings {
         args: &SigningArgs,
         tolerance_flag: Option<Duration>,
     ) -> Result<Self> {
-        let scheme = args
-            .scheme
-            .map(scheme_choice)
-            .or(config.file.scheme.map(file_scheme_choice));
+        let scheme = args.scheme.or(config.file.scheme).map(scheme_choice);
         let (secrets, secret_source) = resolve_secrets(config, args)?;
         Ok(SigningSettings {
             scheme,
@@ -182,24 +159,8 @@ fn scheme_choice(arg: SchemeArg) -> SchemeChoice {
     }
 }
 
-fn file_scheme_choice(s: FileScheme) -> SchemeChoice {
-    scheme_choice(match s {
-        FileScheme::Auto => SchemeArg::Auto,
-        FileScheme::Generic => SchemeArg::Generic,
-        FileScheme::Github => SchemeArg::Github,
-        FileScheme::Stripe => SchemeArg::Stripe,
-        FileScheme::Standard => SchemeArg::Standard,
-        FileScheme::Slack => SchemeArg::Slack,
-        FileScheme::Shopify => SchemeArg::Shopify,
-    })
-}
-
 pub fn color_when(config: &Config, flag: Option<ColorWhen>) -> ColorWhen {
-    flag.unwrap_or(match config.file.color {
-        Some(FileColor::Always) => ColorWhen::Always,
-        Some(FileColor::Never) => ColorWhen::Never,
-        Some(FileColor::Auto) | None => ColorWhen::Auto,
-    })
+    flag.or(config.file.color).unwrap_or(ColorWhen::Auto)
 }
 
 /// Secrets come from one level only, the highest that has any: flags, then environment,

@@ -512,3 +512,32 @@ fn secrets_never_appear_in_any_output() {
         }
     }
 }
+
+#[test]
+fn colour_only_when_asked_or_on_a_terminal() {
+    let dir = setup();
+    let signed = run(hookline_in(dir.path()).args(["sign", "body.json", "--secret", "k"]));
+    let verify = |extra: &[&str], no_color: bool| {
+        let mut cmd = hookline_in(dir.path());
+        cmd.args(["verify", "body.json", "--secret", "k"])
+            .args(header_args(&signed.stdout))
+            .args(extra);
+        if no_color {
+            cmd.env("NO_COLOR", "1");
+        }
+        run(&mut cmd).stdout
+    };
+    // stdout is a pipe here, so `auto` means no colour.
+    assert_eq!(verify(&[], false), "valid · generic\n");
+    assert!(verify(&["--color", "always"], false).contains("\u{1b}["));
+    assert!(
+        verify(&["--color", "always"], true).contains("\u{1b}["),
+        "an explicit --color always wins over NO_COLOR"
+    );
+    assert!(!verify(&["--color", "never"], false).contains("\u{1b}["));
+    fs::write(dir.path().join("hookline.toml"), "color = \"always\"\n").unwrap();
+    assert!(
+        verify(&[], false).contains("\u{1b}["),
+        "color from hookline.toml"
+    );
+}

@@ -11,7 +11,6 @@ use anyhow::Result;
 
 use crate::cli::{Cli, Command};
 use crate::config::{self, Config};
-use crate::output::Style;
 
 /// Exit status 1: the thing checked is false (invalid signature, undelivered).
 pub const EXIT_FALSE: u8 = 1;
@@ -26,10 +25,10 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         _ => {}
     }
     let config = Config::load(cli.config.as_deref())?;
-    let style = Style::resolve(config::color_when(&config, cli.color));
+    crate::output::settle_color(config::color_when(&config, cli.color));
     match cli.command {
         Command::Sign(args) => sign::run(&config, args),
-        Command::Verify(args) => verify::run(&config, &style, args),
+        Command::Verify(args) => verify::run(&config, args),
         Command::Completions { .. } | Command::Man => unreachable!("handled above"),
     }
 }

@@ -9,10 +9,10 @@ use super::EXIT_FALSE;
 use crate::capture::Capture;
 use crate::cli::VerifyArgs;
 use crate::config::{Config, SigningSettings};
-use crate::output::{print_stdout, verdict, Style};
+use crate::output::{print_stdout, verdict};
 use crate::signing::{Header, Scheme, SchemeChoice, Verifier, VerifyOptions};
 
-pub fn run(config: &Config, _style: &Style, args: VerifyArgs) -> Result<ExitCode> {
+pub fn run(config: &Config, args: VerifyArgs) -> Result<ExitCode> {
     let settings = SigningSettings::resolve(config, &args.signing, args.tolerance)?;
     let secrets = settings.require_secrets()?;
     let mut input = BodyInput::open(args.body.as_deref())?;

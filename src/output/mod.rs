@@ -1,5 +1,5 @@
 //! What the user sees. Engines hand results here; this module decides colour, human text
-//! or JSON. Colour is settled once at start-up ([`Style::resolve`]) and passed down.
+//! or JSON. Colour is settled once at start-up ([`settle_color`]).
 
 pub mod verdict;
 
@@ -7,27 +7,19 @@ use std::io::{self, IsTerminal, Write};
 
 use crate::cli::ColorWhen;
 
-/// The settled output choices.
-#[derive(Debug, Clone, Copy)]
-pub struct Style {
-    pub color: bool,
-}
-
-impl Style {
-    /// `always`/`never` win; `auto` means stdout is a terminal and `NO_COLOR` is unset.
-    pub fn resolve(when: ColorWhen) -> Style {
-        let color = match when {
-            ColorWhen::Always => true,
-            ColorWhen::Never => false,
-            ColorWhen::Auto => {
-                std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-                    && io::stdout().is_terminal()
-            }
-        };
-        // `colored` keeps a global switch; set it here, once, from our decision.
-        colored::control::set_override(color);
-        Style { color }
-    }
+/// Settles colour once, at start-up: `always`/`never` win; `auto` means stdout is a
+/// terminal and `NO_COLOR` is unset. Returns the decision.
+pub fn settle_color(when: ColorWhen) -> bool {
+    let color = match when {
+        ColorWhen::Always => true,
+        ColorWhen::Never => false,
+        ColorWhen::Auto => {
+            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && io::stdout().is_terminal()
+        }
+    };
+    // `colored` keeps a global switch; set it here, once, from our decision.
+    colored::control::set_override(color);
+    color
 }
 
 /// Writes the product to stdout. A closed pipe (`| head`) is not an error worth a message.

@@ -104,20 +104,6 @@ impl Scheme {
         }
     }
 
-    /// Every header name this scheme may carry, aliases included (Standard's `svix-*`).
-    pub fn all_header_names(self) -> Vec<&'static str> {
-        let mut names = Vec::new();
-        for table in std::iter::once(self.headers()).chain(self.alias_headers()) {
-            names.push(table.signature);
-            names.extend(table.timestamp);
-            names.extend(table.id);
-            names.extend(table.event);
-            names.extend(table.delivery_id);
-        }
-        names.dedup();
-        names
-    }
-
     fn alias_headers(self) -> Option<&'static HeaderNames> {
         match self {
             Scheme::Standard => Some(&standard::SVIX_HEADERS),
@@ -261,17 +247,6 @@ impl Reason {
             Reason::TimestampOutOfTolerance => "timestamp_out_of_tolerance",
             Reason::Mismatch => "mismatch",
         }
-    }
-
-    pub fn from_code(code: &str) -> Option<Reason> {
-        [
-            Reason::MissingSignature,
-            Reason::MalformedSignature,
-            Reason::TimestampOutOfTolerance,
-            Reason::Mismatch,
-        ]
-        .into_iter()
-        .find(|r| r.code() == code)
     }
 }
 
