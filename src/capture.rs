@@ -16,7 +16,7 @@ use base64::Engine;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::signing::{Header, Verdict};
+use crate::signing::Header;
 
 /// The format version this hookline reads and writes.
 pub const VERSION: u64 = 1;
@@ -45,17 +45,6 @@ pub struct VerificationRecord {
     pub reason: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
-}
-
-impl From<&Verdict> for VerificationRecord {
-    fn from(v: &Verdict) -> Self {
-        VerificationRecord {
-            scheme: v.scheme.name().to_string(),
-            valid: v.is_valid(),
-            reason: v.reason.map(|r| r.code().to_string()),
-            detail: v.detail.clone(),
-        }
-    }
 }
 
 impl Capture {
@@ -110,11 +99,6 @@ impl Capture {
         tmp.persist(path).map_err(|e| e.error)?;
         Ok(())
     }
-
-    /// The value of the first header with this name (case-insensitive).
-    pub fn header(&self, name: &str) -> Option<&str> {
-        crate::signing::header_values(&self.headers, name).next()
-    }
 }
 
 /// A capture that does not parse, with the position serde_json reports (1-based;
@@ -144,14 +128,10 @@ impl From<serde_json::Error> for ParseError {
 
 impl fmt::Display for ParseError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.line > 0 {
-            write!(
-                f,
-                "line {}, column {}: {}",
-                self.line, self.column, self.message
-            )
-        } else {
-            f.write_str(&self.message)
+        match (self.line, self.column) {
+            (0, _) => f.write_str(&self.message),
+            (line, 0) => write!(f, "line {line}: {}", self.message),
+            (line, column) => write!(f, "line {line}, column {column}: {}", self.message),
         }
     }
 }
@@ -176,20 +156,18 @@ impl<R: BufRead> JsonLines<R> {
     }
 }
 
-/// Why a JSON-lines item could not be read.
+/// Why a JSON-lines item could not be read. A parse error's `line` is the file's line.
 #[derive(Debug)]
 pub enum LineError {
     Io(io::Error),
-    Parse { line: usize, error: ParseError },
+    Parse(ParseError),
 }
 
 impl fmt::Display for LineError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             LineError::Io(e) => write!(f, "{e}"),
-            LineError::Parse { line, error } => {
-                write!(f, "line {line}, column {}: {}", error.column, error.message)
-            }
+            LineError::Parse(e) => write!(f, "{e}"),
         }
     }
 }
@@ -214,7 +192,7 @@ impl<R: BufRead> Iterator for JsonLines<R> {
             return Some(
                 Capture::from_json(&self.buf)
                     .map(|c| (line, c))
-                    .map_err(|error| LineError::Parse { line, error }),
+                    .map_err(|error| LineError::Parse(ParseError { line, ..error })),
             );
         }
     }
@@ -387,14 +365,17 @@ mod tests {
 
     #[test]
     fn json_lines_stream_with_line_numbers() {
-        let input = "{\"hookline\":1,\"body\":\"a\"}\n\n{\"hookline\":1,\"body\":\"b\"}\n{bad\n";
+        let input = "{\"hookline\":1,\"body\":\"a\"}\n\n{\"hookline\":1,\"body\":\"b\"}\n{bad\n{\"hookline\":1}\n";
         let items: Vec<_> = JsonLines::new(input.as_bytes()).collect();
-        assert_eq!(items.len(), 3);
+        assert_eq!(items.len(), 4);
         assert_eq!(items[0].as_ref().unwrap().0, 1);
         assert_eq!(items[1].as_ref().unwrap().0, 3);
         match &items[2] {
-            Err(LineError::Parse { line, .. }) => assert_eq!(*line, 4),
+            Err(LineError::Parse(e)) => assert_eq!(e.line, 4),
             other => panic!("{other:?}"),
         }
+        // A well-formed line that is not a capture names the line, without a column.
+        let last = items[3].as_ref().unwrap_err().to_string();
+        assert_eq!(last, "line 5: has no body (nor body_base64)");
     }
 }

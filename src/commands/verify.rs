@@ -23,7 +23,7 @@ pub fn run(config: &Config, args: VerifyArgs) -> Result<ExitCode> {
     let mut headers: Vec<Header> = Vec::new();
     let mut captured_body = None;
     if !args.raw && looks_like_capture(&first) {
-        let mut text = first.clone();
+        let mut text = std::mem::take(&mut first);
         input.read_rest(&mut text)?;
         let capture = Capture::from_json(&text).map_err(|e| anyhow!("{}: {e}", input.label()))?;
         headers = capture.headers;
@@ -39,10 +39,7 @@ pub fn run(config: &Config, args: VerifyArgs) -> Result<ExitCode> {
             SchemeChoice::Auto => Scheme::Generic,
         };
         let names = fixed.headers();
-        let signature_name = match (fixed, &settings.signature_header) {
-            (Scheme::Generic, Some(custom)) => custom.as_str(),
-            _ => names.signature,
-        };
+        let signature_name = fixed.signature_header(settings.signature_header.as_deref());
         headers.push((signature_name.to_string(), value));
         if let (Some(name), Some(ts)) = (names.timestamp, args.timestamp) {
             headers.push((name.to_string(), ts.to_string()));

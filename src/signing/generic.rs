@@ -1,12 +1,10 @@
 //! `generic`: `X-Signature: sha256=<hex>` over the body (header name changeable).
 
 use super::encoding::{body_only, hex_tag, prefixed_hex};
-use super::{Header, HeaderNames, Presented, Rejection, Tag};
-
-pub(super) const SIGNATURE: &str = "X-Signature";
+use super::{Header, HeaderNames, Presented, Rejection, Scheme, Tag};
 
 pub(super) const HEADERS: HeaderNames = HeaderNames {
-    signature: SIGNATURE,
+    signature: "X-Signature",
     timestamp: None,
     id: None,
     event: Some("X-Event"),
@@ -14,7 +12,7 @@ pub(super) const HEADERS: HeaderNames = HeaderNames {
 };
 
 pub(super) fn headers(tag: &Tag, signature_header: Option<&str>) -> Vec<Header> {
-    let name = signature_header.unwrap_or(SIGNATURE);
+    let name = Scheme::Generic.signature_header(signature_header);
     vec![(name.to_string(), format!("sha256={}", hex_tag(tag)))]
 }
 
@@ -22,5 +20,6 @@ pub(super) fn parse(
     headers: &[Header],
     signature_header: Option<&str>,
 ) -> Result<Presented, Rejection> {
-    prefixed_hex(headers, signature_header.unwrap_or(SIGNATURE), "sha256=").map(body_only)
+    let name = Scheme::Generic.signature_header(signature_header);
+    prefixed_hex(headers, name, "sha256=").map(body_only)
 }

@@ -104,16 +104,19 @@ impl Scheme {
         }
     }
 
+    /// The header that carries the signature; only the generic scheme's can be renamed.
+    pub fn signature_header(self, generic_override: Option<&str>) -> &str {
+        match (self, generic_override) {
+            (Scheme::Generic, Some(custom)) => custom,
+            _ => self.headers().signature,
+        }
+    }
+
     fn alias_headers(self) -> Option<&'static HeaderNames> {
         match self {
             Scheme::Standard => Some(&standard::SVIX_HEADERS),
             _ => None,
         }
-    }
-
-    /// Whether the signed content includes a timestamp checked against a tolerance.
-    pub fn is_timestamped(self) -> bool {
-        matches!(self, Scheme::Stripe | Scheme::Standard | Scheme::Slack)
     }
 
     /// The bytes fed to the MAC before the body.
@@ -156,9 +159,14 @@ pub enum KeyError {
     NotBase64,
 }
 
-fn new_mac(key: &[u8]) -> HmacSha256 {
+/// A MAC keyed for one secret, already fed what the scheme signs before the body.
+fn keyed_mac(key: &[u8], prefix: Option<&str>) -> HmacSha256 {
     // HMAC accepts keys of any length; this cannot fail.
-    HmacSha256::new_from_slice(key).expect("HMAC takes keys of any length")
+    let mut mac = HmacSha256::new_from_slice(key).expect("HMAC takes keys of any length");
+    if let Some(p) = prefix {
+        mac.update(p.as_bytes());
+    }
+    mac
 }
 
 /// Signs one body, fed in chunks, for one scheme.
@@ -179,10 +187,8 @@ impl Signer {
         timestamp: i64,
         id: &str,
     ) -> Result<Self, KeyError> {
-        let mut mac = new_mac(&scheme.mac_key(secret)?);
-        if let Some(prefix) = scheme.signed_prefix(timestamp, id) {
-            mac.update(prefix.as_bytes());
-        }
+        let prefix = scheme.signed_prefix(timestamp, id);
+        let mac = keyed_mac(&scheme.mac_key(secret)?, prefix.as_deref());
         Ok(Signer {
             scheme,
             timestamp,
@@ -324,7 +330,7 @@ pub fn detect_scheme(headers: &[Header], generic_header: Option<&str>) -> Option
     ]
     .into_iter()
     .find(|s| has(s.headers().signature) || s.alias_headers().is_some_and(|a| has(a.signature)))
-    .or_else(|| has(generic_header.unwrap_or(generic::SIGNATURE)).then_some(Scheme::Generic))
+    .or_else(|| has(Scheme::Generic.signature_header(generic_header)).then_some(Scheme::Generic))
 }
 
 /// Values of every header with this name, in order (names compare case-insensitively).
@@ -387,13 +393,7 @@ impl Verifier {
                 let prefix = scheme.signed_prefix(presented.timestamp.unwrap_or(0), &presented.id);
                 let macs = keys
                     .iter()
-                    .map(|key| {
-                        let mut mac = new_mac(key);
-                        if let Some(p) = &prefix {
-                            mac.update(p.as_bytes());
-                        }
-                        mac
-                    })
+                    .map(|key| keyed_mac(key, prefix.as_deref()))
                     .collect();
                 State::Hashing { macs, presented }
             }
@@ -403,10 +403,6 @@ impl Verifier {
             tolerance_secs: options.tolerance_secs,
             state,
         })
-    }
-
-    pub fn scheme(&self) -> Scheme {
-        self.scheme
     }
 
     /// False when the headers already decided the verdict, so the body need not be read.
