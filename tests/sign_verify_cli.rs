@@ -8,6 +8,11 @@ use std::fs;
 
 const BODY: &str = "{\"job_id\": \"job_42\",  \"status\":\"completed\"}\n";
 
+/// Runs `hookline` in the test's directory with a command line split on whitespace.
+fn hookline(dir: &tempfile::TempDir, command_line: &str) -> common::Out {
+    run(hookline_in(dir.path()).args(command_line.split_whitespace()))
+}
+
 fn setup() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     fs::write(dir.path().join("body.json"), BODY).unwrap();
@@ -50,14 +55,7 @@ fn sign_then_verify_for_every_scheme() {
 #[test]
 fn exit_codes_and_json_output() {
     let dir = setup();
-    let signed = run(hookline_in(dir.path()).args([
-        "sign",
-        "body.json",
-        "--scheme",
-        "github",
-        "--secret",
-        "right",
-    ]));
+    let signed = hookline(&dir, "sign body.json --scheme github --secret right");
     let good = run(hookline_in(dir.path())
         .args(["verify", "body.json", "--json", "--secret", "right"])
         .args(header_args(&signed.stdout)));
@@ -90,15 +88,7 @@ fn exit_codes_and_json_output() {
         (1, "invalid · github · mismatch\n")
     );
 
-    let missing = run(hookline_in(dir.path()).args([
-        "verify",
-        "body.json",
-        "--scheme",
-        "github",
-        "--secret",
-        "x",
-        "--json",
-    ]));
+    let missing = hookline(&dir, "verify body.json --scheme github --secret x --json");
     assert_eq!(missing.code, 1);
     let v: serde_json::Value = serde_json::from_str(&missing.stdout).unwrap();
     assert_eq!(v["reason"], "missing_signature");
@@ -169,16 +159,10 @@ fn body_from_stdin_and_signature_flag() {
         .unwrap()
         .to_string();
     // Same signature from a file: stdin and files are read the same way.
-    let from_file = run(hookline_in(dir.path()).args([
-        "sign",
-        "body.json",
-        "--scheme",
-        "slack",
-        "--secret",
-        "k",
-        "--timestamp",
-        "2000000000",
-    ]));
+    let from_file = hookline(
+        &dir,
+        "sign body.json --scheme slack --secret k --timestamp 2000000000",
+    );
     assert_eq!(from_file.stdout, signed.stdout);
     let out = run(hookline_in(dir.path())
         .args([
@@ -202,19 +186,7 @@ fn body_from_stdin_and_signature_flag() {
 #[test]
 fn sign_json_and_fixed_id() {
     let dir = setup();
-    let out = run(hookline_in(dir.path()).args([
-        "sign",
-        "body.json",
-        "--scheme",
-        "standard",
-        "--secret",
-        "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
-        "--timestamp",
-        "1700000000",
-        "--id",
-        "msg_1",
-        "--json",
-    ]));
+    let out = hookline(&dir, "sign body.json --scheme standard --secret whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw --timestamp 1700000000 --id msg_1 --json");
     assert_eq!(out.code, 0);
     let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
     assert_eq!(v["headers"]["webhook-id"], "msg_1");
@@ -228,14 +200,7 @@ fn sign_json_and_fixed_id() {
 #[test]
 fn a_capture_file_brings_its_own_headers_and_body() {
     let dir = setup();
-    let signed = run(hookline_in(dir.path()).args([
-        "sign",
-        "body.json",
-        "--scheme",
-        "github",
-        "--secret",
-        "k",
-    ]));
+    let signed = hookline(&dir, "sign body.json --scheme github --secret k");
     let (name, value) = signed.stdout.trim().split_once(": ").unwrap();
     let capture = serde_json::json!({
         "hookline": 1, "method": "POST", "path": "/hooks",
@@ -243,7 +208,7 @@ fn a_capture_file_brings_its_own_headers_and_body() {
         "body": BODY,
     });
     fs::write(dir.path().join("cap.json"), capture.to_string()).unwrap();
-    let out = run(hookline_in(dir.path()).args(["verify", "cap.json", "--secret", "k"]));
+    let out = hookline(&dir, "verify cap.json --secret k");
     assert_eq!(
         (out.code, out.stdout.as_str()),
         (0, "valid · github\n"),
@@ -251,7 +216,7 @@ fn a_capture_file_brings_its_own_headers_and_body() {
         out.stderr
     );
     // --raw reads the same file as a plain body, which carries no signature.
-    let raw = run(hookline_in(dir.path()).args(["verify", "cap.json", "--raw", "--secret", "k"]));
+    let raw = hookline(&dir, "verify cap.json --raw --secret k");
     assert_eq!(raw.code, 1);
 
     fs::write(
@@ -259,7 +224,7 @@ fn a_capture_file_brings_its_own_headers_and_body() {
         "{\"hookline\": 1,\n  \"body\": \"x\"\n  \"headers\": []}",
     )
     .unwrap();
-    let out = run(hookline_in(dir.path()).args(["verify", "broken.json", "--secret", "k"]));
+    let out = hookline(&dir, "verify broken.json --secret k");
     assert_eq!(out.code, 2);
     assert_eq!(
         out.stderr,
@@ -399,7 +364,7 @@ fn config_then_env_then_flags() {
     };
 
     // File only: scheme and secret from hookline.toml.
-    let out = run(hookline_in(dir.path()).args(["sign", "body.json"]));
+    let out = hookline(&dir, "sign body.json");
     assert_eq!(out.stdout, sig("from-file", "github"));
     // Environment beats the file.
     let out = run(hookline_in(dir.path())
@@ -432,7 +397,7 @@ fn config_then_env_then_flags() {
 fn rotation_with_a_secret_file() {
     let dir = setup();
     fs::write(dir.path().join("keys.txt"), "new-key\nold-key\n").unwrap();
-    let signed = run(hookline_in(dir.path()).args(["sign", "body.json", "--secret", "old-key"]));
+    let signed = hookline(&dir, "sign body.json --secret old-key");
     let out = run(hookline_in(dir.path())
         .args(["verify", "body.json", "--secret-file", "keys.txt"])
         .args(header_args(&signed.stdout)));
@@ -516,7 +481,7 @@ fn secrets_never_appear_in_any_output() {
 #[test]
 fn colour_only_when_asked_or_on_a_terminal() {
     let dir = setup();
-    let signed = run(hookline_in(dir.path()).args(["sign", "body.json", "--secret", "k"]));
+    let signed = hookline(&dir, "sign body.json --secret k");
     let verify = |extra: &[&str], no_color: bool| {
         let mut cmd = hookline_in(dir.path());
         cmd.args(["verify", "body.json", "--secret", "k"])
