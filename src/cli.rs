@@ -40,6 +40,8 @@ pub enum Command {
     Sign(SignArgs),
     /// Check a webhook signature: exit 0 valid, 1 invalid, 2 usage or input error
     Verify(VerifyArgs),
+    /// Receive webhooks locally: verify, show, save, misbehave on purpose, forward
+    Listen(ListenArgs),
     /// Print a shell completion script
     Completions {
         /// The shell to generate for
@@ -161,6 +163,125 @@ pub struct VerifyArgs {
     pub json: bool,
 }
 
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Server")]
+pub struct ListenArgs {
+    /// Port to listen on; 0 picks a free one
+    #[arg(
+        long,
+        short = 'p',
+        value_name = "PORT",
+        default_value_t = 9000,
+        env = "HOOKLINE_PORT"
+    )]
+    pub port: u16,
+
+    /// Address to bind: HOST or HOST:PORT (0.0.0.0 or :: to accept other machines)
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]
+    pub bind: String,
+
+    /// Status for accepted events
+    #[arg(long, value_name = "CODE", default_value_t = 202, value_parser = parse_status)]
+    pub status: u16,
+
+    /// Largest body accepted; larger ones get 413 (e.g. 5MB, 25MiB)
+    #[arg(long, value_name = "SIZE", default_value = "25MiB", value_parser = parse_size)]
+    pub max_body: u64,
+
+    /// Drop a client that has not sent a request's headers within this time
+    #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = parse_duration)]
+    pub header_timeout: Duration,
+
+    /// Drop a client whose body stalls (no bytes) for this long
+    #[arg(long, value_name = "DURATION", default_value = "15s", value_parser = parse_duration)]
+    pub body_timeout: Duration,
+
+    /// On Ctrl-C / SIGTERM, wait this long for requests in flight
+    #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = parse_duration)]
+    pub grace: Duration,
+
+    #[command(flatten)]
+    pub signing: SigningArgs,
+
+    /// How far a signed timestamp may be from now, either way [default: 5m]
+    #[arg(long, value_name = "DURATION", env = "HOOKLINE_TOLERANCE", value_parser = parse_duration)]
+    pub tolerance: Option<Duration>,
+
+    /// Print one capture (JSON) per line on stdout instead of human blocks
+    #[arg(long, help_heading = "Output")]
+    pub json: bool,
+
+    /// Show whole bodies (human output cuts them past 40 lines)
+    #[arg(long, help_heading = "Output")]
+    pub full: bool,
+
+    /// Save every event to DIR as a capture file; a request is answered after its file is written
+    #[arg(long, value_name = "DIR", help_heading = "Output")]
+    pub save: Option<PathBuf>,
+
+    /// With --save, fsync each capture before answering (survives power loss, not only a kill)
+    #[arg(long, requires = "save", help_heading = "Output")]
+    pub fsync: bool,
+
+    /// Wait before answering: a duration or a range, e.g. 300ms or 100ms..2s
+    #[arg(long, value_name = "DELAY", value_parser = parse_delay, help_heading = "Chaos")]
+    pub delay: Option<(Duration, Duration)>,
+
+    /// Answer this fraction of accepted events (0..1) with --fail-status
+    #[arg(long, value_name = "P", value_parser = parse_rate, help_heading = "Chaos")]
+    pub fail_rate: Option<f64>,
+
+    /// Status for --fail-rate failures
+    #[arg(long, value_name = "CODE", default_value_t = 503, value_parser = parse_status, help_heading = "Chaos")]
+    pub fail_status: u16,
+
+    /// Statuses to answer in turn, cycled, e.g. 503,503,202 (a 2xx lets the event through)
+    #[arg(long, value_name = "LIST", value_parser = parse_status_list, conflicts_with = "fail_rate", help_heading = "Chaos")]
+    pub responses: Option<Vec<u16>>,
+
+    /// Add `Retry-After: SECONDS` to chaos failure answers
+    #[arg(long, value_name = "SECONDS", help_heading = "Chaos")]
+    pub retry_after: Option<u64>,
+
+    /// Seed for --delay ranges and --fail-rate, to repeat a run's choices
+    #[arg(long, value_name = "N", help_heading = "Chaos")]
+    pub seed: Option<u64>,
+
+    /// Pass each accepted event on to this app (http://) and answer with its response
+    #[arg(long, value_name = "URL", value_parser = parse_forward_url, help_heading = "Forwarding")]
+    pub forward_to: Option<http::Uri>,
+
+    /// Give up on the app after this long and answer 504
+    #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = parse_duration, help_heading = "Forwarding")]
+    pub forward_timeout: Duration,
+
+    /// Forward events whose signature is invalid too
+    #[arg(long, requires = "forward_to", help_heading = "Forwarding")]
+    pub forward_invalid: bool,
+
+    /// Serve HTTPS with this certificate chain (PEM)
+    #[arg(
+        long,
+        value_name = "FILE",
+        requires = "tls_key",
+        help_heading = "HTTPS"
+    )]
+    pub tls_cert: Option<PathBuf>,
+
+    /// The private key for --tls-cert (PEM)
+    #[arg(
+        long,
+        value_name = "FILE",
+        requires = "tls_cert",
+        help_heading = "HTTPS"
+    )]
+    pub tls_key: Option<PathBuf>,
+
+    /// Serve HTTPS with a self-signed certificate for localhost (kept in the cache dir; its path and fingerprint are printed)
+    #[arg(long, conflicts_with = "tls_cert", help_heading = "HTTPS")]
+    pub tls_self_signed: bool,
+}
+
 /// `Name: value` → pair. The value keeps inner spaces; surrounding whitespace is trimmed.
 pub fn parse_header(text: &str) -> Result<(String, String), String> {
     let (name, value) = text
@@ -176,4 +297,67 @@ pub fn parse_header(text: &str) -> Result<(String, String), String> {
 /// Durations like `500ms`, `10s`, `5m`.
 pub fn parse_duration(text: &str) -> Result<Duration, String> {
     humantime::parse_duration(text).map_err(|e| format!("{e} (use e.g. 500ms, 10s, 5m)"))
+}
+
+/// Sizes like `5MB`, `25MiB`, `1024`.
+pub fn parse_size(text: &str) -> Result<u64, String> {
+    text.trim()
+        .parse::<bytesize::ByteSize>()
+        .map(|b| b.as_u64())
+        .map_err(|_| format!("`{text}` is not a size (use e.g. 512KB, 5MB, 25MiB)"))
+}
+
+/// An HTTP status code, 100..=599.
+pub fn parse_status(text: &str) -> Result<u16, String> {
+    match text.trim().parse::<u16>() {
+        Ok(code @ 100..=599) => Ok(code),
+        _ => Err(format!("`{text}` is not an HTTP status (100 to 599)")),
+    }
+}
+
+/// `503,503,202`: a non-empty list of statuses.
+pub fn parse_status_list(text: &str) -> Result<Vec<u16>, String> {
+    text.split(',')
+        .map(|part| parse_status(part.trim()))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| format!("{e}; expected a list like 503,503,202"))
+}
+
+/// A probability, 0 to 1.
+pub fn parse_rate(text: &str) -> Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(p) if (0.0..=1.0).contains(&p) => Ok(p),
+        _ => Err(format!("`{text}` is not a rate between 0 and 1 (e.g. 0.3)")),
+    }
+}
+
+/// `300ms` (fixed) or `100ms..2s` (uniform in the range).
+pub fn parse_delay(text: &str) -> Result<(Duration, Duration), String> {
+    let (low, high) = match text.split_once("..") {
+        Some((low, high)) => (parse_duration(low.trim())?, parse_duration(high.trim())?),
+        None => {
+            let d = parse_duration(text.trim())?;
+            (d, d)
+        }
+    };
+    if low > high {
+        return Err(format!("`{text}`: the range's start is after its end"));
+    }
+    Ok((low, high))
+}
+
+/// An `http://host[:port][/path]` URL for --forward-to.
+pub fn parse_forward_url(text: &str) -> Result<http::Uri, String> {
+    let uri: http::Uri = text
+        .parse()
+        .map_err(|e| format!("`{text}` is not a URL ({e})"))?;
+    match (uri.scheme_str(), uri.host()) {
+        (Some("http"), Some(_)) => Ok(uri),
+        (Some("https"), _) => Err(format!(
+            "`{text}`: only http:// apps are supported (the app is usually local)"
+        )),
+        _ => Err(format!(
+            "`{text}` needs a scheme and host, e.g. http://localhost:3000"
+        )),
+    }
 }

@@ -2,6 +2,7 @@
 
 mod generate;
 mod input;
+mod listen;
 mod sign;
 mod verify;
 
@@ -29,12 +30,13 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Sign(args) => sign::run(&config, args),
         Command::Verify(args) => verify::run(&config, args),
+        Command::Listen(args) => listen::run(&config, args),
         Command::Completions { .. } | Command::Man => unreachable!("handled above"),
     }
 }
 
 /// Seconds since the Unix epoch: the only clock read the signing commands make.
-fn unix_now() -> i64 {
+pub fn unix_now() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs() as i64)

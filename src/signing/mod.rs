@@ -333,6 +333,32 @@ pub fn detect_scheme(headers: &[Header], generic_header: Option<&str>) -> Option
     .or_else(|| has(Scheme::Generic.signature_header(generic_header)).then_some(Scheme::Generic))
 }
 
+/// Every scheme's header table, aliases included, with `preferred`'s first.
+fn header_tables(preferred: Option<Scheme>) -> impl Iterator<Item = &'static HeaderNames> {
+    let first = preferred.map(|s| s.headers());
+    first.into_iter().chain(
+        Scheme::ALL
+            .into_iter()
+            .flat_map(|s| std::iter::once(s.headers()).chain(s.alias_headers())),
+    )
+}
+
+/// The provider's event type from its event header (`X-GitHub-Event`, `X-Event`, …),
+/// looking first at `preferred` scheme's header, then at every scheme's.
+pub fn event_header<'h>(headers: &'h [Header], preferred: Option<Scheme>) -> Option<&'h str> {
+    header_tables(preferred)
+        .filter_map(|t| t.event)
+        .find_map(|name| header_values(headers, name).next())
+}
+
+/// The delivery id receivers de-duplicate on (`X-GitHub-Delivery`, `webhook-id`, …),
+/// looking first at `preferred` scheme's header, then at every scheme's.
+pub fn delivery_id<'h>(headers: &'h [Header], preferred: Option<Scheme>) -> Option<&'h str> {
+    header_tables(preferred)
+        .filter_map(|t| t.delivery_id)
+        .find_map(|name| header_values(headers, name).next())
+}
+
 /// Values of every header with this name, in order (names compare case-insensitively).
 pub fn header_values<'h: 'n, 'n>(
     headers: &'h [Header],

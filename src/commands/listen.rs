@@ -1,0 +1,215 @@
+//! `hookline listen`: flags → engine settings; bind; serve until Ctrl-C / SIGTERM; summary.
+
+use std::net::{IpAddr, SocketAddr, ToSocketAddrs};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{anyhow, bail, Context, Result};
+use tokio::sync::mpsc;
+
+use crate::cli::ListenArgs;
+use crate::config::{Config, SigningSettings};
+use crate::listen::{tls, Chaos, ChaosSettings, Forwarder, SaveTo, Server, Settings};
+use crate::output::listen::{spawn_writer, Style};
+use crate::signing::{SchemeChoice, VerifyOptions};
+
+/// Reports waiting for the output thread; past this, requests wait for it (bounded memory).
+const REPORT_QUEUE: usize = 4096;
+
+pub fn run(config: &Config, args: ListenArgs) -> Result<ExitCode> {
+    let addr = bind_address(&args.bind, args.port)?;
+    let signing = SigningSettings::resolve(config, &args.signing, args.tolerance)?;
+    let verify = verification(&signing)?;
+    let save = match &args.save {
+        Some(dir) => Some(SaveTo {
+            dir: prepare_save_dir(dir)?,
+            fsync: args.fsync,
+        }),
+        None => None,
+    };
+    let (tls_config, tls_note) = if let (Some(cert), Some(key)) = (&args.tls_cert, &args.tls_key) {
+        (Some(tls::from_files(cert, key)?), None)
+    } else if args.tls_self_signed {
+        let made = tls::self_signed(&cache_dir()?)?;
+        let note = format!(
+            "self-signed certificate {} (SHA-256 {})\ntrust it with: curl --cacert {} …",
+            made.cert_path.display(),
+            made.fingerprint,
+            made.cert_path.display()
+        );
+        (Some(made.config), Some(note))
+    } else {
+        (None, None)
+    };
+    let chaos = Chaos::new(ChaosSettings {
+        delay: args.delay,
+        fail: args.fail_rate.map(|p| (p, args.fail_status)),
+        script: args.responses.clone().unwrap_or_default(),
+        retry_after: args.retry_after,
+        seed: args.seed,
+    });
+
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    let tls_on = tls_config.is_some();
+    let server = runtime
+        .block_on(Server::bind(addr, tls_config))
+        .map_err(|e| anyhow!("cannot listen on {addr}: {e}"))?;
+    let local = server.local_addr()?;
+
+    let secrets_note = match &verify {
+        None => {
+            "not verifying (no secret): every request is accepted and marked unverified".to_string()
+        }
+        Some((options, secrets)) => format!(
+            "verifying: {} · {} secret{} · tolerance {}",
+            match options.scheme {
+                SchemeChoice::Auto => "scheme detected per request".to_string(),
+                SchemeChoice::Fixed(s) => format!("{s} scheme"),
+            },
+            secrets.len(),
+            if secrets.len() == 1 { "" } else { "s" },
+            humantime::format_duration(std::time::Duration::from_secs(options.tolerance_secs)),
+        ),
+    };
+    let settings = Settings {
+        verify,
+        accept_status: args.status,
+        max_body: args.max_body,
+        header_timeout: args.header_timeout,
+        body_timeout: args.body_timeout,
+        save,
+        forward: runtime.block_on(async {
+            args.forward_to
+                .clone()
+                .map(|url| Forwarder::new(url, args.forward_timeout))
+        }),
+        forward_invalid: args.forward_invalid,
+        chaos,
+    };
+
+    // The first line is what scripts and tests wait for; the rest says what is on.
+    let scheme = if tls_on { "https" } else { "http" };
+    eprintln!("listening on {scheme}://{local}");
+    if let Some(note) = tls_note {
+        eprintln!("{note}");
+    }
+    eprintln!("{secrets_note}");
+    if let Some(save) = &settings.save {
+        eprintln!("saving to {}", save.dir.display());
+    }
+    if let Some(url) = &args.forward_to {
+        eprintln!("forwarding to {url}");
+    }
+
+    let style = if args.json {
+        Style::Json
+    } else {
+        Style::Human { full: args.full }
+    };
+    let (reports, receiver) = mpsc::channel(REPORT_QUEUE);
+    let writer = spawn_writer(style, receiver);
+    let finished = runtime.block_on(server.serve(settings, reports, shutdown_signal(), args.grace));
+    // Dropping the runtime drops any request still running past the grace period, and with
+    // it the last report sender, which ends the writer.
+    runtime.shutdown_timeout(std::time::Duration::from_secs(1));
+    let summary = writer
+        .join()
+        .map_err(|_| anyhow!("the output thread failed"))?;
+    if !finished {
+        eprintln!(
+            "hookline: --grace {} ran out; requests still in flight were dropped",
+            humantime::format_duration(args.grace)
+        );
+    }
+    eprintln!("hookline: stopped · {}", summary.line());
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `--bind` is a host (with --port) or host:port; a name like `localhost` is resolved.
+fn bind_address(bind: &str, port: u16) -> Result<SocketAddr> {
+    if let Ok(addr) = bind.parse::<SocketAddr>() {
+        return Ok(addr);
+    }
+    let host = bind.trim_start_matches('[').trim_end_matches(']');
+    if let Ok(ip) = host.parse::<IpAddr>() {
+        return Ok(SocketAddr::new(ip, port));
+    }
+    let with_port = if bind.contains(':') {
+        bind.to_string()
+    } else {
+        format!("{bind}:{port}")
+    };
+    with_port
+        .to_socket_addrs()
+        .ok()
+        .and_then(|mut addrs| addrs.next())
+        .ok_or_else(|| {
+            anyhow!("--bind {bind}: not an address (use e.g. 127.0.0.1, ::1 or 0.0.0.0:9000)")
+        })
+}
+
+/// Verification is on when any secret is set; the scheme then defaults to auto.
+fn verification(
+    signing: &SigningSettings,
+) -> Result<Option<(VerifyOptions, Vec<crate::secret::Secret>)>> {
+    if signing.secrets.is_empty() {
+        if let Some(SchemeChoice::Fixed(s)) = signing.scheme {
+            bail!("--scheme {s} needs a secret to verify with: pass --secret or --secret-file, or set HOOKLINE_SECRET");
+        }
+        return Ok(None);
+    }
+    let scheme = signing.scheme.unwrap_or(SchemeChoice::Auto);
+    if let SchemeChoice::Fixed(s) = scheme {
+        for secret in &signing.secrets {
+            s.mac_key(secret).map_err(|e| signing.key_error(e))?;
+        }
+    }
+    let options = VerifyOptions {
+        scheme,
+        signature_header: signing.signature_header.clone(),
+        tolerance_secs: signing.tolerance.as_secs(),
+    };
+    Ok(Some((options, signing.secrets.clone())))
+}
+
+/// Creates DIR when missing and proves it writable, before listening: a save that fails
+/// later would turn every answer into a 500.
+fn prepare_save_dir(dir: &Path) -> Result<PathBuf> {
+    std::fs::create_dir_all(dir)
+        .map_err(|e| anyhow!("--save {}: cannot create the directory: {e}", dir.display()))?;
+    tempfile::Builder::new()
+        .prefix(".hookline-probe-")
+        .tempfile_in(dir)
+        .map_err(|e| anyhow!("--save {}: cannot write there: {e}", dir.display()))?;
+    Ok(dir.to_path_buf())
+}
+
+/// `$XDG_CACHE_HOME/hookline`, else `~/.cache/hookline`.
+fn cache_dir() -> Result<PathBuf> {
+    let base = std::env::var_os("XDG_CACHE_HOME")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))
+        .ok_or_else(|| anyhow!("--tls-self-signed: neither XDG_CACHE_HOME nor HOME is set"))?;
+    Ok(base.join("hookline"))
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        let mut term = signal(SignalKind::terminate()).expect("SIGTERM handler");
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}

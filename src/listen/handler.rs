@@ -1,0 +1,357 @@
+//! One request → one event: read the body within limits, verify, note duplicates, apply
+//! chaos, forward, save, then answer. The answer waits for the saved file, so an answered
+//! event is never lost.
+
+use std::convert::Infallible;
+use std::sync::{Arc, Mutex};
+use std::time::{Instant, SystemTime};
+
+use bytes::{Bytes, BytesMut};
+use chrono::{DateTime, Utc};
+use http::header::{CONNECTION, CONTENT_LENGTH, CONTENT_TYPE, RETRY_AFTER};
+use http::{HeaderValue, Request, Response, StatusCode};
+use http_body_util::{BodyExt, Full};
+use hyper::body::Incoming;
+use serde_json::{json, Value};
+use tokio::sync::mpsc;
+
+use super::seen::SeenIds;
+use super::{Answer, Event, Refused, Report, Settings};
+use crate::capture::{Capture, VerificationRecord};
+use crate::http_headers::to_pairs;
+use crate::signing::{self, Header, Reason, Scheme, Verdict};
+
+pub(super) struct State {
+    pub settings: Settings,
+    pub seen: Mutex<SeenIds>,
+    pub reports: mpsc::Sender<Report>,
+}
+
+type Reply = Response<Full<Bytes>>;
+
+pub(super) async fn handle(state: Arc<State>, req: Request<Incoming>) -> Result<Reply, Infallible> {
+    let started = Instant::now();
+    let at = SystemTime::now();
+    let settings = &state.settings;
+    let (parts, body) = req.into_parts();
+    let target = parts.uri.path_and_query().map_or_else(
+        || parts.uri.path().to_string(),
+        |pq| pq.as_str().to_string(),
+    );
+    let refuse = |status: u16, why: String| {
+        let report = Report::Refused(Refused {
+            at,
+            method: parts.method.to_string(),
+            target: target.clone(),
+            status,
+            why: why.clone(),
+        });
+        (report, error_reply(status, &why, true))
+    };
+
+    let headers = match to_pairs(&parts.headers) {
+        Ok(h) => h,
+        Err(name) => {
+            let (report, reply) = refuse(400, format!("header {name} is not valid UTF-8"));
+            return Ok(state.report_then(report, reply).await);
+        }
+    };
+    let declared = parts
+        .headers
+        .get(CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|len| len > settings.max_body) {
+        let (report, reply) = refuse(413, too_large(settings.max_body));
+        return Ok(state.report_then(report, reply).await);
+    }
+    let body = match read_body(body, settings, declared).await {
+        Ok(body) => body,
+        Err((status, why)) => {
+            let (report, reply) = refuse(status, why);
+            return Ok(state.report_then(report, reply).await);
+        }
+    };
+
+    // Verify, and find what identifies the event.
+    let verdict = settings
+        .verify
+        .as_ref()
+        .map(|(options, secrets)| check(options, secrets, &headers, &body));
+    let generic_header = settings
+        .verify
+        .as_ref()
+        .and_then(|(o, _)| o.signature_header.as_deref());
+    let scheme_hint = verdict
+        .as_ref()
+        .map(|v| v.scheme)
+        .or_else(|| signing::detect_scheme(&headers, generic_header));
+    let received_at = DateTime::<Utc>::from(at);
+    let received_text = received_at.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string();
+    let delivery_id = signing::delivery_id(&headers, scheme_hint).map(str::to_string);
+    // Only accepted events count as delivered: a rejected one is not a first delivery.
+    let accepted = verdict.as_ref().is_none_or(Verdict::is_valid);
+    let duplicate_of = delivery_id.as_deref().filter(|_| accepted).and_then(|id| {
+        state
+            .seen
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .check(id, &received_text)
+    });
+    let event_type = signing::event_header(&headers, scheme_hint)
+        .map(str::to_string)
+        .or_else(|| body_event_type(&body));
+
+    // Decide the answer: chaos, the app's, rejected, or accepted.
+    let plan = settings.chaos.plan(accepted);
+    if let Some(delay) = plan.delay() {
+        tokio::time::sleep(delay).await;
+    }
+    let mut forward_record = None;
+    let body = Bytes::from(body);
+    let mut reply = if let Some(status) = plan.failure() {
+        let mut reply = error_reply(
+            status,
+            &format!("chaos: {}", plan.rule.as_deref().unwrap_or("")),
+            false,
+        );
+        if let Some(seconds) = plan.retry_after {
+            reply
+                .headers_mut()
+                .insert(RETRY_AFTER, HeaderValue::from(seconds));
+        }
+        reply
+    } else if let (Some(forwarder), true) =
+        (&settings.forward, accepted || settings.forward_invalid)
+    {
+        let (outcome, record) = forwarder
+            .forward(
+                parts.method.clone(),
+                &target,
+                parts.headers.clone(),
+                body.clone(),
+            )
+            .await;
+        forward_record = Some(record);
+        match outcome {
+            Ok(app) => {
+                let mut reply = Response::new(Full::new(app.body));
+                *reply.status_mut() = status_code(app.status);
+                *reply.headers_mut() = app.headers;
+                reply
+            }
+            Err(status) => {
+                let why = if status == 504 {
+                    "the app did not answer in time"
+                } else {
+                    "the app is not reachable"
+                };
+                error_reply(status, why, false)
+            }
+        }
+    } else if let Some(v) = verdict.as_ref().filter(|v| !v.is_valid()) {
+        let code = v.reason.map_or("invalid", Reason::code);
+        json_reply(401, json!({ "error": code }), false)
+    } else {
+        let status = plan.status.unwrap_or(settings.accept_status);
+        let mut reply = Response::new(Full::new(Bytes::new()));
+        *reply.status_mut() = status_code(status);
+        reply
+    };
+    let answer = Answer {
+        status: reply.status().as_u16(),
+        latency_ms: started.elapsed().as_secs_f64() * 1000.0,
+    };
+
+    let chaos = (!plan.is_empty()).then_some(plan);
+    let mut capture = Capture {
+        id: Some(crate::ids::new_id("evt_")),
+        received_at: Some(received_text),
+        method: parts.method.to_string(),
+        path: parts.uri.path().to_string(),
+        query: parts.uri.query().map(str::to_string),
+        headers,
+        body: body.to_vec(),
+        verification: verdict.as_ref().map(record),
+        event: event_type,
+        extra: Default::default(),
+    };
+    let extra = &mut capture.extra;
+    extra.insert("answer".into(), json!(answer));
+    if let Some(id) = &delivery_id {
+        extra.insert("delivery_id".into(), json!(id));
+    }
+    if let Some(first) = &duplicate_of {
+        extra.insert("duplicate_of".into(), json!(first));
+    }
+    if let Some(plan) = &chaos {
+        extra.insert("chaos".into(), json!(plan));
+    }
+    if let Some(record) = &forward_record {
+        extra.insert("forward".into(), json!(record));
+    }
+
+    // The answer goes out only once the capture is on disk.
+    if let Some(save) = &settings.save {
+        let name = format!(
+            "{}-{}.json",
+            received_at.format("%Y%m%dT%H%M%S%.3fZ"),
+            capture.id.as_deref().unwrap_or("evt")
+        );
+        let path = save.dir.join(name);
+        let fsync = save.fsync;
+        let to_write = capture.clone();
+        let written =
+            tokio::task::spawn_blocking(move || to_write.write_file(&path, fsync).map(|()| path))
+                .await
+                .map_err(std::io::Error::other)
+                .and_then(|r| r);
+        if let Err(e) = written {
+            let _ = state
+                .reports
+                .send(Report::Problem(format!(
+                    "could not save an event to {}: {e}",
+                    save.dir.display()
+                )))
+                .await;
+            reply = error_reply(500, "the event could not be saved", false);
+        }
+    }
+
+    let event = Event {
+        capture,
+        at,
+        verdict,
+        delivery_id,
+        duplicate_of,
+        chaos,
+        forward: forward_record,
+        answer,
+    };
+    Ok(state
+        .report_then(Report::Event(Box::new(event)), reply)
+        .await)
+}
+
+impl State {
+    /// Hands the report to the output layer (waiting if it is behind, so memory stays
+    /// bounded), then gives back the reply.
+    async fn report_then(&self, report: Report, reply: Reply) -> Reply {
+        let _ = self.reports.send(report).await;
+        reply
+    }
+}
+
+/// Reads the body, refusing it past `max_body` (413) or when it stalls longer than the
+/// body timeout (408); a broken body (bad chunked encoding, reset) is a 400.
+async fn read_body(
+    mut body: Incoming,
+    settings: &Settings,
+    declared: Option<u64>,
+) -> Result<Vec<u8>, (u16, String)> {
+    let mut buf = BytesMut::with_capacity(declared.unwrap_or(0).min(1 << 20) as usize);
+    loop {
+        let frame = match tokio::time::timeout(settings.body_timeout, body.frame()).await {
+            Err(_) => {
+                return Err((
+                    408,
+                    format!(
+                        "body stalled for {}",
+                        humantime::format_duration(settings.body_timeout)
+                    ),
+                ))
+            }
+            Ok(None) => break,
+            Ok(Some(Err(e))) => return Err((400, format!("broken body: {e}"))),
+            Ok(Some(Ok(frame))) => frame,
+        };
+        if let Ok(data) = frame.into_data() {
+            if (buf.len() + data.len()) as u64 > settings.max_body {
+                return Err((413, too_large(settings.max_body)));
+            }
+            buf.extend_from_slice(&data);
+        }
+    }
+    Ok(buf.to_vec())
+}
+
+fn too_large(max: u64) -> String {
+    format!(
+        "body over --max-body ({})",
+        bytesize::ByteSize(max).display().iec()
+    )
+}
+
+/// Verifies with the shared core. A secret the detected scheme cannot use (say, not
+/// base64 for Standard Webhooks) is a rejection that says so, not a crash.
+fn check(
+    options: &signing::VerifyOptions,
+    secrets: &[crate::secret::Secret],
+    headers: &[Header],
+    body: &[u8],
+) -> Verdict {
+    signing::verify(options, secrets, headers, body, crate::commands::unix_now()).unwrap_or_else(
+        |e| {
+            let scheme = signing::detect_scheme(headers, options.signature_header.as_deref())
+                .unwrap_or(Scheme::Generic);
+            Verdict {
+                scheme,
+                reason: Some(Reason::Mismatch),
+                detail: Some(format!("the secret cannot be used for {scheme}: {e}")),
+                matched_secret: None,
+            }
+        },
+    )
+}
+
+fn record(v: &Verdict) -> VerificationRecord {
+    VerificationRecord {
+        scheme: v.scheme.name().to_string(),
+        valid: v.is_valid(),
+        reason: v.reason.map(|r| r.code().to_string()),
+        detail: v.detail.clone(),
+    }
+}
+
+/// A JSON body's `type` or `event` field, when it is a string (Stripe, Standard Webhooks,
+/// Slack and most custom senders put the event type there).
+fn body_event_type(body: &[u8]) -> Option<String> {
+    let first = body.iter().find(|b| !b.is_ascii_whitespace())?;
+    if *first != b'{' {
+        return None;
+    }
+    #[derive(serde::Deserialize)]
+    struct Typed {
+        #[serde(rename = "type")]
+        kind: Option<Value>,
+        event: Option<Value>,
+    }
+    let typed: Typed = serde_json::from_slice(body).ok()?;
+    [typed.kind, typed.event]
+        .into_iter()
+        .flatten()
+        .find_map(|v| v.as_str().map(str::to_string))
+}
+
+fn status_code(code: u16) -> StatusCode {
+    StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+}
+
+fn json_reply(status: u16, body: Value, close: bool) -> Reply {
+    let mut reply = Response::new(Full::new(Bytes::from(body.to_string())));
+    *reply.status_mut() = status_code(status);
+    reply
+        .headers_mut()
+        .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    if close {
+        // The rest of the request was not read: this connection cannot carry another.
+        reply
+            .headers_mut()
+            .insert(CONNECTION, HeaderValue::from_static("close"));
+    }
+    reply
+}
+
+fn error_reply(status: u16, why: &str, close: bool) -> Reply {
+    json_reply(status, json!({ "error": why }), close)
+}

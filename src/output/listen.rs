@@ -1,0 +1,314 @@
+//! `listen`'s output: a human block per event (colour on a terminal), or one capture per
+//! line with `--json`. One thread writes, so lines never interleave; it also keeps the
+//! counts for the summary printed at shutdown.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::io::{self, BufWriter, Write};
+use std::time::SystemTime;
+
+use chrono::{DateTime, Local};
+use colored::Colorize;
+use tokio::sync::mpsc;
+
+use crate::listen::{Event, Refused, Report};
+use crate::output::verdict::plain_reason;
+use crate::signing::group_thousands;
+
+/// Bodies longer than this many lines are cut in human output unless `--full`.
+const BODY_LINES: usize = 40;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Style {
+    Human { full: bool },
+    Json,
+}
+
+#[derive(Debug, Default)]
+pub struct Summary {
+    pub events: u64,
+    pub valid: u64,
+    pub invalid: u64,
+    pub unverified: u64,
+    pub duplicates: u64,
+    pub refused: u64,
+    pub by_status: BTreeMap<u16, u64>,
+}
+
+impl Summary {
+    fn count(&mut self, event: &Event) {
+        self.events += 1;
+        match &event.verdict {
+            None => self.unverified += 1,
+            Some(v) if v.is_valid() => self.valid += 1,
+            Some(_) => self.invalid += 1,
+        }
+        self.duplicates += u64::from(event.duplicate_of.is_some());
+        *self.by_status.entry(event.answer.status).or_default() += 1;
+    }
+
+    /// `12 events: 10 valid, 1 invalid, 1 unverified, 2 duplicates · answered 202×10 401×1 503×1`
+    pub fn line(&self) -> String {
+        let mut line = format!(
+            "{} event{}: {} valid, {} invalid, {} unverified, {} duplicate{}",
+            self.events,
+            if self.events == 1 { "" } else { "s" },
+            self.valid,
+            self.invalid,
+            self.unverified,
+            self.duplicates,
+            if self.duplicates == 1 { "" } else { "s" },
+        );
+        if self.refused > 0 {
+            let _ = write!(line, ", {} refused", self.refused);
+        }
+        if !self.by_status.is_empty() {
+            line.push_str(" · answered");
+            for (status, n) in &self.by_status {
+                let _ = write!(line, " {status}×{n}");
+            }
+        }
+        line
+    }
+}
+
+/// Runs the writer on its own thread until `reports` closes; returns the counts.
+pub fn spawn_writer(
+    style: Style,
+    mut reports: mpsc::Receiver<Report>,
+) -> std::thread::JoinHandle<Summary> {
+    std::thread::spawn(move || {
+        let mut summary = Summary::default();
+        let mut out = BufWriter::with_capacity(64 * 1024, io::stdout().lock());
+        let mut stdout_open = true;
+        while let Some(report) = reports.blocking_recv() {
+            let text = match report {
+                Report::Event(event) => {
+                    summary.count(&event);
+                    match style {
+                        Style::Json => {
+                            let mut line = event.capture.to_json();
+                            line.push('\n');
+                            line
+                        }
+                        Style::Human { full } => render_event(&event, full),
+                    }
+                }
+                Report::Refused(refused) => {
+                    summary.refused += 1;
+                    *summary.by_status.entry(refused.status).or_default() += 1;
+                    let line = render_refused(&refused);
+                    if style == Style::Json {
+                        eprint!("{line}");
+                        continue;
+                    }
+                    line
+                }
+                Report::Problem(text) => {
+                    eprintln!("hookline: {text}");
+                    continue;
+                }
+            };
+            if stdout_open {
+                // A closed stdout (`| head`) stops the printing, not the server.
+                stdout_open = out.write_all(text.as_bytes()).is_ok();
+            }
+            // Flush when caught up, so a watcher sees each event at once while a burst
+            // is still written in large blocks.
+            if stdout_open && reports.is_empty() {
+                stdout_open = out.flush().is_ok();
+            }
+        }
+        let _ = out.flush();
+        summary
+    })
+}
+
+fn clock(at: SystemTime) -> String {
+    DateTime::<Local>::from(at)
+        .format("%H:%M:%S%.3f")
+        .to_string()
+}
+
+fn status_colored(status: u16) -> String {
+    let text = status.to_string();
+    match status {
+        200..=299 => text.green().bold().to_string(),
+        400..=499 => text.yellow().bold().to_string(),
+        500..=599 => text.red().bold().to_string(),
+        _ => text.bold().to_string(),
+    }
+}
+
+fn latency(ms: f64) -> String {
+    if ms < 10.0 {
+        format!("{ms:.1} ms")
+    } else if ms < 10_000.0 {
+        format!("{} ms", ms.round())
+    } else {
+        format!("{:.1} s", ms / 1000.0)
+    }
+}
+
+/// One event as a block:
+///
+/// ```text
+/// 10:04:05.123  POST /hooks/github?x=1  → 202  0.4 ms
+///   push · delivery 72d3162e-… · 1,204 bytes · ✓ github
+///   { …body, pretty… }
+/// ```
+pub fn render_event(event: &Event, full: bool) -> String {
+    let c = &event.capture;
+    let target = match &c.query {
+        Some(q) => format!("{}?{q}", c.path),
+        None => c.path.clone(),
+    };
+    let mut head = format!(
+        "{}  {} {}  → {}",
+        clock(event.at).dimmed(),
+        c.method.bold(),
+        target,
+        status_colored(event.answer.status),
+    );
+    if let Some(fwd) = &event.forward {
+        match (&fwd.status, &fwd.error) {
+            (Some(_), _) => head.push_str(&" from app".dimmed().to_string()),
+            (None, Some(_)) => head.push_str(&" app failed".red().to_string()),
+            _ => {}
+        }
+    }
+    let _ = write!(head, "  {}", latency(event.answer.latency_ms).dimmed());
+
+    let mut facts: Vec<String> = Vec::new();
+    if let Some(kind) = &c.event {
+        facts.push(kind.cyan().to_string());
+    }
+    if let Some(id) = &event.delivery_id {
+        facts.push(format!("delivery {}", shorten(id, 36)));
+    }
+    facts.push(format!(
+        "{} byte{}",
+        group_thousands(c.body.len() as u64),
+        if c.body.len() == 1 { "" } else { "s" }
+    ));
+    facts.push(match &event.verdict {
+        None => "unverified".dimmed().to_string(),
+        Some(v) if v.is_valid() => format!("{} {}", "✓".green().bold(), v.scheme),
+        Some(v) => format!(
+            "{} {} {}",
+            "✗".red().bold(),
+            v.scheme,
+            v.reason
+                .map(|r| plain_reason(r, v.detail.as_deref()))
+                .unwrap_or_default()
+                .red()
+        ),
+    });
+    if let Some(first) = &event.duplicate_of {
+        let when = DateTime::parse_from_rfc3339(first)
+            .map(|t| t.with_timezone(&Local).format("%H:%M:%S%.3f").to_string())
+            .unwrap_or_else(|_| first.clone());
+        facts.push(format!("duplicate of {when}").yellow().bold().to_string());
+    }
+    let mut lines = vec![head, format!("  {}", facts.join(" · "))];
+    if let Some(plan) = &event.chaos {
+        let mut what = Vec::new();
+        if let Some(ms) = plan.delay_ms {
+            what.push(format!("delayed {ms} ms"));
+        }
+        if let (Some(status), Some(rule)) = (plan.status, &plan.rule) {
+            what.push(format!("{rule} → {status}"));
+        }
+        if let Some(s) = plan.retry_after {
+            what.push(format!("Retry-After {s}"));
+        }
+        lines.push(format!(
+            "  {} {}",
+            "chaos".magenta().bold(),
+            what.join(", ")
+        ));
+    }
+    if let Some(fwd) = &event.forward {
+        let result = match (fwd.status, &fwd.error) {
+            (Some(status), _) => status_colored(status),
+            (None, Some(e)) => e.red().to_string(),
+            (None, None) => String::new(),
+        };
+        lines.push(format!(
+            "  {} {} → {result}  {}",
+            "forward".blue().bold(),
+            fwd.url,
+            latency(fwd.latency_ms).dimmed()
+        ));
+    }
+    let content_type = c
+        .headers
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case("content-type"))
+        .map(|(_, v)| v.as_str());
+    let body = body_lines(&c.body, content_type);
+    let shown = if full {
+        body.len()
+    } else {
+        body.len().min(BODY_LINES)
+    };
+    lines.extend(body[..shown].iter().map(|l| format!("  {l}")));
+    if shown < body.len() {
+        lines.push(format!(
+            "  {}",
+            format!("… {} more lines (--full shows all)", body.len() - shown).dimmed()
+        ));
+    }
+    let mut block = lines.join("\n");
+    block.push_str("\n\n");
+    block
+}
+
+fn render_refused(r: &Refused) -> String {
+    format!(
+        "{}  {} {}  → {}  {}\n\n",
+        clock(r.at).dimmed(),
+        r.method.bold(),
+        r.target,
+        status_colored(r.status),
+        r.why
+    )
+}
+
+/// The body for reading: JSON pretty-printed (key order kept), a form as `key = value`
+/// lines, other text as is, binary as its size and first bytes in hex.
+pub fn body_lines(body: &[u8], content_type: Option<&str>) -> Vec<String> {
+    if body.is_empty() {
+        return Vec::new();
+    }
+    if let Ok(value) = serde_json::from_slice::<serde_json::Value>(body) {
+        if value.is_object() || value.is_array() {
+            if let Ok(pretty) = serde_json::to_string_pretty(&value) {
+                return pretty.lines().map(str::to_string).collect();
+            }
+        }
+    }
+    let Ok(text) = std::str::from_utf8(body) else {
+        let head = &body[..body.len().min(32)];
+        let hex: Vec<String> = head.iter().map(|b| format!("{b:02x}")).collect();
+        let more = if body.len() > head.len() { " …" } else { "" };
+        return vec![format!("binary: {}{more}", hex.join(" "))
+            .dimmed()
+            .to_string()];
+    };
+    let is_form = content_type.is_some_and(|t| t.starts_with("application/x-www-form-urlencoded"));
+    if is_form {
+        return form_urlencoded::parse(text.as_bytes())
+            .map(|(k, v)| format!("{} = {v}", k.bold()))
+            .collect();
+    }
+    text.lines().map(str::to_string).collect()
+}
+
+fn shorten(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let kept: String = text.chars().take(max - 1).collect();
+    format!("{kept}…")
+}
