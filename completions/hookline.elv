@@ -26,6 +26,7 @@ set edit:completion:arg-completer[hookline] = {|@words|
             cand --version 'Print version'
             cand sign 'Print the signature headers for a body, ready for `curl -H`'
             cand verify 'Check a webhook signature: exit 0 valid, 1 invalid, 2 usage or input error'
+            cand listen 'Receive webhooks locally: verify, show, save, misbehave on purpose, forward'
             cand completions 'Print a shell completion script'
             cand man 'Print the man page (roff) to stdout'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -65,6 +66,43 @@ set edit:completion:arg-completer[hookline] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'hookline;listen'= {
+            cand -p 'Port to listen on; 0 picks a free one'
+            cand --port 'Port to listen on; 0 picks a free one'
+            cand --bind 'Address to bind: HOST or HOST:PORT (0.0.0.0 or :: to accept other machines)'
+            cand --status 'Status for accepted events'
+            cand --max-body 'Largest body accepted; larger ones get 413 (e.g. 5MB, 25MiB)'
+            cand --header-timeout 'Drop a client that has not sent a request''s headers within this time'
+            cand --body-timeout 'Drop a client whose body stalls (no bytes) for this long'
+            cand --grace 'On Ctrl-C / SIGTERM, wait this long for requests in flight'
+            cand --scheme 'Signature scheme [default: generic for sign, auto for verify]'
+            cand --secret 'Secret to sign or verify with; repeat for rotation (any one may match; the first signs). Environment: HOOKLINE_SECRET'
+            cand --secret-file 'Read secrets from FILE, one per line (blank lines ignored). Environment: HOOKLINE_SECRET_FILE'
+            cand --signature-header 'Header that carries the generic scheme''s signature [default: X-Signature]'
+            cand --tolerance 'How far a signed timestamp may be from now, either way [default: 5m]'
+            cand --save 'Save every event to DIR as a capture file; a request is answered after its file is written'
+            cand --delay 'Wait before answering: a duration or a range, e.g. 300ms or 100ms..2s'
+            cand --fail-rate 'Answer this fraction of accepted events (0..1) with --fail-status'
+            cand --fail-status 'Status for --fail-rate failures'
+            cand --responses 'Statuses to answer in turn, cycled, e.g. 503,503,202 (a 2xx lets the event through)'
+            cand --retry-after 'Add `Retry-After: SECONDS` to chaos failure answers'
+            cand --seed 'Seed for --delay ranges and --fail-rate, to repeat a run''s choices'
+            cand --forward-to 'Pass each accepted event on to this app (http://) and answer with its response'
+            cand --forward-timeout 'Give up on the app after this long and answer 504'
+            cand --tls-cert 'Serve HTTPS with this certificate chain (PEM)'
+            cand --tls-key 'The private key for --tls-cert (PEM)'
+            cand --config 'Read settings from FILE instead of ./hookline.toml'
+            cand --color 'When to use colour: auto (only on a terminal, and not when NO_COLOR is set), always, never'
+            cand --json 'Print one capture (JSON) per line on stdout instead of human blocks'
+            cand --full 'Show whole bodies (human output cuts them past 40 lines)'
+            cand --fsync 'With --save, fsync each capture before answering (survives power loss, not only a kill)'
+            cand --forward-invalid 'Forward events whose signature is invalid too'
+            cand --tls-self-signed 'Serve HTTPS with a self-signed certificate for localhost (kept in the cache dir; its path and fingerprint are printed)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'hookline;completions'= {
             cand --config 'Read settings from FILE instead of ./hookline.toml'
             cand --color 'When to use colour: auto (only on a terminal, and not when NO_COLOR is set), always, never'
@@ -84,6 +122,7 @@ set edit:completion:arg-completer[hookline] = {|@words|
         &'hookline;help'= {
             cand sign 'Print the signature headers for a body, ready for `curl -H`'
             cand verify 'Check a webhook signature: exit 0 valid, 1 invalid, 2 usage or input error'
+            cand listen 'Receive webhooks locally: verify, show, save, misbehave on purpose, forward'
             cand completions 'Print a shell completion script'
             cand man 'Print the man page (roff) to stdout'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -91,6 +130,8 @@ set edit:completion:arg-completer[hookline] = {|@words|
         &'hookline;help;sign'= {
         }
         &'hookline;help;verify'= {
+        }
+        &'hookline;help;listen'= {
         }
         &'hookline;help;completions'= {
         }

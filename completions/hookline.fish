@@ -32,6 +32,7 @@ complete -c hookline -n "__fish_hookline_needs_command" -s h -l help -d 'Print h
 complete -c hookline -n "__fish_hookline_needs_command" -s V -l version -d 'Print version'
 complete -c hookline -n "__fish_hookline_needs_command" -f -a "sign" -d 'Print the signature headers for a body, ready for `curl -H`'
 complete -c hookline -n "__fish_hookline_needs_command" -f -a "verify" -d 'Check a webhook signature: exit 0 valid, 1 invalid, 2 usage or input error'
+complete -c hookline -n "__fish_hookline_needs_command" -f -a "listen" -d 'Receive webhooks locally: verify, show, save, misbehave on purpose, forward'
 complete -c hookline -n "__fish_hookline_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c hookline -n "__fish_hookline_needs_command" -f -a "man" -d 'Print the man page (roff) to stdout'
 complete -c hookline -n "__fish_hookline_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -77,6 +78,46 @@ complete -c hookline -n "__fish_hookline_using_subcommand verify" -l raw -d 'Tre
 complete -c hookline -n "__fish_hookline_using_subcommand verify" -l json -d 'Print one JSON object: {"valid", "scheme", "reason", "detail"}'
 complete -c hookline -n "__fish_hookline_using_subcommand verify" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hookline -n "__fish_hookline_using_subcommand verify" -s V -l version -d 'Print version'
+complete -c hookline -n "__fish_hookline_using_subcommand listen" -s p -l port -d 'Port to listen on; 0 picks a free one' -r
+complete -c hookline -n "__fish_hookline_using_subcommand listen" -l bind -d 'Address to bind: HOST or HOST:PORT (0.0.0.0 or :: to accept other machines)' -r
+complete -c hookline -n "__fish_hookline_using_subcommand listen" -l status -d 'Status for accepted events' -r
+complete -c hookline -n "__fish_hookline_using_subcommand listen" -l max-body -d 'Largest body accepted; larger ones get 413 (e.g. 5MB, 25MiB)' -r
+complete -c hookline -n "__fish_hookline_using_subcommand listen" -l header-timeout -d 'Drop a client that has not sent a request\'s headers within this time' -r
+complete -c hookline -n "__fish_hookline_using_subcommand listen" -l body-timeout -d 'Drop a client whose body stalls (no bytes) for this long' -r
+complete -c hookline -n "__fish_hookline_using_subcommand listen" -l grace -d 'On Ctrl-C / SIGTERM, wait this long for requests in flight' -r
+complete -c hookline -n "__fish_hookline_using_subcommand listen" -l scheme -d 'Signature scheme [default: generic for sign, auto for verify]' -r -f -a "auto\t'Detect the scheme from the headers present (verify only)'
+generic\t'X-Signature: sha256=<hex> over the body'
+github\t'X-Hub-Signature-256: sha256=<hex> over the body'
+stripe\t'Stripe-Signature: t=<unix>,v1=<hex> over "{t}.{body}"'
+standard\t'Standard Webhooks / Svix: webhook-id, webhook-timestamp, webhook-signature: v1,<base64>'
+slack\t'X-Slack-Signature: v0=<hex> over "v0:{ts}:{body}"'
+shopify\t'X-Shopify-Hmac-Sha256: <base64> over the body'"
+complete -c hookline -n "__fish_hookline_using_subcommand listen" -l secret -d 'Secret to sign or verify with; repeat for rotation (any one may match; the first signs). Environment: HOOKLINE_SECRET' -r
+complete -c hookline -n "__fish_hookline_using_subcommand listen" -l secret-file -d 'Read secrets from FILE, one per line (blank lines ignored). Environment: HOOKLINE_SECRET_FILE' -r -F
+complete -c hookline -n "__fish_hookline_using_subcommand listen" -l signature-header -d 'Header that carries the generic scheme\'s signature [default: X-Signature]' -r
+complete -c hookline -n "__fish_hookline_using_subcommand listen" -l tolerance -d 'How far a signed timestamp may be from now, either way [default: 5m]' -r
+complete -c hookline -n "__fish_hookline_using_subcommand listen" -l save -d 'Save every event to DIR as a capture file; a request is answered after its file is written' -r -F
+complete -c hookline -n "__fish_hookline_using_subcommand listen" -l delay -d 'Wait before answering: a duration or a range, e.g. 300ms or 100ms..2s' -r
+complete -c hookline -n "__fish_hookline_using_subcommand listen" -l fail-rate -d 'Answer this fraction of accepted events (0..1) with --fail-status' -r
+complete -c hookline -n "__fish_hookline_using_subcommand listen" -l fail-status -d 'Status for --fail-rate failures' -r
+complete -c hookline -n "__fish_hookline_using_subcommand listen" -l responses -d 'Statuses to answer in turn, cycled, e.g. 503,503,202 (a 2xx lets the event through)' -r
+complete -c hookline -n "__fish_hookline_using_subcommand listen" -l retry-after -d 'Add `Retry-After: SECONDS` to chaos failure answers' -r
+complete -c hookline -n "__fish_hookline_using_subcommand listen" -l seed -d 'Seed for --delay ranges and --fail-rate, to repeat a run\'s choices' -r
+complete -c hookline -n "__fish_hookline_using_subcommand listen" -l forward-to -d 'Pass each accepted event on to this app (http://) and answer with its response' -r
+complete -c hookline -n "__fish_hookline_using_subcommand listen" -l forward-timeout -d 'Give up on the app after this long and answer 504' -r
+complete -c hookline -n "__fish_hookline_using_subcommand listen" -l tls-cert -d 'Serve HTTPS with this certificate chain (PEM)' -r -F
+complete -c hookline -n "__fish_hookline_using_subcommand listen" -l tls-key -d 'The private key for --tls-cert (PEM)' -r -F
+complete -c hookline -n "__fish_hookline_using_subcommand listen" -l config -d 'Read settings from FILE instead of ./hookline.toml' -r -F
+complete -c hookline -n "__fish_hookline_using_subcommand listen" -l color -d 'When to use colour: auto (only on a terminal, and not when NO_COLOR is set), always, never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c hookline -n "__fish_hookline_using_subcommand listen" -l json -d 'Print one capture (JSON) per line on stdout instead of human blocks'
+complete -c hookline -n "__fish_hookline_using_subcommand listen" -l full -d 'Show whole bodies (human output cuts them past 40 lines)'
+complete -c hookline -n "__fish_hookline_using_subcommand listen" -l fsync -d 'With --save, fsync each capture before answering (survives power loss, not only a kill)'
+complete -c hookline -n "__fish_hookline_using_subcommand listen" -l forward-invalid -d 'Forward events whose signature is invalid too'
+complete -c hookline -n "__fish_hookline_using_subcommand listen" -l tls-self-signed -d 'Serve HTTPS with a self-signed certificate for localhost (kept in the cache dir; its path and fingerprint are printed)'
+complete -c hookline -n "__fish_hookline_using_subcommand listen" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hookline -n "__fish_hookline_using_subcommand listen" -s V -l version -d 'Print version'
 complete -c hookline -n "__fish_hookline_using_subcommand completions" -l config -d 'Read settings from FILE instead of ./hookline.toml' -r -F
 complete -c hookline -n "__fish_hookline_using_subcommand completions" -l color -d 'When to use colour: auto (only on a terminal, and not when NO_COLOR is set), always, never' -r -f -a "auto\t''
 always\t''
@@ -89,8 +130,9 @@ always\t''
 never\t''"
 complete -c hookline -n "__fish_hookline_using_subcommand man" -s h -l help -d 'Print help'
 complete -c hookline -n "__fish_hookline_using_subcommand man" -s V -l version -d 'Print version'
-complete -c hookline -n "__fish_hookline_using_subcommand help; and not __fish_seen_subcommand_from sign verify completions man help" -f -a "sign" -d 'Print the signature headers for a body, ready for `curl -H`'
-complete -c hookline -n "__fish_hookline_using_subcommand help; and not __fish_seen_subcommand_from sign verify completions man help" -f -a "verify" -d 'Check a webhook signature: exit 0 valid, 1 invalid, 2 usage or input error'
-complete -c hookline -n "__fish_hookline_using_subcommand help; and not __fish_seen_subcommand_from sign verify completions man help" -f -a "completions" -d 'Print a shell completion script'
-complete -c hookline -n "__fish_hookline_using_subcommand help; and not __fish_seen_subcommand_from sign verify completions man help" -f -a "man" -d 'Print the man page (roff) to stdout'
-complete -c hookline -n "__fish_hookline_using_subcommand help; and not __fish_seen_subcommand_from sign verify completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hookline -n "__fish_hookline_using_subcommand help; and not __fish_seen_subcommand_from sign verify listen completions man help" -f -a "sign" -d 'Print the signature headers for a body, ready for `curl -H`'
+complete -c hookline -n "__fish_hookline_using_subcommand help; and not __fish_seen_subcommand_from sign verify listen completions man help" -f -a "verify" -d 'Check a webhook signature: exit 0 valid, 1 invalid, 2 usage or input error'
+complete -c hookline -n "__fish_hookline_using_subcommand help; and not __fish_seen_subcommand_from sign verify listen completions man help" -f -a "listen" -d 'Receive webhooks locally: verify, show, save, misbehave on purpose, forward'
+complete -c hookline -n "__fish_hookline_using_subcommand help; and not __fish_seen_subcommand_from sign verify listen completions man help" -f -a "completions" -d 'Print a shell completion script'
+complete -c hookline -n "__fish_hookline_using_subcommand help; and not __fish_seen_subcommand_from sign verify listen completions man help" -f -a "man" -d 'Print the man page (roff) to stdout'
+complete -c hookline -n "__fish_hookline_using_subcommand help; and not __fish_seen_subcommand_from sign verify listen completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -41,7 +41,7 @@ pub enum Command {
     /// Check a webhook signature: exit 0 valid, 1 invalid, 2 usage or input error
     Verify(VerifyArgs),
     /// Receive webhooks locally: verify, show, save, misbehave on purpose, forward
-    Listen(ListenArgs),
+    Listen(Box<ListenArgs>),
     /// Print a shell completion script
     Completions {
         /// The shell to generate for
@@ -237,7 +237,7 @@ pub struct ListenArgs {
 
     /// Statuses to answer in turn, cycled, e.g. 503,503,202 (a 2xx lets the event through)
     #[arg(long, value_name = "LIST", value_parser = parse_status_list, conflicts_with = "fail_rate", help_heading = "Chaos")]
-    pub responses: Option<Vec<u16>>,
+    pub responses: Option<StatusList>,
 
     /// Add `Retry-After: SECONDS` to chaos failure answers
     #[arg(long, value_name = "SECONDS", help_heading = "Chaos")]
@@ -315,11 +315,16 @@ pub fn parse_status(text: &str) -> Result<u16, String> {
     }
 }
 
+/// A list of statuses (a newtype: clap would read a bare `Vec` as a repeated flag).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusList(pub Vec<u16>);
+
 /// `503,503,202`: a non-empty list of statuses.
-pub fn parse_status_list(text: &str) -> Result<Vec<u16>, String> {
+pub fn parse_status_list(text: &str) -> Result<StatusList, String> {
     text.split(',')
         .map(|part| parse_status(part.trim()))
         .collect::<Result<Vec<_>, _>>()
+        .map(StatusList)
         .map_err(|e| format!("{e}; expected a list like 503,503,202"))
 }
 

@@ -44,7 +44,7 @@ pub fn run(config: &Config, args: ListenArgs) -> Result<ExitCode> {
     let chaos = Chaos::new(ChaosSettings {
         delay: args.delay,
         fail: args.fail_rate.map(|p| (p, args.fail_status)),
-        script: args.responses.clone().unwrap_or_default(),
+        script: args.responses.clone().map(|l| l.0).unwrap_or_default(),
         retry_after: args.retry_after,
         seed: args.seed,
     });
@@ -90,9 +90,7 @@ pub fn run(config: &Config, args: ListenArgs) -> Result<ExitCode> {
         chaos,
     };
 
-    // The first line is what scripts and tests wait for; the rest says what is on.
-    let scheme = if tls_on { "https" } else { "http" };
-    eprintln!("listening on {scheme}://{local}");
+    // What is on, then `listening on …` last: scripts and tests wait for that line.
     if let Some(note) = tls_note {
         eprintln!("{note}");
     }
@@ -103,6 +101,8 @@ pub fn run(config: &Config, args: ListenArgs) -> Result<ExitCode> {
     if let Some(url) = &args.forward_to {
         eprintln!("forwarding to {url}");
     }
+    let scheme = if tls_on { "https" } else { "http" };
+    eprintln!("listening on {scheme}://{local}");
 
     let style = if args.json {
         Style::Json

@@ -30,7 +30,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Sign(args) => sign::run(&config, args),
         Command::Verify(args) => verify::run(&config, args),
-        Command::Listen(args) => listen::run(&config, args),
+        Command::Listen(args) => listen::run(&config, *args),
         Command::Completions { .. } | Command::Man => unreachable!("handled above"),
     }
 }

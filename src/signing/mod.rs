@@ -345,7 +345,7 @@ fn header_tables(preferred: Option<Scheme>) -> impl Iterator<Item = &'static Hea
 
 /// The provider's event type from its event header (`X-GitHub-Event`, `X-Event`, …),
 /// looking first at `preferred` scheme's header, then at every scheme's.
-pub fn event_header<'h>(headers: &'h [Header], preferred: Option<Scheme>) -> Option<&'h str> {
+pub fn event_header(headers: &[Header], preferred: Option<Scheme>) -> Option<&str> {
     header_tables(preferred)
         .filter_map(|t| t.event)
         .find_map(|name| header_values(headers, name).next())
@@ -353,7 +353,7 @@ pub fn event_header<'h>(headers: &'h [Header], preferred: Option<Scheme>) -> Opt
 
 /// The delivery id receivers de-duplicate on (`X-GitHub-Delivery`, `webhook-id`, …),
 /// looking first at `preferred` scheme's header, then at every scheme's.
-pub fn delivery_id<'h>(headers: &'h [Header], preferred: Option<Scheme>) -> Option<&'h str> {
+pub fn delivery_id(headers: &[Header], preferred: Option<Scheme>) -> Option<&str> {
     header_tables(preferred)
         .filter_map(|t| t.delivery_id)
         .find_map(|name| header_values(headers, name).next())

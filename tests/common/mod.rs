@@ -41,3 +41,6 @@ pub fn header_args(lines: &str) -> Vec<String> {
         .flat_map(|l| ["-H".to_string(), l.to_string()])
         .collect()
 }
+
+pub mod http;
+pub mod process;

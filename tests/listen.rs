@@ -1,0 +1,658 @@
+//! `hookline listen` as a real process on a loopback port, driven by a raw HTTP client.
+
+mod common;
+
+use std::fs;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use common::http::{post, Conn, Response};
+use common::process::{json_lines, Listener};
+use hookline::secret::Secret;
+use hookline::signing::{self, Scheme};
+use serde_json::Value;
+
+/// Works for every scheme: base64 for Standard Webhooks, plain bytes for the rest.
+const SECRET: &str = "whsec_c2VjcmV0LWtleS1mb3ItbGlzdGVuLXRlc3Rz";
+
+fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64
+}
+
+fn signed(scheme: Scheme, body: &[u8]) -> Vec<(String, String)> {
+    signing::sign(scheme, &Secret::new(SECRET), now(), "msg_test", body).unwrap()
+}
+
+fn refs(headers: &[(String, String)]) -> Vec<(&str, &str)> {
+    headers
+        .iter()
+        .map(|(n, v)| (n.as_str(), v.as_str()))
+        .collect()
+}
+
+#[test]
+fn valid_invalid_and_unsigned_for_every_scheme() {
+    let dir = tempfile::tempdir().unwrap();
+    let listener = Listener::start(dir.path(), &["--json", "--secret", SECRET]);
+    let body = br#"{"type":"invoice.paid","n":1}"#;
+    for scheme in Scheme::ALL {
+        let headers = signed(scheme, body);
+        let ok = post(listener.addr, "/hook", &refs(&headers), body);
+        assert_eq!(ok.status, 202, "{scheme} valid");
+        let bad = post(
+            listener.addr,
+            "/hook",
+            &refs(&headers),
+            br#"{"type":"invoice.paid","n":2}"#,
+        );
+        assert_eq!(bad.status, 401, "{scheme} tampered");
+        assert_eq!(bad.text(), r#"{"error":"mismatch"}"#);
+        assert_eq!(bad.header("content-type"), Some("application/json"));
+    }
+    let unsigned = post(listener.addr, "/hook", &[], body);
+    assert_eq!(unsigned.status, 401);
+    assert_eq!(unsigned.text(), r#"{"error":"missing_signature"}"#);
+
+    let out = listener.stop();
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let lines = json_lines(&out.stdout);
+    assert_eq!(lines.len(), 13);
+    for (i, scheme) in Scheme::ALL.iter().enumerate() {
+        let (good, bad) = (&lines[2 * i], &lines[2 * i + 1]);
+        assert_eq!(good["verification"]["scheme"], scheme.name());
+        assert_eq!(good["verification"]["valid"], true);
+        assert_eq!(good["event"], "invoice.paid");
+        assert_eq!(good["answer"]["status"], 202);
+        assert_eq!(bad["verification"]["valid"], false);
+        assert_eq!(bad["verification"]["reason"], "mismatch");
+    }
+    assert_eq!(lines[12]["verification"]["reason"], "missing_signature");
+    assert!(out
+        .stderr
+        .contains("13 events: 6 valid, 7 invalid, 0 unverified"));
+    assert!(
+        out.stderr.contains("answered 202×6 401×7"),
+        "{}",
+        out.stderr
+    );
+    assert!(!out.stdout.contains(SECRET) && !out.stderr.contains(SECRET));
+}
+
+#[test]
+fn without_a_secret_everything_is_accepted_as_unverified() {
+    let dir = tempfile::tempdir().unwrap();
+    let listener = Listener::start(dir.path(), &["--json", "--status", "200"]);
+    let r = post(
+        listener.addr,
+        "/any/path?x=1",
+        &[("X-Signature", "sha256=00")],
+        b"hi",
+    );
+    assert_eq!(r.status, 200);
+    let out = listener.stop();
+    let line = &json_lines(&out.stdout)[0];
+    assert_eq!(line["verification"], Value::Null);
+    assert_eq!(line["path"], "/any/path");
+    assert_eq!(line["query"], "x=1");
+    assert!(out.stderr.contains("1 unverified"));
+}
+
+#[test]
+fn json_lines_hold_the_exact_bytes_and_header_list() {
+    let dir = tempfile::tempdir().unwrap();
+    let listener = Listener::start(dir.path(), &["--json"]);
+    let binary: Vec<u8> = (0..=255u8).rev().chain(0..=255).collect();
+    let spaced = b"{ \"a\" :1,\n  \"b\":[ 1,2 ] }\r\n".to_vec();
+    let headers = [
+        ("X-Tag", "one"),
+        ("X-Tag", "two"),
+        ("Content-Type", "application/octet-stream"),
+        ("X-Tag", "three"),
+    ];
+    for body in [&binary, &spaced] {
+        assert_eq!(post(listener.addr, "/b", &headers, body).status, 202);
+    }
+    let out = listener.stop();
+    let lines = json_lines(&out.stdout);
+    let mut captures = lines
+        .iter()
+        .map(|l| hookline::capture::Capture::from_json(l.to_string().as_bytes()).unwrap());
+    let bin = captures.next().unwrap();
+    assert_eq!(bin.body, binary);
+    assert!(lines[0].get("body_base64").is_some());
+    let tags: Vec<&str> = signing::header_values(&bin.headers, "x-tag").collect();
+    assert_eq!(tags, ["one", "two", "three"]);
+    assert!(bin.headers.iter().any(|(n, v)| n == "host" && v == "test"));
+    let text = captures.next().unwrap();
+    assert_eq!(text.body, spaced);
+    assert_eq!(lines[1]["body"], String::from_utf8(spaced).unwrap());
+}
+
+#[test]
+fn save_writes_one_file_per_answered_request_under_concurrent_load() {
+    let dir = tempfile::tempdir().unwrap();
+    let caps = dir.path().join("caps");
+    let listener = Listener::start(
+        dir.path(),
+        &["--json", "--secret", "k", "--save", caps.to_str().unwrap()],
+    );
+    let addr = listener.addr;
+    let body = br#"{"type":"job.completed","job_id":"j"}"#;
+    let headers = signing::sign(Scheme::Github, &Secret::new("k"), 0, "", body).unwrap();
+    let answered = Arc::new(Mutex::new(0usize));
+    let threads: Vec<_> = (0..32)
+        .map(|_| {
+            let headers = headers.clone();
+            let answered = answered.clone();
+            std::thread::spawn(move || {
+                let mut conn = Conn::open(addr);
+                for _ in 0..63 {
+                    let r = conn.request("POST", "/load", &refs(&headers), body);
+                    assert_eq!(r.status, 202);
+                    *answered.lock().unwrap() += 1;
+                }
+            })
+        })
+        .collect();
+    for t in threads {
+        t.join().unwrap();
+    }
+    let answered = *answered.lock().unwrap();
+    assert_eq!(answered, 32 * 63);
+    // Every answered request is on disk already: count before stopping the server.
+    let files: Vec<_> = fs::read_dir(&caps)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(files.len(), answered);
+    for path in files.iter().step_by(97) {
+        let capture = hookline::capture::Capture::from_json(&fs::read(path).unwrap()).unwrap();
+        assert_eq!(capture.body, body);
+        let name = path.file_name().unwrap().to_str().unwrap();
+        assert!(
+            name.ends_with(".json") && name.as_bytes()[8] == b'T',
+            "{name}"
+        );
+    }
+    let out = listener.stop();
+    assert_eq!(json_lines(&out.stdout).len(), answered);
+}
+
+#[test]
+fn bodies_over_the_limit_get_413_and_the_server_keeps_serving() {
+    let dir = tempfile::tempdir().unwrap();
+    let caps = dir.path().join("caps");
+    let listener = Listener::start(
+        dir.path(),
+        &["--max-body", "1KiB", "--save", caps.to_str().unwrap()],
+    );
+    // Declared too large: refused before the body is read.
+    let mut conn = Conn::open(listener.addr);
+    conn.send_raw(b"POST /big HTTP/1.1\r\nHost: t\r\nContent-Length: 10000000\r\n\r\n");
+    assert_eq!(conn.read_response().unwrap().status, 413);
+    // Chunked, growing past the limit.
+    let mut conn = Conn::open(listener.addr);
+    let chunk = format!("400\r\n{}\r\n", "x".repeat(1024));
+    conn.send_raw(
+        format!(
+            "POST /chunked HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n{chunk}{chunk}"
+        )
+        .as_bytes(),
+    );
+    assert_eq!(conn.read_response().unwrap().status, 413);
+    // Exactly at the limit is fine.
+    assert_eq!(post(listener.addr, "/ok", &[], &[b'a'; 1024]).status, 202);
+    let out = listener.stop();
+    assert_eq!(
+        fs::read_dir(&caps).unwrap().count(),
+        1,
+        "only the accepted one is saved"
+    );
+    assert!(out.stdout.contains("413"), "{}", out.stdout);
+    assert!(out.stderr.contains("2 refused"), "{}", out.stderr);
+}
+
+#[test]
+fn slow_clients_do_not_hold_up_others_and_are_dropped() {
+    let dir = tempfile::tempdir().unwrap();
+    let listener = Listener::start(
+        dir.path(),
+        &["--header-timeout", "1s", "--body-timeout", "1s"],
+    );
+    let mut silent = Conn::open(listener.addr);
+    let mut half_head = Conn::open(listener.addr);
+    half_head.send_raw(b"POST /slow HTTP/1.1\r\nHost: t\r\nX-Partial: ");
+    let mut stalled_body = Conn::open(listener.addr);
+    stalled_body.send_raw(b"POST /slow HTTP/1.1\r\nHost: t\r\nContent-Length: 100\r\n\r\nhalf");
+
+    let started = Instant::now();
+    assert_eq!(post(listener.addr, "/normal", &[], b"{}").status, 202);
+    assert!(
+        started.elapsed() < Duration::from_secs(1),
+        "a normal request waited"
+    );
+
+    assert!(silent.is_closed_by_peer());
+    assert!(half_head.is_closed_by_peer());
+    assert_eq!(stalled_body.read_response().unwrap().status, 408);
+    assert!(started.elapsed() < Duration::from_secs(20));
+    assert_eq!(post(listener.addr, "/after", &[], b"{}").status, 202);
+}
+
+#[test]
+fn malformed_requests_get_4xx_and_the_server_keeps_serving() {
+    let dir = tempfile::tempdir().unwrap();
+    let listener = Listener::start(dir.path(), &["--json"]);
+    let cases: [(&[u8], u16); 4] = [
+        (b"NOT HTTP AT ALL\r\n\r\n", 400),
+        (b"POST / HTTP/1.1\r\nHost: t\r\nX-Bad: caf\xe9 \xff\r\nContent-Length: 0\r\n\r\n", 400),
+        (b"POST / HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nxx\r\n0\r\n\r\n", 400),
+        (&[], 431),
+    ];
+    for (raw, want) in cases {
+        let mut conn = Conn::open(listener.addr);
+        if raw.is_empty() {
+            let huge = format!(
+                "GET / HTTP/1.1\r\nHost: t\r\nX-Huge: {}\r\n\r\n",
+                "a".repeat(100_000)
+            );
+            conn.send_raw(huge.as_bytes());
+        } else {
+            conn.send_raw(raw);
+        }
+        let status = conn.read_response().map(|r| r.status);
+        assert_eq!(
+            status,
+            Some(want),
+            "{}",
+            String::from_utf8_lossy(&raw[..raw.len().min(40)])
+        );
+    }
+    assert_eq!(post(listener.addr, "/fine", &[], b"ok").status, 202);
+    let out = listener.stop();
+    // Only the well-formed request is a capture on stdout; refusals go to stderr.
+    assert_eq!(json_lines(&out.stdout).len(), 1);
+    assert!(out.stderr.contains("not valid UTF-8"), "{}", out.stderr);
+}
+
+#[test]
+fn chaos_script_is_followed_and_recorded() {
+    let dir = tempfile::tempdir().unwrap();
+    let listener = Listener::start(
+        dir.path(),
+        &["--json", "--responses", "503,429,200", "--retry-after", "7"],
+    );
+    let statuses: Vec<Response> = (0..4)
+        .map(|_| post(listener.addr, "/", &[], b"{}"))
+        .collect();
+    let codes: Vec<u16> = statuses.iter().map(|r| r.status).collect();
+    assert_eq!(codes, [503, 429, 200, 503]);
+    assert_eq!(statuses[0].header("retry-after"), Some("7"));
+    assert_eq!(statuses[2].header("retry-after"), None);
+    let out = listener.stop();
+    let lines = json_lines(&out.stdout);
+    assert_eq!(lines[0]["chaos"]["rule"], "script 1/3");
+    assert_eq!(lines[0]["chaos"]["status"], 503);
+    assert_eq!(lines[1]["answer"]["status"], 429);
+}
+
+#[test]
+fn a_seed_repeats_fail_rate_choices_across_runs() {
+    let run = || {
+        let dir = tempfile::tempdir().unwrap();
+        let listener = Listener::start(
+            dir.path(),
+            &["--fail-rate", "0.5", "--fail-status", "500", "--seed", "42"],
+        );
+        let mut conn = Conn::open(listener.addr);
+        (0..30)
+            .map(|_| conn.request("POST", "/", &[], b"x").status)
+            .collect::<Vec<_>>()
+    };
+    let first = run();
+    assert_eq!(first, run());
+    assert!(first.contains(&500) && first.contains(&202), "{first:?}");
+}
+
+#[test]
+fn delay_range_is_applied_and_shown() {
+    let dir = tempfile::tempdir().unwrap();
+    let listener = Listener::start(dir.path(), &["--json", "--delay", "200ms..400ms"]);
+    let started = Instant::now();
+    assert_eq!(post(listener.addr, "/", &[], b"x").status, 202);
+    assert!(started.elapsed() >= Duration::from_millis(200));
+    let out = listener.stop();
+    let delay = json_lines(&out.stdout)[0]["chaos"]["delay_ms"]
+        .as_u64()
+        .unwrap();
+    assert!((200..=400).contains(&delay), "{delay}");
+}
+
+/// A small app for --forward-to: records each request's raw bytes and answers 418.
+struct App {
+    addr: SocketAddr,
+    seen: Arc<Mutex<Vec<Vec<u8>>>>,
+}
+
+fn start_app(delay: Duration) -> App {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let record = seen.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(stream) = stream else { continue };
+            let record = record.clone();
+            std::thread::spawn(move || serve_app(stream, record, delay));
+        }
+    });
+    App { addr, seen }
+}
+
+fn serve_app(stream: TcpStream, record: Arc<Mutex<Vec<Vec<u8>>>>, delay: Duration) {
+    let mut reader = BufReader::new(stream);
+    loop {
+        let mut raw = Vec::new();
+        let mut len = 0;
+        loop {
+            let mut line = String::new();
+            if reader.read_line(&mut line).unwrap_or(0) == 0 {
+                return;
+            }
+            if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                len = v.trim().parse().unwrap();
+            }
+            raw.extend_from_slice(line.as_bytes());
+            if line == "\r\n" {
+                break;
+            }
+        }
+        let mut body = vec![0; len];
+        reader.read_exact(&mut body).unwrap();
+        raw.extend_from_slice(&body);
+        record.lock().unwrap().push(raw);
+        std::thread::sleep(delay);
+        let answer =
+            "HTTP/1.1 418 I'm a teapot\r\nX-App: yes\r\nContent-Length: 9\r\n\r\nshort and";
+        if reader.get_mut().write_all(answer.as_bytes()).is_err() {
+            return;
+        }
+    }
+}
+
+#[test]
+fn forward_passes_the_request_on_and_answers_with_the_apps_response() {
+    let app = start_app(Duration::ZERO);
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("http://{}/app", app.addr);
+    let listener = Listener::start(
+        dir.path(),
+        &["--json", "--secret", SECRET, "--forward-to", &url],
+    );
+    let body = b"{\"id\":  \"evt_1\" ,\"type\":\"charge.succeeded\"}";
+    let mut headers = signed(Scheme::Stripe, body);
+    headers.push(("Connection".into(), "keep-alive, X-Hop".into()));
+    headers.push(("X-Hop".into(), "drop me".into()));
+    headers.push(("X-Keep".into(), "a".into()));
+    headers.push(("X-Keep".into(), "b".into()));
+    let r = post(listener.addr, "/hooks/stripe?live=1", &refs(&headers), body);
+    assert_eq!(r.status, 418);
+    assert_eq!(r.text(), "short and");
+    assert_eq!(r.header("x-app"), Some("yes"));
+
+    // Invalid: not forwarded, answered 401 by hookline.
+    let bad = post(listener.addr, "/hooks/stripe", &refs(&headers), b"{}");
+    assert_eq!(bad.status, 401);
+
+    let seen = app.seen.lock().unwrap().clone();
+    assert_eq!(seen.len(), 1);
+    let raw = String::from_utf8(seen[0].clone()).unwrap();
+    assert!(
+        raw.starts_with("POST /app/hooks/stripe?live=1 HTTP/1.1\r\n"),
+        "{raw}"
+    );
+    assert!(raw.ends_with(std::str::from_utf8(body).unwrap()));
+    assert!(
+        raw.to_lowercase()
+            .contains(&format!("host: {}\r\n", app.addr)),
+        "{raw}"
+    );
+    assert!(raw.contains("x-keep: a\r\nx-keep: b\r\n"), "{raw}");
+    assert!(raw.contains(&format!("stripe-signature: {}\r\n", headers[0].1)));
+    assert!(!raw.to_lowercase().contains("x-hop"), "{raw}");
+    let out = listener.stop();
+    let line = &json_lines(&out.stdout)[0];
+    assert_eq!(line["forward"]["status"], 418);
+    assert_eq!(line["answer"]["status"], 418);
+}
+
+#[test]
+fn forward_to_an_app_that_is_down_or_slow() {
+    let down = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let caps = dir.path().join("caps");
+    let url = format!("http://{down}");
+    let listener = Listener::start(
+        dir.path(),
+        &[
+            "--json",
+            "--forward-to",
+            &url,
+            "--save",
+            caps.to_str().unwrap(),
+        ],
+    );
+    let r = post(listener.addr, "/x", &[], b"{}");
+    assert_eq!(r.status, 502);
+    let out = listener.stop();
+    let line = &json_lines(&out.stdout)[0];
+    assert!(
+        line["forward"]["error"]
+            .as_str()
+            .unwrap()
+            .contains("refused"),
+        "{line}"
+    );
+    assert_eq!(fs::read_dir(&caps).unwrap().count(), 1, "still saved");
+
+    let slow = start_app(Duration::from_secs(3));
+    let url = format!("http://{}", slow.addr);
+    let listener = Listener::start(
+        dir.path(),
+        &["--forward-to", &url, "--forward-timeout", "300ms"],
+    );
+    let started = Instant::now();
+    assert_eq!(post(listener.addr, "/x", &[], b"{}").status, 504);
+    assert!(started.elapsed() < Duration::from_secs(3));
+}
+
+#[test]
+fn sigterm_with_requests_in_flight_loses_no_answered_capture() {
+    let dir = tempfile::tempdir().unwrap();
+    let caps = dir.path().join("caps");
+    let listener = Listener::start(
+        dir.path(),
+        &["--delay", "700ms", "--save", caps.to_str().unwrap()],
+    );
+    let addr = listener.addr;
+    let clients: Vec<_> = (0..12)
+        .map(|i| std::thread::spawn(move || post(addr, &format!("/n/{i}"), &[], b"{}").status))
+        .collect();
+    std::thread::sleep(Duration::from_millis(300));
+    let out = listener.stop();
+    let answered = clients
+        .into_iter()
+        .filter(|_| true)
+        .map(|c| c.join().unwrap())
+        .filter(|s| *s == 202)
+        .count();
+    assert_eq!(answered, 12, "requests in flight are finished");
+    assert_eq!(fs::read_dir(&caps).unwrap().count(), answered);
+    assert_eq!(out.code, 0);
+    assert!(out.stderr.contains("stopped · 12 events"), "{}", out.stderr);
+}
+
+#[test]
+fn repeated_delivery_ids_are_marked_duplicates() {
+    let dir = tempfile::tempdir().unwrap();
+    let listener = Listener::start(
+        dir.path(),
+        &["--json", "--secret", SECRET, "--color", "never"],
+    );
+    let body = br#"{"action":"opened"}"#;
+    let mut headers = signed(Scheme::Github, body);
+    headers.push(("X-GitHub-Delivery".into(), "72d3162e".into()));
+    headers.push(("X-GitHub-Event".into(), "pull_request".into()));
+    for _ in 0..2 {
+        assert_eq!(
+            post(listener.addr, "/gh", &refs(&headers), body).status,
+            202
+        );
+    }
+    let out = listener.stop();
+    let lines = json_lines(&out.stdout);
+    assert_eq!(lines[0]["delivery_id"], "72d3162e");
+    assert_eq!(lines[0]["event"], "pull_request");
+    assert!(lines[0].get("duplicate_of").is_none());
+    assert_eq!(lines[1]["duplicate_of"], lines[0]["received_at"]);
+    assert!(out.stderr.contains("1 duplicate"));
+}
+
+#[test]
+fn human_output_shows_one_block_per_event() {
+    let dir = tempfile::tempdir().unwrap();
+    let listener = Listener::start(dir.path(), &["--secret", SECRET, "--color", "never"]);
+    let body = fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/fixtures/github/push.json"
+    ))
+    .unwrap();
+    let mut headers = signed(Scheme::Github, &body);
+    headers.push(("X-GitHub-Event".into(), "push".into()));
+    headers.push(("Content-Type".into(), "application/json".into()));
+    post(listener.addr, "/hooks/github", &refs(&headers), &body);
+    post(
+        listener.addr,
+        "/form",
+        &[("Content-Type", "application/x-www-form-urlencoded")],
+        b"a=1&b=two+words",
+    );
+    let out = listener.stop();
+    let blocks: Vec<&str> = out.stdout.split("\n\n").filter(|b| !b.is_empty()).collect();
+    assert_eq!(blocks.len(), 2, "{}", out.stdout);
+    let first: Vec<&str> = blocks[0].lines().collect();
+    assert!(
+        first[0].contains("POST /hooks/github  → 202"),
+        "{}",
+        first[0]
+    );
+    assert!(
+        first[1].contains("push · ") && first[1].contains("✓ github"),
+        "{}",
+        first[1]
+    );
+    assert!(first[2].trim_start().starts_with('{'));
+    assert!(first.len() <= 2 + 40 + 1, "cut past 40 body lines");
+    assert!(first
+        .last()
+        .unwrap()
+        .contains("more lines (--full shows all)"));
+    assert!(
+        blocks[1].contains("✗ generic missing signature"),
+        "{}",
+        blocks[1]
+    );
+    assert!(blocks[1].contains("b = two words"));
+    assert!(!out.stdout.contains('\x1b'), "no colour when asked");
+}
+
+#[test]
+fn https_with_a_self_signed_certificate_and_h2c() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join("cache");
+    let listener = Listener::start_with_env(
+        dir.path(),
+        &["--tls-self-signed"],
+        &[("XDG_CACHE_HOME", cache.to_str().unwrap())],
+    );
+    let banner = listener.banner.join("");
+    assert!(banner.contains("listening on https://"), "{banner}");
+    assert!(banner.contains("SHA-256 "), "{banner}");
+    let cert = cache.join("hookline/listen-cert.pem");
+    assert!(banner.contains(cert.to_str().unwrap()));
+    let url = format!("https://localhost:{}/tls", listener.addr.port());
+    let curl = std::process::Command::new("curl")
+        .args([
+            "-sS",
+            "-o",
+            "/dev/null",
+            "-w",
+            "%{http_code} %{http_version}",
+            "--cacert",
+        ])
+        .arg(&cert)
+        .args(["-d", "x", &url])
+        .output()
+        .expect("curl runs");
+    assert_eq!(
+        String::from_utf8_lossy(&curl.stdout),
+        "202 2",
+        "{}",
+        String::from_utf8_lossy(&curl.stderr)
+    );
+    drop(listener);
+
+    let plain = Listener::start(dir.path(), &[]);
+    let curl = std::process::Command::new("curl")
+        .args([
+            "-sS",
+            "-o",
+            "/dev/null",
+            "-w",
+            "%{http_code} %{http_version}",
+            "--http2-prior-knowledge",
+            "-d",
+            "x",
+        ])
+        .arg(format!("http://{}/h2c", plain.addr))
+        .output()
+        .expect("curl runs");
+    assert_eq!(String::from_utf8_lossy(&curl.stdout), "202 2");
+}
+
+#[test]
+fn bad_input_is_one_line_and_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("a-file"), "x").unwrap();
+    let busy = Listener::start(dir.path(), &[]);
+    let port = busy.addr.port().to_string();
+    let cases: Vec<(Vec<&str>, &str)> = vec![
+        (vec!["--port", &port], "cannot listen on 127.0.0.1:"),
+        (vec!["--fail-rate", "1.5"], "--fail-rate"),
+        (vec!["--responses", "503,abc"], "--responses"),
+        (vec!["--max-body", "lots"], "--max-body"),
+        (vec!["--delay", "2s..1s"], "--delay"),
+        (
+            vec!["--tls-cert", "nope.pem", "--tls-key", "nope.pem"],
+            "--tls-cert nope.pem",
+        ),
+        (vec!["--save", "a-file/caps"], "--save a-file/caps"),
+        (vec!["--forward-to", "localhost:3000"], "--forward-to"),
+        (vec!["--bind", "not an address"], "--bind"),
+        (vec!["--scheme", "stripe"], "needs a secret"),
+    ];
+    for (args, needle) in cases {
+        let out = common::run(common::hookline_in(dir.path()).arg("listen").args(&args));
+        assert_eq!(out.code, 2, "{args:?}: {}", out.stderr);
+        assert_eq!(out.stderr.lines().count(), 1, "{args:?}: {}", out.stderr);
+        assert!(out.stderr.contains(needle), "{args:?}: {}", out.stderr);
+    }
+}
