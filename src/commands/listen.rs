@@ -5,16 +5,12 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{anyhow, bail, Context, Result};
-use tokio::sync::mpsc;
 
 use crate::cli::ListenArgs;
 use crate::config::{Config, SigningSettings};
 use crate::listen::{tls, Chaos, ChaosSettings, Forwarder, SaveTo, Server, Settings};
-use crate::output::listen::{spawn_writer, Style};
+use crate::output::listen::{Printer, Style};
 use crate::signing::{SchemeChoice, VerifyOptions};
-
-/// Reports waiting for the output thread; past this, requests wait for it (bounded memory).
-const REPORT_QUEUE: usize = 4096;
 
 pub fn run(config: &Config, args: ListenArgs) -> Result<ExitCode> {
     let addr = bind_address(&args.bind, args.port)?;
@@ -109,15 +105,12 @@ pub fn run(config: &Config, args: ListenArgs) -> Result<ExitCode> {
     } else {
         Style::Human { full: args.full }
     };
-    let (reports, receiver) = mpsc::channel(REPORT_QUEUE);
-    let writer = spawn_writer(style, receiver);
-    let finished = runtime.block_on(server.serve(settings, reports, shutdown_signal(), args.grace));
-    // Dropping the runtime drops any request still running past the grace period, and with
-    // it the last report sender, which ends the writer.
+    let printer = Printer::start(style);
+    let finished =
+        runtime.block_on(server.serve(settings, printer.clone(), shutdown_signal(), args.grace));
+    // Requests still running past the grace period are dropped with the runtime.
     runtime.shutdown_timeout(std::time::Duration::from_secs(1));
-    let summary = writer
-        .join()
-        .map_err(|_| anyhow!("the output thread failed"))?;
+    let summary = printer.finish();
     if !finished {
         eprintln!(
             "hookline: --grace {} ran out; requests still in flight were dropped",

@@ -7,16 +7,14 @@ use std::sync::{Arc, Mutex};
 use std::time::{Instant, SystemTime};
 
 use bytes::{Bytes, BytesMut};
-use chrono::{DateTime, Utc};
 use http::header::{CONNECTION, CONTENT_LENGTH, CONTENT_TYPE, RETRY_AFTER};
 use http::{HeaderValue, Request, Response, StatusCode};
 use http_body_util::{BodyExt, Full};
 use hyper::body::Incoming;
 use serde_json::{json, Value};
-use tokio::sync::mpsc;
 
 use super::seen::SeenIds;
-use super::{Answer, Event, Refused, Report, Settings};
+use super::{Answer, Event, Refused, Reporter, Settings};
 use crate::capture::{Capture, VerificationRecord};
 use crate::http_headers::to_pairs;
 use crate::signing::{self, Header, Reason, Scheme, Verdict};
@@ -24,7 +22,7 @@ use crate::signing::{self, Header, Reason, Scheme, Verdict};
 pub(super) struct State {
     pub settings: Settings,
     pub seen: Mutex<SeenIds>,
-    pub reports: mpsc::Sender<Report>,
+    pub reporter: Arc<dyn Reporter>,
 }
 
 type Reply = Response<Full<Bytes>>;
@@ -39,21 +37,21 @@ pub(super) async fn handle(state: Arc<State>, req: Request<Incoming>) -> Result<
         |pq| pq.as_str().to_string(),
     );
     let refuse = |status: u16, why: String| {
-        let report = Report::Refused(Refused {
+        let reply = error_reply(status, &why, true);
+        state.reporter.refused(Refused {
             at,
             method: parts.method.to_string(),
             target: target.clone(),
             status,
-            why: why.clone(),
+            why,
         });
-        (report, error_reply(status, &why, true))
+        Ok(reply)
     };
 
     let headers = match to_pairs(&parts.headers) {
         Ok(h) => h,
         Err(name) => {
-            let (report, reply) = refuse(400, format!("header {name} is not valid UTF-8"));
-            return Ok(state.report_then(report, reply).await);
+            return refuse(400, format!("header {name} is not valid UTF-8"));
         }
     };
     let declared = parts
@@ -62,14 +60,12 @@ pub(super) async fn handle(state: Arc<State>, req: Request<Incoming>) -> Result<
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
     if declared.is_some_and(|len| len > settings.max_body) {
-        let (report, reply) = refuse(413, too_large(settings.max_body));
-        return Ok(state.report_then(report, reply).await);
+        return refuse(413, too_large(settings.max_body));
     }
     let body = match read_body(body, settings, declared).await {
         Ok(body) => body,
         Err((status, why)) => {
-            let (report, reply) = refuse(status, why);
-            return Ok(state.report_then(report, reply).await);
+            return refuse(status, why);
         }
     };
 
@@ -86,8 +82,8 @@ pub(super) async fn handle(state: Arc<State>, req: Request<Incoming>) -> Result<
         .as_ref()
         .map(|v| v.scheme)
         .or_else(|| signing::detect_scheme(&headers, generic_header));
-    let received_at = DateTime::<Utc>::from(at);
-    let received_text = received_at.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string();
+    // 2026-11-22T10:04:05.123Z (humantime's formatter: no format-string parsing per event)
+    let received_text = humantime::format_rfc3339_millis(at).to_string();
     let delivery_id = signing::delivery_id(&headers, scheme_hint).map(str::to_string);
     // Only accepted events count as delivered: a rejected one is not a first delivery.
     let accepted = verdict.as_ref().is_none_or(Verdict::is_valid);
@@ -195,7 +191,11 @@ pub(super) async fn handle(state: Arc<State>, req: Request<Incoming>) -> Result<
     if let Some(save) = &settings.save {
         let name = format!(
             "{}-{}.json",
-            received_at.format("%Y%m%dT%H%M%S%.3fZ"),
+            capture
+                .received_at
+                .as_deref()
+                .unwrap_or_default()
+                .replace(['-', ':'], ""),
             capture.id.as_deref().unwrap_or("evt")
         );
         let path = save.dir.join(name);
@@ -207,13 +207,10 @@ pub(super) async fn handle(state: Arc<State>, req: Request<Incoming>) -> Result<
                 .map_err(std::io::Error::other)
                 .and_then(|r| r);
         if let Err(e) = written {
-            let _ = state
-                .reports
-                .send(Report::Problem(format!(
-                    "could not save an event to {}: {e}",
-                    save.dir.display()
-                )))
-                .await;
+            state.reporter.problem(format!(
+                "could not save an event to {}: {e}",
+                save.dir.display()
+            ));
             reply = error_reply(500, "the event could not be saved", false);
         }
     }
@@ -228,18 +225,8 @@ pub(super) async fn handle(state: Arc<State>, req: Request<Incoming>) -> Result<
         forward: forward_record,
         answer,
     };
-    Ok(state
-        .report_then(Report::Event(Box::new(event)), reply)
-        .await)
-}
-
-impl State {
-    /// Hands the report to the output layer (waiting if it is behind, so memory stays
-    /// bounded), then gives back the reply.
-    async fn report_then(&self, report: Report, reply: Reply) -> Reply {
-        let _ = self.reports.send(report).await;
-        reply
-    }
+    state.reporter.event(event);
+    Ok(reply)
 }
 
 /// Reads the body, refusing it past `max_body` (413) or when it stalls longer than the

@@ -1,7 +1,7 @@
 //! The `listen` engine: a hyper server (HTTP/1.1 and HTTP/2, optionally TLS) that turns
 //! every request into an [`Event`]: verified, de-duplicated, saved, answered (or misbehaved
-//! on purpose, or forwarded). It reports events on a channel and knows nothing of terminals;
-//! `output::listen` renders them.
+//! on purpose, or forwarded). It hands events to a [`Reporter`] and knows nothing of
+//! terminals; `output::listen` renders them.
 
 pub mod chaos;
 mod forward;
@@ -21,7 +21,6 @@ use hyper_util::server::conn::auto;
 use hyper_util::server::graceful::GracefulShutdown;
 use serde::Serialize;
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::mpsc;
 use tokio_rustls::TlsAcceptor;
 
 use crate::capture::Capture;
@@ -54,13 +53,15 @@ pub struct SaveTo {
     pub fsync: bool,
 }
 
-/// What the engine tells the output layer.
-pub enum Report {
-    Event(Box<Event>),
+/// Where the engine hands what happened; the output layer implements it. Called on the
+/// request's own task, so rendering runs in parallel and nothing crosses threads per event.
+pub trait Reporter: Send + Sync + 'static {
+    /// An event, after it is answered (and saved).
+    fn event(&self, event: Event);
     /// A request answered before it became an event (body too large, stalled, malformed).
-    Refused(Refused),
-    /// A problem worth a line on stderr that is not about one request (e.g. a save failed).
-    Problem(String),
+    fn refused(&self, refused: Refused);
+    /// A problem that is not about one request's content (a save failed, accept failed).
+    fn problem(&self, text: String);
 }
 
 /// One request, as received and answered. The capture holds what JSON output and
@@ -120,7 +121,7 @@ impl Server {
     pub async fn serve(
         self,
         settings: Settings,
-        reports: mpsc::Sender<Report>,
+        reporter: Arc<dyn Reporter>,
         shutdown: impl Future<Output = ()>,
         grace: Duration,
     ) -> bool {
@@ -128,7 +129,7 @@ impl Server {
         let state = Arc::new(handler::State {
             settings,
             seen: Mutex::new(seen::SeenIds::new(SEEN_IDS)),
-            reports,
+            reporter,
         });
         let mut builder = auto::Builder::new(TokioExecutor::new());
         builder
@@ -146,7 +147,7 @@ impl Server {
                     Ok((stream, _)) => stream,
                     Err(e) => {
                         // Out of file descriptors and the like: pause instead of spinning.
-                        let _ = state.reports.try_send(Report::Problem(format!("accept failed: {e}")));
+                        state.reporter.problem(format!("accept failed: {e}"));
                         tokio::time::sleep(Duration::from_millis(100)).await;
                         continue;
                     }

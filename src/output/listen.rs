@@ -1,19 +1,20 @@
 //! `listen`'s output: a human block per event (colour on a terminal), or one capture per
-//! line with `--json`. One thread writes, so lines never interleave; it also keeps the
-//! counts for the summary printed at shutdown.
+//! line with `--json`. Events are rendered on the request's own thread into one buffer
+//! (so blocks never interleave) that a flusher thread writes out every few milliseconds;
+//! the same lock keeps the counts for the summary printed at shutdown.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::io::{self, BufWriter, Write};
-use std::time::SystemTime;
+use std::io::{self, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::{Duration, SystemTime};
 
-use chrono::{DateTime, Local};
-use colored::Colorize;
-use tokio::sync::mpsc;
-
-use crate::listen::{Event, Refused, Report};
+use crate::listen::{Event, Refused, Reporter};
 use crate::output::verdict::plain_reason;
 use crate::signing::group_thousands;
+use chrono::{DateTime, Local};
+use colored::Colorize;
 
 /// Bodies longer than this many lines are cut in human output unless `--full`.
 const BODY_LINES: usize = 40;
@@ -72,56 +73,151 @@ impl Summary {
     }
 }
 
-/// Runs the writer on its own thread until `reports` closes; returns the counts.
-pub fn spawn_writer(
+/// How often buffered output is written out: quick enough to feel live, rare enough that
+/// a burst of events costs one write, not one thread wake-up each.
+const FLUSH_EVERY: Duration = Duration::from_millis(10);
+/// Buffered output past which the flusher is woken at once.
+const WAKE_AT: usize = 256 * 1024;
+/// Buffered output past which requests wait for the flusher (a stalled terminal or pipe
+/// slows the server down instead of growing memory).
+const MAX_PENDING: usize = 8 * 1024 * 1024;
+
+/// Renders on the caller's thread into a shared buffer that a flusher thread writes out.
+pub struct Printer {
     style: Style,
-    mut reports: mpsc::Receiver<Report>,
-) -> std::thread::JoinHandle<Summary> {
-    std::thread::spawn(move || {
-        let mut summary = Summary::default();
-        let mut out = BufWriter::with_capacity(64 * 1024, io::stdout().lock());
+    pending: Mutex<Pending>,
+    room: Condvar,
+    stop: AtomicBool,
+    flusher: Mutex<Option<std::thread::JoinHandle<()>>>,
+}
+
+#[derive(Default)]
+struct Pending {
+    out: Vec<u8>,
+    err: Vec<u8>,
+    summary: Summary,
+}
+
+impl Printer {
+    pub fn start(style: Style) -> Arc<Printer> {
+        let printer = Arc::new(Printer {
+            style,
+            pending: Mutex::new(Pending::default()),
+            room: Condvar::new(),
+            stop: AtomicBool::new(false),
+            flusher: Mutex::new(None),
+        });
+        let worker = printer.clone();
+        let handle = std::thread::spawn(move || worker.flush_loop());
+        *printer.flusher.lock().unwrap_or_else(|e| e.into_inner()) = Some(handle);
+        printer
+    }
+
+    /// Writes what is left and returns the counts.
+    pub fn finish(&self) -> Summary {
+        self.stop.store(true, Ordering::SeqCst);
+        let handle = self
+            .flusher
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take();
+        if let Some(handle) = handle {
+            handle.thread().unpark();
+            let _ = handle.join();
+        }
+        std::mem::take(&mut self.lock().summary)
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Pending> {
+        self.pending.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn flush_loop(&self) {
         let mut stdout_open = true;
-        while let Some(report) = reports.blocking_recv() {
-            let text = match report {
-                Report::Event(event) => {
-                    summary.count(&event);
-                    match style {
-                        Style::Json => {
-                            let mut line = event.capture.to_json();
-                            line.push('\n');
-                            line
-                        }
-                        Style::Human { full } => render_event(&event, full),
-                    }
-                }
-                Report::Refused(refused) => {
-                    summary.refused += 1;
-                    *summary.by_status.entry(refused.status).or_default() += 1;
-                    let line = render_refused(&refused);
-                    if style == Style::Json {
-                        eprint!("{line}");
-                        continue;
-                    }
-                    line
-                }
-                Report::Problem(text) => {
-                    eprintln!("hookline: {text}");
-                    continue;
-                }
+        loop {
+            std::thread::park_timeout(FLUSH_EVERY);
+            let stopping = self.stop.load(Ordering::SeqCst);
+            let (out, err) = {
+                let mut pending = self.lock();
+                (
+                    std::mem::take(&mut pending.out),
+                    std::mem::take(&mut pending.err),
+                )
             };
-            if stdout_open {
+            self.room.notify_all();
+            if !out.is_empty() && stdout_open {
                 // A closed stdout (`| head`) stops the printing, not the server.
-                stdout_open = out.write_all(text.as_bytes()).is_ok();
+                let mut stdout = io::stdout().lock();
+                stdout_open = stdout.write_all(&out).and_then(|()| stdout.flush()).is_ok();
             }
-            // Flush when caught up, so a watcher sees each event at once while a burst
-            // is still written in large blocks.
-            if stdout_open && reports.is_empty() {
-                stdout_open = out.flush().is_ok();
+            if !err.is_empty() {
+                let _ = io::stderr().lock().write_all(&err);
+            }
+            if stopping {
+                return;
             }
         }
-        let _ = out.flush();
-        summary
-    })
+    }
+
+    /// Appends under the lock, waiting while too much is pending.
+    fn push(&self, to_stderr: bool, text: &str, count: impl FnOnce(&mut Summary)) {
+        let mut pending = self.lock();
+        while pending.out.len() + pending.err.len() > MAX_PENDING
+            && !self.stop.load(Ordering::SeqCst)
+        {
+            pending = self
+                .room
+                .wait_timeout(pending, FLUSH_EVERY)
+                .unwrap_or_else(|e| e.into_inner())
+                .0;
+        }
+        count(&mut pending.summary);
+        let buf = if to_stderr {
+            &mut pending.err
+        } else {
+            &mut pending.out
+        };
+        buf.extend_from_slice(text.as_bytes());
+        let wake = buf.len() > WAKE_AT;
+        drop(pending);
+        if wake {
+            if let Some(handle) = self
+                .flusher
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .as_ref()
+            {
+                handle.thread().unpark();
+            }
+        }
+    }
+}
+
+impl Reporter for Printer {
+    fn event(&self, event: Event) {
+        let text = match self.style {
+            Style::Json => {
+                let mut line = event.capture.to_json();
+                line.push('\n');
+                line
+            }
+            Style::Human { full } => render_event(&event, full),
+        };
+        self.push(false, &text, |s| s.count(&event));
+    }
+
+    fn refused(&self, refused: Refused) {
+        // Not a capture: with --json it goes to stderr, keeping stdout pure JSON lines.
+        let text = render_refused(&refused);
+        self.push(self.style == Style::Json, &text, |s| {
+            s.refused += 1;
+            *s.by_status.entry(refused.status).or_default() += 1;
+        });
+    }
+
+    fn problem(&self, text: String) {
+        self.push(true, &format!("hookline: {text}\n"), |_| {});
+    }
 }
 
 fn clock(at: SystemTime) -> String {
