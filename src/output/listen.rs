@@ -88,6 +88,9 @@ pub struct Printer {
     pending: Mutex<Pending>,
     room: Condvar,
     stop: AtomicBool,
+    /// The flusher found nothing to write and sleeps until an event wakes it, so an idle
+    /// listener uses no CPU.
+    idle: AtomicBool,
     flusher: Mutex<Option<std::thread::JoinHandle<()>>>,
 }
 
@@ -105,6 +108,7 @@ impl Printer {
             pending: Mutex::new(Pending::default()),
             room: Condvar::new(),
             stop: AtomicBool::new(false),
+            idle: AtomicBool::new(false),
             flusher: Mutex::new(None),
         });
         let worker = printer.clone();
@@ -135,6 +139,10 @@ impl Printer {
     fn flush_loop(&self) {
         let mut stdout_open = true;
         loop {
+            if self.idle.load(Ordering::SeqCst) {
+                std::thread::park();
+            }
+            // Let a burst gather, so it costs one write.
             std::thread::park_timeout(FLUSH_EVERY);
             let stopping = self.stop.load(Ordering::SeqCst);
             let (out, err) = {
@@ -155,6 +163,14 @@ impl Printer {
             }
             if stopping {
                 return;
+            }
+            if out.is_empty() && err.is_empty() {
+                self.idle.store(true, Ordering::SeqCst);
+                // An event pushed before `idle` was set would not wake us: look again.
+                let pending = self.lock();
+                if !(pending.out.is_empty() && pending.err.is_empty()) {
+                    self.idle.store(false, Ordering::SeqCst);
+                }
             }
         }
     }
@@ -180,7 +196,7 @@ impl Printer {
         buf.extend_from_slice(text.as_bytes());
         let wake = buf.len() > WAKE_AT;
         drop(pending);
-        if wake {
+        if wake || self.idle.swap(false, Ordering::SeqCst) {
             if let Some(handle) = self
                 .flusher
                 .lock()
@@ -313,7 +329,12 @@ pub fn render_event(event: &Event, full: bool) -> String {
             what.push(format!("delayed {ms} ms"));
         }
         if let (Some(status), Some(rule)) = (plan.status, &plan.rule) {
-            what.push(format!("{rule} → {status}"));
+            let through = if plan.failure().is_none() {
+                " (let through)"
+            } else {
+                ""
+            };
+            what.push(format!("{rule} → {status}{through}"));
         }
         if let Some(s) = plan.retry_after {
             what.push(format!("Retry-After {s}"));
