@@ -93,22 +93,28 @@ impl Capture {
     /// renamed into place, so a reader never sees a partial file. With `durable`, the file
     /// is fsynced before the rename.
     pub fn write_file(&self, path: &Path, durable: bool) -> io::Result<()> {
-        let dir = match path.parent() {
-            Some(d) if !d.as_os_str().is_empty() => d,
-            _ => Path::new("."),
-        };
-        let mut tmp = tempfile::Builder::new()
-            .prefix(".hookline-")
-            .suffix(".tmp")
-            .tempfile_in(dir)?;
-        tmp.write_all(self.to_json().as_bytes())?;
-        tmp.write_all(b"\n")?;
-        if durable {
-            tmp.as_file().sync_all()?;
-        }
-        tmp.persist(path).map_err(|e| e.error)?;
-        Ok(())
+        write_json_file(path, &self.to_json(), durable)
     }
+}
+
+/// Writes one capture already serialised by [`Capture::to_json`] as `path`, atomically
+/// (see [`Capture::write_file`]); for callers that also print the same line.
+pub fn write_json_file(path: &Path, json: &str, durable: bool) -> io::Result<()> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".hookline-")
+        .suffix(".tmp")
+        .tempfile_in(dir)?;
+    tmp.write_all(json.as_bytes())?;
+    tmp.write_all(b"\n")?;
+    if durable {
+        tmp.as_file().sync_all()?;
+    }
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
 }
 
 /// A capture that does not parse, with the position serde_json reports (1-based;

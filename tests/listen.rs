@@ -181,6 +181,9 @@ fn save_writes_one_file_per_answered_request_under_concurrent_load() {
     }
     let out = listener.stop();
     assert_eq!(json_lines(&out.stdout).len(), answered);
+    // --json prints the very line that was saved.
+    let saved = fs::read_to_string(&files[0]).unwrap();
+    assert!(out.stdout.contains(&saved), "{saved}");
 }
 
 #[test]

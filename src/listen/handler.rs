@@ -188,6 +188,7 @@ pub(super) async fn handle(state: Arc<State>, req: Request<Incoming>) -> Result<
     }
 
     // The answer goes out only once the capture is on disk.
+    let mut json = None;
     if let Some(save) = &settings.save {
         let name = format!(
             "{}-{}.json",
@@ -200,12 +201,16 @@ pub(super) async fn handle(state: Arc<State>, req: Request<Incoming>) -> Result<
         );
         let path = save.dir.join(name);
         let fsync = save.fsync;
-        let to_write = capture.clone();
-        let written =
-            tokio::task::spawn_blocking(move || to_write.write_file(&path, fsync).map(|()| path))
-                .await
-                .map_err(std::io::Error::other)
-                .and_then(|r| r);
+        // Serialised once: the same line is printed by --json.
+        let line = Arc::new(capture.to_json());
+        let to_write = line.clone();
+        let written = tokio::task::spawn_blocking(move || {
+            crate::capture::write_json_file(&path, &to_write, fsync)
+        })
+        .await
+        .map_err(std::io::Error::other)
+        .and_then(|r| r);
+        json = Some(line);
         if let Err(e) = written {
             state.reporter.problem(format!(
                 "could not save an event to {}: {e}",
@@ -217,6 +222,7 @@ pub(super) async fn handle(state: Arc<State>, req: Request<Incoming>) -> Result<
 
     let event = Event {
         capture,
+        json,
         at,
         verdict,
         delivery_id,

@@ -68,6 +68,8 @@ pub trait Reporter: Send + Sync + 'static {
 /// `--save` write (with `answer`, `chaos`, `forward`, `duplicate_of` among its fields).
 pub struct Event {
     pub capture: Capture,
+    /// The capture as one JSON line, when `--save` already serialised it.
+    pub json: Option<Arc<String>>,
     pub at: SystemTime,
     pub verdict: Option<Verdict>,
     pub delivery_id: Option<String>,
@@ -161,22 +163,19 @@ impl Server {
             let tls = self.tls.clone();
             tokio::spawn(async move {
                 let service = service_fn(move |req| handler::handle(state.clone(), req));
+                let serve = |io| watcher.watch(builder.serve_connection(io, service).into_owned());
                 match tls {
                     None => {
-                        if !first_byte_within(&stream, header_timeout).await {
-                            return;
+                        if first_byte_within(&stream, header_timeout).await {
+                            let _ = serve(TokioIo::new(Box::new(stream) as Box<dyn Io>)).await;
                         }
-                        let conn = builder.serve_connection(TokioIo::new(stream), service);
-                        let _ = watcher.watch(conn.into_owned()).await;
                     }
                     Some(acceptor) => {
-                        let Ok(Ok(stream)) =
-                            tokio::time::timeout(header_timeout, acceptor.accept(stream)).await
-                        else {
-                            return;
-                        };
-                        let conn = builder.serve_connection(TokioIo::new(stream), service);
-                        let _ = watcher.watch(conn.into_owned()).await;
+                        let handshake =
+                            tokio::time::timeout(header_timeout, acceptor.accept(stream));
+                        if let Ok(Ok(stream)) = handshake.await {
+                            let _ = serve(TokioIo::new(Box::new(stream) as Box<dyn Io>)).await;
+                        }
                     }
                 }
             });
@@ -188,6 +187,10 @@ impl Server {
         }
     }
 }
+
+/// A plain or TLS stream, so one connection type serves both.
+trait Io: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send {}
+impl<T: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send> Io for T {}
 
 /// A connection that sends nothing at all is dropped after the header timeout (hyper's
 /// own timeout only starts once a request begins).

@@ -213,7 +213,10 @@ impl Reporter for Printer {
     fn event(&self, event: Event) {
         let text = match self.style {
             Style::Json => {
-                let mut line = event.capture.to_json();
+                let mut line = match &event.json {
+                    Some(saved) => String::clone(saved),
+                    None => event.capture.to_json(),
+                };
                 line.push('\n');
                 line
             }
