@@ -1,13 +1,13 @@
 //! `listen`'s output: a human block per event (colour on a terminal), or one capture per
-//! line with `--json`. Events are rendered on the request's own thread into one buffer
-//! (so blocks never interleave) that a flusher thread writes out every few milliseconds;
-//! the same lock keeps the counts for the summary printed at shutdown.
+//! line with `--json`. Events are rendered on the request's own thread into that thread's
+//! buffer (whole blocks, so they never interleave), which a flusher thread writes out every
+//! few milliseconds; the same buffers keep the counts for the summary printed at shutdown.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::io::{self, Write};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Condvar, Mutex};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Condvar, Mutex, OnceLock};
 use std::time::{Duration, SystemTime};
 
 use crate::listen::{Event, Refused, Reporter};
@@ -37,6 +37,18 @@ pub struct Summary {
 }
 
 impl Summary {
+    fn add(&mut self, other: Summary) {
+        self.events += other.events;
+        self.valid += other.valid;
+        self.invalid += other.invalid;
+        self.unverified += other.unverified;
+        self.duplicates += other.duplicates;
+        self.refused += other.refused;
+        for (status, n) in other.by_status {
+            *self.by_status.entry(status).or_default() += n;
+        }
+    }
+
     fn count(&mut self, event: &Event) {
         self.events += 1;
         match &event.verdict {
@@ -76,22 +88,27 @@ impl Summary {
 /// How often buffered output is written out: quick enough to feel live, rare enough that
 /// a burst of events costs one write, not one thread wake-up each.
 const FLUSH_EVERY: Duration = Duration::from_millis(10);
-/// Buffered output past which the flusher is woken at once.
-const WAKE_AT: usize = 256 * 1024;
-/// Buffered output past which requests wait for the flusher (a stalled terminal or pipe
-/// slows the server down instead of growing memory).
-const MAX_PENDING: usize = 8 * 1024 * 1024;
+/// Buffers, one per thread that reports (modulo this count), so two request threads
+/// rarely wait on each other's lock: one shared lock made the workers sleep and wake
+/// about once every four events under load.
+const SHARDS: usize = 16;
+/// Buffered output in one shard past which the flusher is woken at once.
+const WAKE_AT: usize = 512 * 1024;
+/// Buffered output in one shard past which its reporters wait for the flusher (a stalled
+/// terminal or pipe slows the server down instead of growing memory).
+const MAX_PENDING: usize = 2 * 1024 * 1024;
 
-/// Renders on the caller's thread into a shared buffer that a flusher thread writes out.
+/// Renders on the caller's thread into per-thread buffers that a flusher thread writes out.
 pub struct Printer {
     style: Style,
-    pending: Mutex<Pending>,
+    shards: Vec<Mutex<Pending>>,
     room: Condvar,
     stop: AtomicBool,
     /// The flusher found nothing to write and sleeps until an event wakes it, so an idle
     /// listener uses no CPU.
     idle: AtomicBool,
-    flusher: Mutex<Option<std::thread::JoinHandle<()>>>,
+    flusher: OnceLock<std::thread::Thread>,
+    joined: Mutex<Option<std::thread::JoinHandle<()>>>,
 }
 
 #[derive(Default)]
@@ -105,39 +122,53 @@ impl Printer {
     pub fn start(style: Style) -> Arc<Printer> {
         let printer = Arc::new(Printer {
             style,
-            pending: Mutex::new(Pending::default()),
+            shards: (0..SHARDS).map(|_| Mutex::default()).collect(),
             room: Condvar::new(),
             stop: AtomicBool::new(false),
             idle: AtomicBool::new(false),
-            flusher: Mutex::new(None),
+            flusher: OnceLock::new(),
+            joined: Mutex::new(None),
         });
         let worker = printer.clone();
         let handle = std::thread::spawn(move || worker.flush_loop());
-        *printer.flusher.lock().unwrap_or_else(|e| e.into_inner()) = Some(handle);
+        let _ = printer.flusher.set(handle.thread().clone());
+        *lock(&printer.joined) = Some(handle);
         printer
     }
 
     /// Writes what is left and returns the counts.
     pub fn finish(&self) -> Summary {
         self.stop.store(true, Ordering::SeqCst);
-        let handle = self
-            .flusher
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .take();
-        if let Some(handle) = handle {
+        if let Some(handle) = lock(&self.joined).take() {
             handle.thread().unpark();
             let _ = handle.join();
         }
-        std::mem::take(&mut self.lock().summary)
+        let mut total = Summary::default();
+        for shard in &self.shards {
+            total.add(std::mem::take(&mut lock(shard).summary));
+        }
+        total
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, Pending> {
-        self.pending.lock().unwrap_or_else(|e| e.into_inner())
+    /// This thread's shard: threads take the next one in turn the first time they report.
+    fn shard(&self) -> &Mutex<Pending> {
+        static NEXT: AtomicUsize = AtomicUsize::new(0);
+        thread_local! {
+            static MINE: usize = NEXT.fetch_add(1, Ordering::Relaxed);
+        }
+        &self.shards[MINE.with(|i| *i) % self.shards.len()]
+    }
+
+    fn is_empty(&self) -> bool {
+        self.shards.iter().all(|shard| {
+            let pending = lock(shard);
+            pending.out.is_empty() && pending.err.is_empty()
+        })
     }
 
     fn flush_loop(&self) {
         let mut stdout_open = true;
+        let (mut out, mut err) = (Vec::new(), Vec::new());
         loop {
             if self.idle.load(Ordering::SeqCst) {
                 std::thread::park();
@@ -145,14 +176,13 @@ impl Printer {
             // Let a burst gather, so it costs one write.
             std::thread::park_timeout(FLUSH_EVERY);
             let stopping = self.stop.load(Ordering::SeqCst);
-            let (out, err) = {
-                let mut pending = self.lock();
-                (
-                    std::mem::take(&mut pending.out),
-                    std::mem::take(&mut pending.err),
-                )
-            };
+            for shard in &self.shards {
+                let mut pending = lock(shard);
+                out.append(&mut pending.out);
+                err.append(&mut pending.err);
+            }
             self.room.notify_all();
+            let wrote = !(out.is_empty() && err.is_empty());
             if !out.is_empty() && stdout_open {
                 // A closed stdout (`| head`) stops the printing, not the server.
                 let mut stdout = io::stdout().lock();
@@ -161,23 +191,25 @@ impl Printer {
             if !err.is_empty() {
                 let _ = io::stderr().lock().write_all(&err);
             }
+            out.clear();
+            err.clear();
             if stopping {
                 return;
             }
-            if out.is_empty() && err.is_empty() {
+            if !wrote {
                 self.idle.store(true, Ordering::SeqCst);
                 // An event pushed before `idle` was set would not wake us: look again.
-                let pending = self.lock();
-                if !(pending.out.is_empty() && pending.err.is_empty()) {
+                if !self.is_empty() {
                     self.idle.store(false, Ordering::SeqCst);
                 }
             }
         }
     }
 
-    /// Appends under the lock, waiting while too much is pending.
+    /// Appends to this thread's buffer, waiting while too much is pending there.
     fn push(&self, to_stderr: bool, text: &str, count: impl FnOnce(&mut Summary)) {
-        let mut pending = self.lock();
+        let shard = self.shard();
+        let mut pending = lock(shard);
         while pending.out.len() + pending.err.len() > MAX_PENDING
             && !self.stop.load(Ordering::SeqCst)
         {
@@ -196,17 +228,19 @@ impl Printer {
         buf.extend_from_slice(text.as_bytes());
         let wake = buf.len() > WAKE_AT;
         drop(pending);
-        if wake || self.idle.swap(false, Ordering::SeqCst) {
-            if let Some(handle) = self
-                .flusher
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .as_ref()
-            {
-                handle.thread().unpark();
+        // Load before swapping: under load `idle` stays false, and a plain load keeps
+        // the cache line shared between threads.
+        let was_idle = self.idle.load(Ordering::SeqCst) && self.idle.swap(false, Ordering::SeqCst);
+        if wake || was_idle {
+            if let Some(flusher) = self.flusher.get() {
+                flusher.unpark();
             }
         }
     }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 impl Reporter for Printer {
