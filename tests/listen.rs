@@ -613,6 +613,35 @@ fn https_with_a_self_signed_certificate_and_h2c() {
     );
     drop(listener);
 
+    // The same files given as --tls-cert/--tls-key.
+    let key = cache.join("hookline/listen-key.pem");
+    let listener = Listener::start(
+        dir.path(),
+        &[
+            "--tls-cert",
+            cert.to_str().unwrap(),
+            "--tls-key",
+            key.to_str().unwrap(),
+        ],
+    );
+    let url = format!("https://localhost:{}/files", listener.addr.port());
+    let curl = std::process::Command::new("curl")
+        .args([
+            "-sS",
+            "-o",
+            "/dev/null",
+            "-w",
+            "%{http_code}",
+            "--http1.1",
+            "--cacert",
+        ])
+        .arg(&cert)
+        .args(["-d", "x", &url])
+        .output()
+        .expect("curl runs");
+    assert_eq!(String::from_utf8_lossy(&curl.stdout), "202");
+    drop(listener);
+
     let plain = Listener::start(dir.path(), &[]);
     let curl = std::process::Command::new("curl")
         .args([
@@ -658,4 +687,34 @@ fn bad_input_is_one_line_and_exit_2() {
         assert_eq!(out.stderr.lines().count(), 1, "{args:?}: {}", out.stderr);
         assert!(out.stderr.contains(needle), "{args:?}: {}", out.stderr);
     }
+}
+
+#[test]
+fn forward_invalid_sends_rejected_events_on_too() {
+    let app = start_app(Duration::ZERO);
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("http://{}", app.addr);
+    let listener = Listener::start(
+        dir.path(),
+        &[
+            "--json",
+            "--secret",
+            SECRET,
+            "--forward-to",
+            &url,
+            "--forward-invalid",
+        ],
+    );
+    let r = post(
+        listener.addr,
+        "/hook",
+        &[("X-Signature", "sha256=00")],
+        b"{}",
+    );
+    assert_eq!(r.status, 418, "the app's answer, not 401");
+    assert_eq!(app.seen.lock().unwrap().len(), 1);
+    let out = listener.stop();
+    let line = &json_lines(&out.stdout)[0];
+    assert_eq!(line["verification"]["valid"], false);
+    assert_eq!(line["forward"]["status"], 418);
 }

@@ -1,12 +1,12 @@
 //! `listen`'s output: a human block per event (colour on a terminal), or one capture per
-//! line with `--json`. Events are rendered on the request's own thread into that thread's
+//! line with `--json`. Events are rendered on the request's own thread and appended to one
 //! buffer (whole blocks, so they never interleave), which a flusher thread writes out every
-//! few milliseconds; the same buffers keep the counts for the summary printed at shutdown.
+//! few milliseconds; the same lock keeps the counts for the summary printed at shutdown.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::io::{self, Write};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex, OnceLock};
 use std::time::{Duration, SystemTime};
 
@@ -37,18 +37,6 @@ pub struct Summary {
 }
 
 impl Summary {
-    fn add(&mut self, other: Summary) {
-        self.events += other.events;
-        self.valid += other.valid;
-        self.invalid += other.invalid;
-        self.unverified += other.unverified;
-        self.duplicates += other.duplicates;
-        self.refused += other.refused;
-        for (status, n) in other.by_status {
-            *self.by_status.entry(status).or_default() += n;
-        }
-    }
-
     fn count(&mut self, event: &Event) {
         self.events += 1;
         match &event.verdict {
@@ -88,20 +76,17 @@ impl Summary {
 /// How often buffered output is written out: quick enough to feel live, rare enough that
 /// a burst of events costs one write, not one thread wake-up each.
 const FLUSH_EVERY: Duration = Duration::from_millis(10);
-/// Buffers, one per thread that reports (modulo this count), so two request threads
-/// rarely wait on each other's lock: one shared lock made the workers sleep and wake
-/// about once every four events under load.
-const SHARDS: usize = 16;
-/// Buffered output in one shard past which the flusher is woken at once.
+/// Buffered output past which the flusher is woken at once.
 const WAKE_AT: usize = 512 * 1024;
-/// Buffered output in one shard past which its reporters wait for the flusher (a stalled
-/// terminal or pipe slows the server down instead of growing memory).
-const MAX_PENDING: usize = 2 * 1024 * 1024;
+/// Buffered output past which requests wait for the flusher (a stalled terminal or pipe
+/// slows the server down instead of growing memory).
+const MAX_PENDING: usize = 4 * 1024 * 1024;
 
-/// Renders on the caller's thread into per-thread buffers that a flusher thread writes out.
+/// Renders on the caller's thread into one buffer that a flusher thread writes out. The
+/// lock is held only to append, so events print in the order they were answered.
 pub struct Printer {
     style: Style,
-    shards: Vec<Mutex<Pending>>,
+    pending: Mutex<Pending>,
     room: Condvar,
     stop: AtomicBool,
     /// The flusher found nothing to write and sleeps until an event wakes it, so an idle
@@ -122,7 +107,7 @@ impl Printer {
     pub fn start(style: Style) -> Arc<Printer> {
         let printer = Arc::new(Printer {
             style,
-            shards: (0..SHARDS).map(|_| Mutex::default()).collect(),
+            pending: Mutex::default(),
             room: Condvar::new(),
             stop: AtomicBool::new(false),
             idle: AtomicBool::new(false),
@@ -143,27 +128,12 @@ impl Printer {
             handle.thread().unpark();
             let _ = handle.join();
         }
-        let mut total = Summary::default();
-        for shard in &self.shards {
-            total.add(std::mem::take(&mut lock(shard).summary));
-        }
-        total
-    }
-
-    /// This thread's shard: threads take the next one in turn the first time they report.
-    fn shard(&self) -> &Mutex<Pending> {
-        static NEXT: AtomicUsize = AtomicUsize::new(0);
-        thread_local! {
-            static MINE: usize = NEXT.fetch_add(1, Ordering::Relaxed);
-        }
-        &self.shards[MINE.with(|i| *i) % self.shards.len()]
+        std::mem::take(&mut lock(&self.pending).summary)
     }
 
     fn is_empty(&self) -> bool {
-        self.shards.iter().all(|shard| {
-            let pending = lock(shard);
-            pending.out.is_empty() && pending.err.is_empty()
-        })
+        let pending = lock(&self.pending);
+        pending.out.is_empty() && pending.err.is_empty()
     }
 
     fn flush_loop(&self) {
@@ -176,10 +146,11 @@ impl Printer {
             // Let a burst gather, so it costs one write.
             std::thread::park_timeout(FLUSH_EVERY);
             let stopping = self.stop.load(Ordering::SeqCst);
-            for shard in &self.shards {
-                let mut pending = lock(shard);
-                out.append(&mut pending.out);
-                err.append(&mut pending.err);
+            {
+                // Swap, not copy: the lock is held for two pointer swaps.
+                let mut pending = lock(&self.pending);
+                std::mem::swap(&mut out, &mut pending.out);
+                std::mem::swap(&mut err, &mut pending.err);
             }
             self.room.notify_all();
             let wrote = !(out.is_empty() && err.is_empty());
@@ -206,10 +177,9 @@ impl Printer {
         }
     }
 
-    /// Appends to this thread's buffer, waiting while too much is pending there.
+    /// Appends under the lock, waiting while too much is pending.
     fn push(&self, to_stderr: bool, text: &str, count: impl FnOnce(&mut Summary)) {
-        let shard = self.shard();
-        let mut pending = lock(shard);
+        let mut pending = lock(&self.pending);
         while pending.out.len() + pending.err.len() > MAX_PENDING
             && !self.stop.load(Ordering::SeqCst)
         {
