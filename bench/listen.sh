@@ -4,7 +4,9 @@
 #
 #   bench/listen.sh [RUNS] [DURATION]     e.g. bench/listen.sh 3 10s
 #
-# Prints requests/s and p99 latency per server and run, the ratios, and RSS.
+# Prints requests/s and p99 latency per server and run, the ratios, and RSS. A calibration
+# row, the bare server with 1 µs of busy CPU added per request, shows how much a little
+# per-request work costs when wrk shares the server's cores.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${1:-3}
@@ -81,11 +83,13 @@ run() {
 printf '%-5s %-16s %10s %9s %9s %9s\n' run server req/s p99_ms idle_MB peak_MB
 for r in $(seq "$RUNS"); do
   p=$(free_port); res_bare=$(run bare "http://127.0.0.1:$p/" 202 -- $BARE "$p" "$SECRET" 2>/dev/null)
+  # Calibration: the bare server with 1 µs of busy CPU added per request.
+  p=$(free_port); res_bare1=$(run bare+1us "http://127.0.0.1:$p/" 202 -- env BARE_EXTRA_WORK_NS=1000 $BARE "$p" "$SECRET" 2>/dev/null)
   p=$(free_port); res_hl=$(run hookline-json "http://127.0.0.1:$p/" 202 -- sh -c "exec $HOOKLINE listen --port $p --secret $SECRET --json >/dev/null 2>&1")
   p=$(free_port); res_save=$(run hookline-save "http://127.0.0.1:$p/" 202 -- sh -c "exec $HOOKLINE listen --port $p --secret $SECRET --json --save $WORK/caps-$r >/dev/null 2>&1")
   p=$(free_port); res_human=$(run hookline-human "http://127.0.0.1:$p/" 202 -- sh -c "exec $HOOKLINE listen --port $p --secret $SECRET >$WORK/human.txt 2>&1")
   p=$(free_port); res_wh=$(run webhook "http://127.0.0.1:$p/hooks/bench" 200 -- webhook -hooks "$WORK/hooks.json" -ip 127.0.0.1 -port "$p" -nopanic)
-  for res in "$res_bare" "$res_hl" "$res_save" "$res_human" "$res_wh"; do
+  for res in "$res_bare" "$res_bare1" "$res_hl" "$res_save" "$res_human" "$res_wh"; do
     read -r n rps p99 idle peak <<<"$res"
     printf '%-5s %-16s %10.0f %9.2f %9.1f %9.1f\n' "$r" "$n" "$rps" "$p99" "$(echo "$idle/1024" | bc -l)" "$(echo "$peak/1024" | bc -l)"
   done
@@ -94,7 +98,8 @@ for r in $(seq "$RUNS"); do
   read -r _ save_rps _ _ _ <<<"$res_save"
   read -r _ human_rps _ _ _ <<<"$res_human"
   read -r _ wh_rps _ _ _ <<<"$res_wh"
-  printf '      ratios: hookline/webhook %.1fx  hookline/bare %.2fx  p99 hookline/bare %.2fx  --save/json %.2fx  human/json %.2fx\n' \
-    "$(echo "$hl_rps/$wh_rps" | bc -l)" "$(echo "$hl_rps/$bare_rps" | bc -l)" "$(echo "$hl_p99/$bare_p99" | bc -l)" \
+  read -r _ bare1_rps _ _ _ <<<"$res_bare1"
+  printf '      ratios: (bare+1us)/bare %.2fx  hookline/webhook %.1fx  hookline/bare %.2fx  p99 hookline/bare %.2fx  --save/json %.2fx  human/json %.2fx\n' \
+    "$(echo "$bare1_rps/$bare_rps" | bc -l)" "$(echo "$hl_rps/$wh_rps" | bc -l)" "$(echo "$hl_rps/$bare_rps" | bc -l)" "$(echo "$hl_p99/$bare_p99" | bc -l)" \
     "$(echo "$save_rps/$hl_rps" | bc -l)" "$(echo "$human_rps/$hl_rps" | bc -l)"
 done
