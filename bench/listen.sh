@@ -81,6 +81,7 @@ run() {
 }
 
 printf '%-5s %-16s %10s %9s %9s %9s\n' run server req/s p99_ms idle_MB peak_MB
+RATIOS_BARE=() RATIOS_WEBHOOK=()
 for r in $(seq "$RUNS"); do
   p=$(free_port); res_bare=$(run bare "http://127.0.0.1:$p/" 202 -- $BARE "$p" "$SECRET" 2>/dev/null)
   # Calibration: the bare server with 1 µs of busy CPU added per request.
@@ -102,4 +103,13 @@ for r in $(seq "$RUNS"); do
   printf '      ratios: (bare+1us)/bare %.2fx  hookline/webhook %.1fx  hookline/bare %.2fx  p99 hookline/bare %.2fx  --save/json %.2fx  human/json %.2fx\n' \
     "$(echo "$bare1_rps/$bare_rps" | bc -l)" "$(echo "$hl_rps/$wh_rps" | bc -l)" "$(echo "$hl_rps/$bare_rps" | bc -l)" "$(echo "$hl_p99/$bare_p99" | bc -l)" \
     "$(echo "$save_rps/$hl_rps" | bc -l)" "$(echo "$human_rps/$hl_rps" | bc -l)"
+  RATIOS_BARE+=("$(echo "$hl_rps/$bare_rps" | bc -l)")
+  RATIOS_WEBHOOK+=("$(echo "$hl_rps/$wh_rps" | bc -l)")
 done
+
+# The machine is shared: judge by the median over runs, and show the spread.
+summary() { printf '%s\n' "${@:2}" | sort -g | awk -v name="$1" '{v[NR]=$1} END {
+  m = (NR % 2) ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2
+  printf "median over %d runs: %s %.2fx (min %.2fx, max %.2fx)\n", NR, name, m, v[1], v[NR]}'; }
+summary hookline/bare "${RATIOS_BARE[@]}"
+summary hookline/webhook "${RATIOS_WEBHOOK[@]}"

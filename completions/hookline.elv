@@ -32,7 +32,7 @@ set edit:completion:arg-completer[hookline] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'hookline;sign'= {
-            cand --scheme 'Signature scheme [default: generic for sign, auto for verify]'
+            cand --scheme 'Signature scheme [default: generic for sign, auto for verify and listen]'
             cand --secret 'Secret to sign or verify with; repeat for rotation (any one may match; the first signs). Environment: HOOKLINE_SECRET'
             cand --secret-file 'Read secrets from FILE, one per line (blank lines ignored). Environment: HOOKLINE_SECRET_FILE'
             cand --signature-header 'Header that carries the generic scheme''s signature [default: X-Signature]'
@@ -47,7 +47,7 @@ set edit:completion:arg-completer[hookline] = {|@words|
             cand --version 'Print version'
         }
         &'hookline;verify'= {
-            cand --scheme 'Signature scheme [default: generic for sign, auto for verify]'
+            cand --scheme 'Signature scheme [default: generic for sign, auto for verify and listen]'
             cand --secret 'Secret to sign or verify with; repeat for rotation (any one may match; the first signs). Environment: HOOKLINE_SECRET'
             cand --secret-file 'Read secrets from FILE, one per line (blank lines ignored). Environment: HOOKLINE_SECRET_FILE'
             cand --signature-header 'Header that carries the generic scheme''s signature [default: X-Signature]'
@@ -75,7 +75,7 @@ set edit:completion:arg-completer[hookline] = {|@words|
             cand --header-timeout 'Drop a client that has not sent a request''s headers within this time'
             cand --body-timeout 'Drop a client whose body stalls (no bytes) for this long'
             cand --grace 'On Ctrl-C / SIGTERM, wait this long for requests in flight'
-            cand --scheme 'Signature scheme [default: generic for sign, auto for verify]'
+            cand --scheme 'Signature scheme [default: generic for sign, auto for verify and listen]'
             cand --secret 'Secret to sign or verify with; repeat for rotation (any one may match; the first signs). Environment: HOOKLINE_SECRET'
             cand --secret-file 'Read secrets from FILE, one per line (blank lines ignored). Environment: HOOKLINE_SECRET_FILE'
             cand --signature-header 'Header that carries the generic scheme''s signature [default: X-Signature]'

@@ -36,7 +36,7 @@ complete -c hookline -n "__fish_hookline_needs_command" -f -a "listen" -d 'Recei
 complete -c hookline -n "__fish_hookline_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c hookline -n "__fish_hookline_needs_command" -f -a "man" -d 'Print the man page (roff) to stdout'
 complete -c hookline -n "__fish_hookline_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c hookline -n "__fish_hookline_using_subcommand sign" -l scheme -d 'Signature scheme [default: generic for sign, auto for verify]' -r -f -a "auto\t'Detect the scheme from the headers present (verify only)'
+complete -c hookline -n "__fish_hookline_using_subcommand sign" -l scheme -d 'Signature scheme [default: generic for sign, auto for verify and listen]' -r -f -a "auto\t'Detect the scheme from the headers present (verify and listen)'
 generic\t'X-Signature: sha256=<hex> over the body'
 github\t'X-Hub-Signature-256: sha256=<hex> over the body'
 stripe\t'Stripe-Signature: t=<unix>,v1=<hex> over "{t}.{body}"'
@@ -55,7 +55,7 @@ never\t''"
 complete -c hookline -n "__fish_hookline_using_subcommand sign" -l json -d 'Print {"headers": {"Name": "value", …}} instead of `Name: value` lines'
 complete -c hookline -n "__fish_hookline_using_subcommand sign" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hookline -n "__fish_hookline_using_subcommand sign" -s V -l version -d 'Print version'
-complete -c hookline -n "__fish_hookline_using_subcommand verify" -l scheme -d 'Signature scheme [default: generic for sign, auto for verify]' -r -f -a "auto\t'Detect the scheme from the headers present (verify only)'
+complete -c hookline -n "__fish_hookline_using_subcommand verify" -l scheme -d 'Signature scheme [default: generic for sign, auto for verify and listen]' -r -f -a "auto\t'Detect the scheme from the headers present (verify and listen)'
 generic\t'X-Signature: sha256=<hex> over the body'
 github\t'X-Hub-Signature-256: sha256=<hex> over the body'
 stripe\t'Stripe-Signature: t=<unix>,v1=<hex> over "{t}.{body}"'
@@ -85,7 +85,7 @@ complete -c hookline -n "__fish_hookline_using_subcommand listen" -l max-body -d
 complete -c hookline -n "__fish_hookline_using_subcommand listen" -l header-timeout -d 'Drop a client that has not sent a request\'s headers within this time' -r
 complete -c hookline -n "__fish_hookline_using_subcommand listen" -l body-timeout -d 'Drop a client whose body stalls (no bytes) for this long' -r
 complete -c hookline -n "__fish_hookline_using_subcommand listen" -l grace -d 'On Ctrl-C / SIGTERM, wait this long for requests in flight' -r
-complete -c hookline -n "__fish_hookline_using_subcommand listen" -l scheme -d 'Signature scheme [default: generic for sign, auto for verify]' -r -f -a "auto\t'Detect the scheme from the headers present (verify only)'
+complete -c hookline -n "__fish_hookline_using_subcommand listen" -l scheme -d 'Signature scheme [default: generic for sign, auto for verify and listen]' -r -f -a "auto\t'Detect the scheme from the headers present (verify and listen)'
 generic\t'X-Signature: sha256=<hex> over the body'
 github\t'X-Hub-Signature-256: sha256=<hex> over the body'
 stripe\t'Stripe-Signature: t=<unix>,v1=<hex> over "{t}.{body}"'

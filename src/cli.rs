@@ -65,7 +65,7 @@ pub enum ColorWhen {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum SchemeArg {
-    /// Detect the scheme from the headers present (verify only)
+    /// Detect the scheme from the headers present (verify and listen)
     Auto,
     /// X-Signature: sha256=<hex> over the body
     Generic,
@@ -84,7 +84,7 @@ pub enum SchemeArg {
 /// Secrets and the scheme's knobs, shared by every command that signs or verifies.
 #[derive(Debug, Args)]
 pub struct SigningArgs {
-    /// Signature scheme [default: generic for sign, auto for verify]
+    /// Signature scheme [default: generic for sign, auto for verify and listen]
     #[arg(long, value_enum, value_name = "SCHEME", env = "HOOKLINE_SCHEME")]
     pub scheme: Option<SchemeArg>,
 
