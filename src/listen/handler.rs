@@ -98,7 +98,7 @@ pub(super) async fn handle(state: Arc<State>, req: Request<Incoming>) -> Result<
     });
     let event_type = signing::event_header(&headers, scheme_hint)
         .map(str::to_string)
-        .or_else(|| body_event_type(&body));
+        .or_else(|| super::event_type::from_json_body(&body));
 
     // Decide the answer: chaos, the app's, rejected, or accepted.
     let plan = settings.chaos.plan(accepted);
@@ -310,26 +310,6 @@ fn record(v: &Verdict) -> VerificationRecord {
         reason: v.reason.map(|r| r.code().to_string()),
         detail: v.detail.clone(),
     }
-}
-
-/// A JSON body's `type` or `event` field, when it is a string (Stripe, Standard Webhooks,
-/// Slack and most custom senders put the event type there).
-fn body_event_type(body: &[u8]) -> Option<String> {
-    let first = body.iter().find(|b| !b.is_ascii_whitespace())?;
-    if *first != b'{' {
-        return None;
-    }
-    #[derive(serde::Deserialize)]
-    struct Typed {
-        #[serde(rename = "type")]
-        kind: Option<Value>,
-        event: Option<Value>,
-    }
-    let typed: Typed = serde_json::from_slice(body).ok()?;
-    [typed.kind, typed.event]
-        .into_iter()
-        .flatten()
-        .find_map(|v| v.as_str().map(str::to_string))
 }
 
 fn status_code(code: u16) -> StatusCode {

@@ -4,6 +4,7 @@
 //! terminals; `output::listen` renders them.
 
 pub mod chaos;
+mod event_type;
 mod forward;
 mod handler;
 mod seen;
