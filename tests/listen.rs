@@ -530,6 +530,57 @@ fn repeated_delivery_ids_are_marked_duplicates() {
 }
 
 #[test]
+fn stripe_redeliveries_are_duplicates_by_the_body_event_id() {
+    let dir = tempfile::tempdir().unwrap();
+    let listener = Listener::start(dir.path(), &["--json", "--secret", SECRET]);
+    let body = br#"{"id":"evt_3QGx8t","object":"event","type":"charge.succeeded"}"#;
+    for _ in 0..2 {
+        let headers = signed(Scheme::Stripe, body);
+        assert_eq!(
+            post(listener.addr, "/stripe", &refs(&headers), body).status,
+            202
+        );
+    }
+    let out = listener.stop();
+    let lines = json_lines(&out.stdout);
+    assert_eq!(lines[0]["delivery_id"], "evt_3QGx8t");
+    assert_eq!(lines[0]["event"], "charge.succeeded");
+    assert_eq!(lines[1]["duplicate_of"], lines[0]["received_at"]);
+}
+
+#[test]
+fn a_second_sigterm_stops_waiting_for_requests_in_flight() {
+    let dir = tempfile::tempdir().unwrap();
+    let listener = Listener::start(dir.path(), &["--delay", "20s", "--grace", "60s"]);
+    let addr = listener.addr;
+    let client = std::thread::spawn(move || {
+        let mut conn = Conn::open(addr);
+        conn.send_raw(&common::http::request_bytes("POST", "/slow", &[], b"{}"));
+        conn.read_response().map(|r| r.status)
+    });
+    std::thread::sleep(Duration::from_millis(300));
+    let started = Instant::now();
+    common::process::signal_term(listener.pid());
+    std::thread::sleep(Duration::from_millis(300));
+    let out = listener.stop(); // the second SIGTERM
+    assert!(
+        started.elapsed() < Duration::from_secs(15),
+        "waited for the 20 s request"
+    );
+    assert_eq!(out.code, 0);
+    assert!(
+        out.stderr.contains("still in flight were dropped"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(
+        client.join().unwrap(),
+        None,
+        "the slow request was dropped, not answered"
+    );
+}
+
+#[test]
 fn human_output_shows_one_block_per_event() {
     let dir = tempfile::tempdir().unwrap();
     let listener = Listener::start(dir.path(), &["--secret", SECRET, "--color", "never"]);

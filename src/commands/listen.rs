@@ -3,8 +3,10 @@
 use std::net::{IpAddr, SocketAddr, ToSocketAddrs};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use anyhow::{anyhow, bail, Context, Result};
+use tokio::sync::Notify;
 
 use crate::cli::ListenArgs;
 use crate::config::{Config, SigningSettings};
@@ -106,14 +108,31 @@ pub fn run(config: &Config, args: ListenArgs) -> Result<ExitCode> {
         Style::Human { full: args.full }
     };
     let printer = Printer::start(style);
-    let finished =
-        runtime.block_on(server.serve(settings, printer.clone(), shutdown_signal(), args.grace));
+    let stop = Arc::new(Notify::new());
+    let force = Arc::new(Notify::new());
+    let mut signals = runtime
+        .block_on(async { Signals::new() })
+        .context("cannot listen for Ctrl-C / SIGTERM")?;
+    let (on_stop, on_force) = (stop.clone(), force.clone());
+    runtime.spawn(async move {
+        signals.next().await;
+        on_stop.notify_one();
+        signals.next().await;
+        on_force.notify_one();
+    });
+    let finished = runtime.block_on(server.serve(
+        settings,
+        printer.clone(),
+        stop.notified(),
+        force.notified(),
+        args.grace,
+    ));
     // Requests still running past the grace period are dropped with the runtime.
     runtime.shutdown_timeout(std::time::Duration::from_secs(1));
     let summary = printer.finish();
     if !finished {
         eprintln!(
-            "hookline: --grace {} ran out; requests still in flight were dropped",
+            "hookline: requests still in flight were dropped (--grace {} ran out, or a second Ctrl-C)",
             humantime::format_duration(args.grace)
         );
     }
@@ -190,19 +209,38 @@ fn cache_dir() -> Result<PathBuf> {
     Ok(base.join("hookline"))
 }
 
-/// Resolves on Ctrl-C or SIGTERM.
-async fn shutdown_signal() {
+/// Ctrl-C and SIGTERM, as a stream: the first stops the server, a second stops waiting
+/// for requests in flight.
+struct Signals {
     #[cfg(unix)]
-    {
-        use tokio::signal::unix::{signal, SignalKind};
-        let mut term = signal(SignalKind::terminate()).expect("SIGTERM handler");
-        tokio::select! {
-            _ = tokio::signal::ctrl_c() => {}
-            _ = term.recv() => {}
+    interrupt: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    terminate: tokio::signal::unix::Signal,
+}
+
+impl Signals {
+    fn new() -> std::io::Result<Signals> {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{signal, SignalKind};
+            Ok(Signals {
+                interrupt: signal(SignalKind::interrupt())?,
+                terminate: signal(SignalKind::terminate())?,
+            })
         }
+        #[cfg(not(unix))]
+        Ok(Signals {})
     }
-    #[cfg(not(unix))]
-    {
-        let _ = tokio::signal::ctrl_c().await;
+
+    async fn next(&mut self) {
+        #[cfg(unix)]
+        tokio::select! {
+            _ = self.interrupt.recv() => {}
+            _ = self.terminate.recv() => {}
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = tokio::signal::ctrl_c().await;
+        }
     }
 }

@@ -86,7 +86,18 @@ pub(super) async fn handle(state: Arc<State>, req: Request<Incoming>) -> Result<
         .or_else(|| signing::detect_scheme(&headers, generic_header));
     // 2026-11-22T10:04:05.123Z (humantime's formatter: no format-string parsing per event)
     let received_text = humantime::format_rfc3339_millis(at).to_string();
-    let delivery_id = signing::delivery_id(&headers, scheme_hint).map(str::to_string);
+    let header_event = signing::event_header(&headers, scheme_hint).map(str::to_string);
+    let mut delivery_id = signing::delivery_id(&headers, scheme_hint).map(str::to_string);
+    // The body is scanned only for what the headers did not say.
+    let id_field = scheme_hint
+        .and_then(|s| s.headers().body_event_id)
+        .filter(|_| delivery_id.is_none());
+    let mut event_type = header_event;
+    if event_type.is_none() || id_field.is_some() {
+        let found = super::body_fields::scan(&body, id_field);
+        event_type = event_type.or(found.event_type);
+        delivery_id = delivery_id.or(found.event_id);
+    }
     // Only accepted events count as delivered: a rejected one is not a first delivery.
     let accepted = verdict.as_ref().is_none_or(Verdict::is_valid);
     let duplicate_of = delivery_id.as_deref().filter(|_| accepted).and_then(|id| {
@@ -96,9 +107,6 @@ pub(super) async fn handle(state: Arc<State>, req: Request<Incoming>) -> Result<
             .unwrap_or_else(|e| e.into_inner())
             .check(id, &received_text)
     });
-    let event_type = signing::event_header(&headers, scheme_hint)
-        .map(str::to_string)
-        .or_else(|| super::event_type::from_json_body(&body));
 
     // Decide the answer: chaos, the app's, rejected, or accepted.
     let plan = settings.chaos.plan(accepted);

@@ -3,8 +3,8 @@
 //! on purpose, or forwarded). It hands events to a [`Reporter`] and knows nothing of
 //! terminals; `output::listen` renders them.
 
+mod body_fields;
 pub mod chaos;
-mod event_type;
 mod forward;
 mod handler;
 mod seen;
@@ -119,13 +119,15 @@ impl Server {
         self.listener.local_addr()
     }
 
-    /// Serves until `shutdown` resolves, then stops accepting and waits up to `grace` for
-    /// requests in flight. Returns false when grace ran out with requests still in flight.
+    /// Serves until `shutdown` resolves, then stops accepting and waits for requests in
+    /// flight, up to `grace` or until `force` resolves. Returns false when requests were
+    /// still in flight at that point.
     pub async fn serve(
         self,
         settings: Settings,
         reporter: Arc<dyn Reporter>,
         shutdown: impl Future<Output = ()>,
+        force: impl Future<Output = ()>,
         grace: Duration,
     ) -> bool {
         let header_timeout = settings.header_timeout;
@@ -185,6 +187,7 @@ impl Server {
         tokio::select! {
             () = graceful.shutdown() => true,
             () = tokio::time::sleep(grace) => false,
+            () = force => false,
         }
     }
 }

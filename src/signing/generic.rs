@@ -9,6 +9,7 @@ pub(super) const HEADERS: HeaderNames = HeaderNames {
     id: None,
     event: Some("X-Event"),
     delivery_id: Some("X-Delivery-Id"),
+    body_event_id: None,
 };
 
 pub(super) fn headers(tag: &Tag, signature_header: Option<&str>) -> Vec<Header> {

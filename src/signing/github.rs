@@ -9,6 +9,7 @@ pub(super) const HEADERS: HeaderNames = HeaderNames {
     id: None,
     event: Some("X-GitHub-Event"),
     delivery_id: Some("X-GitHub-Delivery"),
+    body_event_id: None,
 };
 
 pub(super) fn headers(tag: &Tag) -> Vec<Header> {

@@ -64,6 +64,9 @@ pub struct HeaderNames {
     pub event: Option<&'static str>,
     /// The provider's delivery-id header (what receivers de-duplicate on).
     pub delivery_id: Option<&'static str>,
+    /// The top-level body field that identifies the event, for providers that send no
+    /// delivery-id header (Stripe's `id`, Slack's `event_id`); redeliveries repeat it.
+    pub body_event_id: Option<&'static str>,
 }
 
 impl Scheme {

@@ -9,6 +9,7 @@ pub(super) const HEADERS: HeaderNames = HeaderNames {
     id: None,
     event: Some("X-Shopify-Topic"),
     delivery_id: Some("X-Shopify-Webhook-Id"),
+    body_event_id: None,
 };
 
 pub(super) fn headers(tag: &Tag) -> Vec<Header> {

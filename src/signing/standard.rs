@@ -18,6 +18,7 @@ pub(super) const HEADERS: HeaderNames = HeaderNames {
     id: Some("webhook-id"),
     event: None,
     delivery_id: Some("webhook-id"),
+    body_event_id: None,
 };
 
 pub(super) const SVIX_HEADERS: HeaderNames = HeaderNames {
@@ -26,6 +27,7 @@ pub(super) const SVIX_HEADERS: HeaderNames = HeaderNames {
     id: Some("svix-id"),
     event: None,
     delivery_id: Some("svix-id"),
+    body_event_id: None,
 };
 
 pub(super) fn decode_secret(secret: &[u8]) -> Result<Vec<u8>, KeyError> {

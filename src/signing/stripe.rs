@@ -11,6 +11,7 @@ pub(super) const HEADERS: HeaderNames = HeaderNames {
     id: None,
     event: None,
     delivery_id: None,
+    body_event_id: Some("id"),
 };
 
 pub(super) fn headers(tag: &Tag, timestamp: i64) -> Vec<Header> {

@@ -1,27 +1,42 @@
-//! The event type a JSON body names: its first top-level `type` or `event` field whose
-//! value is a string (Stripe, Standard Webhooks, Slack and most custom senders put it
-//! there). Parsing stops at that field, so a large body is not read to its end.
+//! What a JSON body says about its event: the event type (its first top-level string
+//! `type` or `event` field: Stripe, Standard Webhooks, Slack and most custom senders put
+//! it there) and, for providers that send no delivery-id header, the field that
+//! identifies the event (Stripe's `id`, Slack's `event_id`). Parsing stops once both are
+//! found, so a large body is not read to its end.
 
 use std::fmt;
 
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
 
-pub fn from_json_body(body: &[u8]) -> Option<String> {
-    let first = body.iter().find(|b| !b.is_ascii_whitespace())?;
-    if *first != b'{' {
-        return None;
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct BodyFields {
+    pub event_type: Option<String>,
+    pub event_id: Option<String>,
+}
+
+/// Scans a JSON object body. `id_field` names the event-id field to look for, if any.
+pub fn scan(body: &[u8], id_field: Option<&str>) -> BodyFields {
+    let mut found = BodyFields::default();
+    let first = body.iter().find(|b| !b.is_ascii_whitespace());
+    if first != Some(&b'{') {
+        return found;
     }
-    let mut found = None;
     let mut json = serde_json::Deserializer::from_slice(body);
     // Stopping early leaves the object unfinished, which serde_json reports as an error;
     // what was found before that is the answer.
-    let _ = json.deserialize_map(FindType(&mut found));
+    let _ = json.deserialize_map(Find {
+        found: &mut found,
+        id_field,
+    });
     found
 }
 
-struct FindType<'a>(&'a mut Option<String>);
+struct Find<'a> {
+    found: &'a mut BodyFields,
+    id_field: Option<&'a str>,
+}
 
-impl<'de> Visitor<'de> for FindType<'_> {
+impl<'de> Visitor<'de> for Find<'_> {
     type Value = ();
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
@@ -30,13 +45,19 @@ impl<'de> Visitor<'de> for FindType<'_> {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
-            if key == "type" || key == "event" {
-                if let Some(name) = map.next_value_seed(StringOrSkip)? {
-                    *self.0 = Some(name);
-                    return Err(de::Error::custom("found"));
-                }
+            let slot = if self.found.event_type.is_none() && (key == "type" || key == "event") {
+                &mut self.found.event_type
+            } else if self.found.event_id.is_none() && self.id_field == Some(&*key) {
+                &mut self.found.event_id
             } else {
                 map.next_value::<IgnoredAny>()?;
+                continue;
+            };
+            *slot = map.next_value_seed(StringOrSkip)?;
+            if self.found.event_type.is_some()
+                && (self.id_field.is_none() || self.found.event_id.is_some())
+            {
+                return Err(de::Error::custom("found all"));
             }
         }
         Ok(())
@@ -98,7 +119,7 @@ impl<'de> Visitor<'de> for StringOrSkip {
 
 #[cfg(test)]
 mod tests {
-    use super::from_json_body;
+    use super::scan;
 
     #[test]
     fn first_string_type_or_event_field() {
@@ -123,8 +144,27 @@ mod tests {
             (r#"{"type":"#, None),
         ];
         for (body, want) in cases {
-            assert_eq!(from_json_body(body.as_bytes()).as_deref(), want, "{body}");
+            assert_eq!(
+                scan(body.as_bytes(), None).event_type.as_deref(),
+                want,
+                "{body}"
+            );
         }
-        assert_eq!(from_json_body(b"\xff\xfe"), None);
+        assert_eq!(scan(b"\xff\xfe", None).event_type, None);
+    }
+
+    #[test]
+    fn the_event_id_field_when_asked() {
+        let stripe = br#"{"id":"evt_3QGx","object":"event","type":"charge.succeeded"}"#;
+        let found = scan(stripe, Some("id"));
+        assert_eq!(found.event_id.as_deref(), Some("evt_3QGx"));
+        assert_eq!(found.event_type.as_deref(), Some("charge.succeeded"));
+        assert_eq!(scan(stripe, None).event_id, None);
+        let slack =
+            br#"{"event":{"type":"message","id":"x"},"type":"event_callback","event_id":"Ev08"}"#;
+        assert_eq!(
+            scan(slack, Some("event_id")).event_id.as_deref(),
+            Some("Ev08")
+        );
     }
 }
