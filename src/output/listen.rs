@@ -329,7 +329,8 @@ pub fn render_event(event: &Event, full: bool) -> String {
             .unwrap_or_else(|_| first.clone());
         facts.push(format!("duplicate of {when}").yellow().bold().to_string());
     }
-    let mut lines = vec![head, format!("  {}", facts.join(" · "))];
+    let mut lines = vec![head];
+    lines.extend(fact_lines(&facts));
     if let Some(plan) = &event.chaos {
         let mut what = Vec::new();
         if let Some(ms) = plan.delay_ms {
@@ -388,6 +389,40 @@ pub fn render_event(event: &Event, full: bool) -> String {
     block
 }
 
+/// The facts joined with ` · `, on as many lines as keep each within 80 columns
+/// (a fact longer than that gets a line of its own).
+fn fact_lines(facts: &[String]) -> Vec<String> {
+    const WIDTH: usize = 80;
+    let mut lines: Vec<(String, usize)> = Vec::new();
+    for fact in facts {
+        let width = visible_width(fact);
+        match lines.last_mut() {
+            Some((line, used)) if *used + 3 + width <= WIDTH => {
+                line.push_str(" · ");
+                line.push_str(fact);
+                *used += 3 + width;
+            }
+            _ => lines.push((format!("  {fact}"), 2 + width)),
+        }
+    }
+    lines.into_iter().map(|(line, _)| line).collect()
+}
+
+/// Columns a string takes on a terminal: characters, not counting colour codes.
+fn visible_width(text: &str) -> usize {
+    let mut width = 0;
+    let mut in_escape = false;
+    for c in text.chars() {
+        match (in_escape, c) {
+            (false, '\x1b') => in_escape = true,
+            (true, 'm') => in_escape = false,
+            (true, _) => {}
+            (false, _) => width += 1,
+        }
+    }
+    width
+}
+
 fn render_refused(r: &Refused) -> String {
     format!(
         "{}  {} {}  → {}  {}\n\n",
@@ -435,4 +470,27 @@ fn shorten(text: &str, max: usize) -> String {
     }
     let kept: String = text.chars().take(max - 1).collect();
     format!("{kept}…")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn facts_wrap_to_80_columns_ignoring_colour_codes() {
+        colored::control::set_override(true);
+        let facts = vec![
+            "payment_intent.succeeded".cyan().to_string(),
+            "2,031 bytes".to_string(),
+            "✗ stripe timestamp 31,615,079 s old, tolerance 300 s"
+                .red()
+                .to_string(),
+        ];
+        let lines = fact_lines(&facts);
+        assert_eq!(lines.len(), 2);
+        assert!(lines.iter().all(|l| visible_width(l) <= 80), "{lines:?}");
+        assert!(lines[0].ends_with("2,031 bytes"));
+        let short = fact_lines(&["push".to_string(), "12 bytes".to_string()]);
+        assert_eq!(short, ["  push · 12 bytes"]);
+    }
 }
