@@ -7,6 +7,7 @@ pub mod capture;
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod delivery;
 pub mod http_headers;
 pub mod ids;
 pub mod listen;

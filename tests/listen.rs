@@ -38,7 +38,17 @@ fn refs(headers: &[(String, String)]) -> Vec<(&str, &str)> {
 #[test]
 fn valid_invalid_and_unsigned_for_every_scheme() {
     let dir = tempfile::tempdir().unwrap();
-    let listener = Listener::start(dir.path(), &["--json", "--secret", SECRET]);
+    let caps = dir.path().join("caps");
+    let listener = Listener::start(
+        dir.path(),
+        &[
+            "--json",
+            "--secret",
+            SECRET,
+            "--save",
+            caps.to_str().unwrap(),
+        ],
+    );
     let body = br#"{"type":"invoice.paid","n":1}"#;
     for scheme in Scheme::ALL {
         let headers = signed(scheme, body);
@@ -81,6 +91,11 @@ fn valid_invalid_and_unsigned_for_every_scheme() {
         out.stderr
     );
     assert!(!out.stdout.contains(SECRET) && !out.stderr.contains(SECRET));
+    let secret_b64 = SECRET.trim_start_matches("whsec_");
+    for file in fs::read_dir(&caps).unwrap() {
+        let text = fs::read_to_string(file.unwrap().path()).unwrap();
+        assert!(!text.contains(secret_b64), "a capture holds the secret");
+    }
 }
 
 #[test]
