@@ -16,7 +16,7 @@ use hyper::body::Incoming;
 use serde_json::{json, Value};
 
 use super::seen::SeenIds;
-use super::{Answer, Event, Refused, Reporter, Settings};
+use super::{Answer, Event, ForwardRecord, Plan, Refused, Reporter, SaveTo, Settings};
 use crate::capture::{Capture, VerificationRecord};
 use crate::http_headers::to_pairs;
 use crate::signing::{self, Header, Reason, Scheme, Verdict};
@@ -86,83 +86,21 @@ pub(super) async fn handle(state: Arc<State>, req: Request<Incoming>) -> Result<
         .or_else(|| signing::detect_scheme(&headers, generic_header));
     // 2026-11-22T10:04:05.123Z (humantime's formatter: no format-string parsing per event)
     let received_text = humantime::format_rfc3339_millis(at).to_string();
-    let header_event = signing::event_header(&headers, scheme_hint).map(str::to_string);
-    let mut delivery_id = signing::delivery_id(&headers, scheme_hint).map(str::to_string);
-    // The body is scanned only for what the headers did not say.
-    let id_field = scheme_hint
-        .and_then(|s| s.headers().body_event_id)
-        .filter(|_| delivery_id.is_none());
-    let mut event_type = header_event;
-    if event_type.is_none() || id_field.is_some() {
-        let found = super::body_fields::scan(&body, id_field);
-        event_type = event_type.or(found.event_type);
-        delivery_id = delivery_id.or(found.event_id);
-    }
     // Only accepted events count as delivered: a rejected one is not a first delivery.
     let accepted = verdict.as_ref().is_none_or(Verdict::is_valid);
-    let duplicate_of = delivery_id.as_deref().filter(|_| accepted).and_then(|id| {
-        state
-            .seen
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .check(id, &received_text)
-    });
+    let (event_type, delivery_id) = identify(&headers, &body, scheme_hint);
+    let duplicate_of = delivery_id
+        .as_deref()
+        .filter(|_| accepted)
+        .and_then(|id| state.remember(id, &received_text));
 
-    // Decide the answer: chaos, the app's, rejected, or accepted.
     let plan = settings.chaos.plan(accepted);
     if let Some(delay) = plan.delay() {
         tokio::time::sleep(delay).await;
     }
-    let mut forward_record = None;
-    let mut reply = if let Some(status) = plan.failure() {
-        let mut reply = error_reply(
-            status,
-            &format!("chaos: {}", plan.rule.as_deref().unwrap_or("")),
-            false,
-        );
-        if let Some(seconds) = plan.retry_after {
-            reply
-                .headers_mut()
-                .insert(RETRY_AFTER, HeaderValue::from(seconds));
-        }
-        reply
-    } else if let (Some(forwarder), true) =
-        (&settings.forward, accepted || settings.forward_invalid)
-    {
-        let (outcome, record) = forwarder
-            .forward(
-                parts.method.clone(),
-                &target,
-                parts.headers.clone(),
-                Bytes::copy_from_slice(&body),
-            )
-            .await;
-        forward_record = Some(record);
-        match outcome {
-            Ok(app) => {
-                let mut reply = Response::new(Full::new(app.body));
-                *reply.status_mut() = status_code(app.status);
-                *reply.headers_mut() = app.headers;
-                reply
-            }
-            Err(status) => {
-                let why = if status == 504 {
-                    "the app did not answer in time"
-                } else {
-                    "the app is not reachable"
-                };
-                error_reply(status, why, false)
-            }
-        }
-    } else if let Some(v) = verdict.as_ref().filter(|v| !v.is_valid()) {
-        let code = v.reason.map_or("invalid", Reason::code);
-        json_reply(401, json!({ "error": code }), false)
-    } else {
-        let status = plan.status.unwrap_or(settings.accept_status);
-        let mut reply = Response::new(Full::new(Bytes::new()));
-        *reply.status_mut() = status_code(status);
-        reply
-    };
+    let (mut reply, forward_record) = state
+        .decide(&parts, &target, &body, verdict.as_ref(), &plan)
+        .await;
     let answer = Answer {
         status: reply.status().as_u16(),
         latency_ms: started.elapsed().as_secs_f64() * 1000.0,
@@ -199,33 +137,15 @@ pub(super) async fn handle(state: Arc<State>, req: Request<Incoming>) -> Result<
     // The answer goes out only once the capture is on disk.
     let mut json = None;
     if let Some(save) = &settings.save {
-        let name = format!(
-            "{}-{}.json",
-            capture
-                .received_at
-                .as_deref()
-                .unwrap_or_default()
-                .replace(['-', ':'], ""),
-            capture.id.as_deref().unwrap_or("evt")
-        );
-        let path = save.dir.join(name);
-        let fsync = save.fsync;
-        // Serialised once: the same line is printed by --json.
-        let line = Arc::new(capture.to_json());
-        let to_write = line.clone();
-        let written = tokio::task::spawn_blocking(move || {
-            crate::capture::write_json_file(&path, &to_write, fsync)
-        })
-        .await
-        .map_err(std::io::Error::other)
-        .and_then(|r| r);
-        json = Some(line);
-        if let Err(e) = written {
-            state.reporter.problem(format!(
-                "could not save an event to {}: {e}",
-                save.dir.display()
-            ));
-            reply = error_reply(500, "the event could not be saved", false);
+        match save_capture(save, &capture).await {
+            Ok(line) => json = Some(line),
+            Err(e) => {
+                state.reporter.problem(format!(
+                    "could not save an event to {}: {e}",
+                    save.dir.display()
+                ));
+                reply = error_reply(500, "the event could not be saved", false);
+            }
         }
     }
 
@@ -242,6 +162,107 @@ pub(super) async fn handle(state: Arc<State>, req: Request<Incoming>) -> Result<
     };
     state.reporter.event(event);
     Ok(reply)
+}
+
+impl State {
+    /// Records a delivery id; returns when it was first seen, for a repeat.
+    fn remember(&self, id: &str, when: &str) -> Option<String> {
+        self.seen
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .check(id, when)
+    }
+
+    /// The answer, in this order: a chaos failure, the app's (forwarding), 401 for an
+    /// invalid signature, else the accepted status (or a script's 2xx).
+    async fn decide(
+        &self,
+        parts: &http::request::Parts,
+        target: &str,
+        body: &[u8],
+        verdict: Option<&Verdict>,
+        plan: &Plan,
+    ) -> (Reply, Option<ForwardRecord>) {
+        let settings = &self.settings;
+        let valid = verdict.is_none_or(Verdict::is_valid);
+        if let Some(status) = plan.failure() {
+            let rule = plan.rule.as_deref().unwrap_or("");
+            let mut reply = error_reply(status, &format!("chaos: {rule}"), false);
+            if let Some(seconds) = plan.retry_after {
+                reply
+                    .headers_mut()
+                    .insert(RETRY_AFTER, HeaderValue::from(seconds));
+            }
+            return (reply, None);
+        }
+        if let (Some(forwarder), true) = (&settings.forward, valid || settings.forward_invalid) {
+            let (outcome, record) = forwarder
+                .forward(
+                    parts.method.clone(),
+                    target,
+                    parts.headers.clone(),
+                    Bytes::copy_from_slice(body),
+                )
+                .await;
+            let reply = match outcome {
+                Ok(app) => {
+                    let mut reply = Response::new(Full::new(app.body));
+                    *reply.status_mut() = status_code(app.status);
+                    *reply.headers_mut() = app.headers;
+                    reply
+                }
+                Err(504) => error_reply(504, "the app did not answer in time", false),
+                Err(status) => error_reply(status, "the app is not reachable", false),
+            };
+            return (reply, Some(record));
+        }
+        if let Some(v) = verdict.filter(|v| !v.is_valid()) {
+            let code = v.reason.map_or("invalid", Reason::code);
+            return (json_reply(401, json!({ "error": code }), false), None);
+        }
+        let mut reply = Response::new(Full::new(Bytes::new()));
+        *reply.status_mut() = status_code(plan.status.unwrap_or(settings.accept_status));
+        (reply, None)
+    }
+}
+
+/// The event type and delivery id: from the scheme's headers, else from the body (the
+/// body is scanned only for what the headers did not say).
+fn identify(
+    headers: &[Header],
+    body: &[u8],
+    scheme: Option<Scheme>,
+) -> (Option<String>, Option<String>) {
+    let mut event_type = signing::event_header(headers, scheme).map(str::to_string);
+    let mut delivery_id = signing::delivery_id(headers, scheme).map(str::to_string);
+    let id_field = scheme
+        .and_then(|s| s.headers().body_event_id)
+        .filter(|_| delivery_id.is_none());
+    if event_type.is_none() || id_field.is_some() {
+        let found = super::body_fields::scan(body, id_field);
+        event_type = event_type.or(found.event_type);
+        delivery_id = delivery_id.or(found.event_id);
+    }
+    (event_type, delivery_id)
+}
+
+/// Writes the capture as `DIR/<received_at>-<id>.json` (names sort by arrival) and gives
+/// back its JSON line, which `--json` prints as is.
+async fn save_capture(save: &SaveTo, capture: &Capture) -> std::io::Result<Arc<String>> {
+    let stamp = capture
+        .received_at
+        .as_deref()
+        .unwrap_or_default()
+        .replace(['-', ':'], "");
+    let name = format!("{stamp}-{}.json", capture.id.as_deref().unwrap_or("evt"));
+    let path = save.dir.join(name);
+    let fsync = save.fsync;
+    let line = Arc::new(capture.to_json());
+    let to_write = line.clone();
+    tokio::task::spawn_blocking(move || crate::capture::write_json_file(&path, &to_write, fsync))
+        .await
+        .map_err(std::io::Error::other)??;
+    Ok(line)
 }
 
 /// Reads the body, refusing it past `max_body` (413) or when it stalls longer than the
