@@ -27,6 +27,7 @@ set edit:completion:arg-completer[hookline] = {|@words|
             cand sign 'Print the signature headers for a body, ready for `curl -H`'
             cand verify 'Check a webhook signature: exit 0 valid, 1 invalid, 2 usage or input error'
             cand listen 'Receive webhooks locally: verify, show, save, misbehave on purpose, forward'
+            cand send 'Send signed fixtures to an endpoint, with retries and dead letters'
             cand completions 'Print a shell completion script'
             cand man 'Print the man page (roff) to stdout'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -103,6 +104,33 @@ set edit:completion:arg-completer[hookline] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'hookline;send'= {
+            cand --to 'The endpoint, e.g. http://localhost:3000/webhooks'
+            cand --scheme 'Signature scheme [default: generic for sign, auto for verify and listen]'
+            cand --secret 'Secret to sign or verify with; repeat for rotation (any one may match; the first signs). Environment: HOOKLINE_SECRET'
+            cand --secret-file 'Read secrets from FILE, one per line (blank lines ignored). Environment: HOOKLINE_SECRET_FILE'
+            cand --signature-header 'Header that carries the generic scheme''s signature [default: X-Signature]'
+            cand --event 'Event name for the scheme''s event header [default: the envelope''s, else the file name without extension]'
+            cand -H 'An extra request header, `Name: value`; repeatable'
+            cand --header 'An extra request header, `Name: value`; repeatable'
+            cand --method 'HTTP method'
+            cand --content-type 'Content-Type when neither the envelope nor the extension gives one'
+            cand --retries 'Retries after the first attempt'
+            cand --backoff 'Backoff base: retry n waits a random time up to BASE × 2^n (full jitter)'
+            cand --max-backoff 'The longest wait between attempts (also caps Retry-After)'
+            cand --timeout 'Per-attempt timeout'
+            cand --retry-on 'Also retry these statuses (408, 425, 429 and 5xx always are), e.g. 404,409'
+            cand --concurrency 'Deliveries in flight at once'
+            cand --dead-letter 'Write each delivery that fails for good to DIR as a capture (with its attempts)'
+            cand --config 'Read settings from FILE instead of ./hookline.toml'
+            cand --color 'When to use colour: auto (only on a terminal, and not when NO_COLOR is set), always, never'
+            cand --duplicate 'Send each delivery twice with the same delivery id (tests idempotency)'
+            cand --json 'One JSON object per attempt and per result on stdout'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'hookline;completions'= {
             cand --config 'Read settings from FILE instead of ./hookline.toml'
             cand --color 'When to use colour: auto (only on a terminal, and not when NO_COLOR is set), always, never'
@@ -123,6 +151,7 @@ set edit:completion:arg-completer[hookline] = {|@words|
             cand sign 'Print the signature headers for a body, ready for `curl -H`'
             cand verify 'Check a webhook signature: exit 0 valid, 1 invalid, 2 usage or input error'
             cand listen 'Receive webhooks locally: verify, show, save, misbehave on purpose, forward'
+            cand send 'Send signed fixtures to an endpoint, with retries and dead letters'
             cand completions 'Print a shell completion script'
             cand man 'Print the man page (roff) to stdout'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -132,6 +161,8 @@ set edit:completion:arg-completer[hookline] = {|@words|
         &'hookline;help;verify'= {
         }
         &'hookline;help;listen'= {
+        }
+        &'hookline;help;send'= {
         }
         &'hookline;help;completions'= {
         }

@@ -33,6 +33,7 @@ complete -c hookline -n "__fish_hookline_needs_command" -s V -l version -d 'Prin
 complete -c hookline -n "__fish_hookline_needs_command" -f -a "sign" -d 'Print the signature headers for a body, ready for `curl -H`'
 complete -c hookline -n "__fish_hookline_needs_command" -f -a "verify" -d 'Check a webhook signature: exit 0 valid, 1 invalid, 2 usage or input error'
 complete -c hookline -n "__fish_hookline_needs_command" -f -a "listen" -d 'Receive webhooks locally: verify, show, save, misbehave on purpose, forward'
+complete -c hookline -n "__fish_hookline_needs_command" -f -a "send" -d 'Send signed fixtures to an endpoint, with retries and dead letters'
 complete -c hookline -n "__fish_hookline_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c hookline -n "__fish_hookline_needs_command" -f -a "man" -d 'Print the man page (roff) to stdout'
 complete -c hookline -n "__fish_hookline_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -118,6 +119,36 @@ complete -c hookline -n "__fish_hookline_using_subcommand listen" -l forward-inv
 complete -c hookline -n "__fish_hookline_using_subcommand listen" -l tls-self-signed -d 'Serve HTTPS with a self-signed certificate for localhost (kept in the cache dir; its path and fingerprint are printed)'
 complete -c hookline -n "__fish_hookline_using_subcommand listen" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hookline -n "__fish_hookline_using_subcommand listen" -s V -l version -d 'Print version'
+complete -c hookline -n "__fish_hookline_using_subcommand send" -l to -d 'The endpoint, e.g. http://localhost:3000/webhooks' -r
+complete -c hookline -n "__fish_hookline_using_subcommand send" -l scheme -d 'Signature scheme [default: generic for sign, auto for verify and listen]' -r -f -a "auto\t'Detect the scheme from the headers present (verify and listen)'
+generic\t'X-Signature: sha256=<hex> over the body'
+github\t'X-Hub-Signature-256: sha256=<hex> over the body'
+stripe\t'Stripe-Signature: t=<unix>,v1=<hex> over "{t}.{body}"'
+standard\t'Standard Webhooks / Svix: webhook-id, webhook-timestamp, webhook-signature: v1,<base64>'
+slack\t'X-Slack-Signature: v0=<hex> over "v0:{ts}:{body}"'
+shopify\t'X-Shopify-Hmac-Sha256: <base64> over the body'"
+complete -c hookline -n "__fish_hookline_using_subcommand send" -l secret -d 'Secret to sign or verify with; repeat for rotation (any one may match; the first signs). Environment: HOOKLINE_SECRET' -r
+complete -c hookline -n "__fish_hookline_using_subcommand send" -l secret-file -d 'Read secrets from FILE, one per line (blank lines ignored). Environment: HOOKLINE_SECRET_FILE' -r -F
+complete -c hookline -n "__fish_hookline_using_subcommand send" -l signature-header -d 'Header that carries the generic scheme\'s signature [default: X-Signature]' -r
+complete -c hookline -n "__fish_hookline_using_subcommand send" -l event -d 'Event name for the scheme\'s event header [default: the envelope\'s, else the file name without extension]' -r
+complete -c hookline -n "__fish_hookline_using_subcommand send" -s H -l header -d 'An extra request header, `Name: value`; repeatable' -r
+complete -c hookline -n "__fish_hookline_using_subcommand send" -l method -d 'HTTP method' -r
+complete -c hookline -n "__fish_hookline_using_subcommand send" -l content-type -d 'Content-Type when neither the envelope nor the extension gives one' -r
+complete -c hookline -n "__fish_hookline_using_subcommand send" -l retries -d 'Retries after the first attempt' -r
+complete -c hookline -n "__fish_hookline_using_subcommand send" -l backoff -d 'Backoff base: retry n waits a random time up to BASE × 2^n (full jitter)' -r
+complete -c hookline -n "__fish_hookline_using_subcommand send" -l max-backoff -d 'The longest wait between attempts (also caps Retry-After)' -r
+complete -c hookline -n "__fish_hookline_using_subcommand send" -l timeout -d 'Per-attempt timeout' -r
+complete -c hookline -n "__fish_hookline_using_subcommand send" -l retry-on -d 'Also retry these statuses (408, 425, 429 and 5xx always are), e.g. 404,409' -r
+complete -c hookline -n "__fish_hookline_using_subcommand send" -l concurrency -d 'Deliveries in flight at once' -r
+complete -c hookline -n "__fish_hookline_using_subcommand send" -l dead-letter -d 'Write each delivery that fails for good to DIR as a capture (with its attempts)' -r -F
+complete -c hookline -n "__fish_hookline_using_subcommand send" -l config -d 'Read settings from FILE instead of ./hookline.toml' -r -F
+complete -c hookline -n "__fish_hookline_using_subcommand send" -l color -d 'When to use colour: auto (only on a terminal, and not when NO_COLOR is set), always, never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c hookline -n "__fish_hookline_using_subcommand send" -l duplicate -d 'Send each delivery twice with the same delivery id (tests idempotency)'
+complete -c hookline -n "__fish_hookline_using_subcommand send" -l json -d 'One JSON object per attempt and per result on stdout'
+complete -c hookline -n "__fish_hookline_using_subcommand send" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hookline -n "__fish_hookline_using_subcommand send" -s V -l version -d 'Print version'
 complete -c hookline -n "__fish_hookline_using_subcommand completions" -l config -d 'Read settings from FILE instead of ./hookline.toml' -r -F
 complete -c hookline -n "__fish_hookline_using_subcommand completions" -l color -d 'When to use colour: auto (only on a terminal, and not when NO_COLOR is set), always, never' -r -f -a "auto\t''
 always\t''
@@ -130,9 +161,10 @@ always\t''
 never\t''"
 complete -c hookline -n "__fish_hookline_using_subcommand man" -s h -l help -d 'Print help'
 complete -c hookline -n "__fish_hookline_using_subcommand man" -s V -l version -d 'Print version'
-complete -c hookline -n "__fish_hookline_using_subcommand help; and not __fish_seen_subcommand_from sign verify listen completions man help" -f -a "sign" -d 'Print the signature headers for a body, ready for `curl -H`'
-complete -c hookline -n "__fish_hookline_using_subcommand help; and not __fish_seen_subcommand_from sign verify listen completions man help" -f -a "verify" -d 'Check a webhook signature: exit 0 valid, 1 invalid, 2 usage or input error'
-complete -c hookline -n "__fish_hookline_using_subcommand help; and not __fish_seen_subcommand_from sign verify listen completions man help" -f -a "listen" -d 'Receive webhooks locally: verify, show, save, misbehave on purpose, forward'
-complete -c hookline -n "__fish_hookline_using_subcommand help; and not __fish_seen_subcommand_from sign verify listen completions man help" -f -a "completions" -d 'Print a shell completion script'
-complete -c hookline -n "__fish_hookline_using_subcommand help; and not __fish_seen_subcommand_from sign verify listen completions man help" -f -a "man" -d 'Print the man page (roff) to stdout'
-complete -c hookline -n "__fish_hookline_using_subcommand help; and not __fish_seen_subcommand_from sign verify listen completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hookline -n "__fish_hookline_using_subcommand help; and not __fish_seen_subcommand_from sign verify listen send completions man help" -f -a "sign" -d 'Print the signature headers for a body, ready for `curl -H`'
+complete -c hookline -n "__fish_hookline_using_subcommand help; and not __fish_seen_subcommand_from sign verify listen send completions man help" -f -a "verify" -d 'Check a webhook signature: exit 0 valid, 1 invalid, 2 usage or input error'
+complete -c hookline -n "__fish_hookline_using_subcommand help; and not __fish_seen_subcommand_from sign verify listen send completions man help" -f -a "listen" -d 'Receive webhooks locally: verify, show, save, misbehave on purpose, forward'
+complete -c hookline -n "__fish_hookline_using_subcommand help; and not __fish_seen_subcommand_from sign verify listen send completions man help" -f -a "send" -d 'Send signed fixtures to an endpoint, with retries and dead letters'
+complete -c hookline -n "__fish_hookline_using_subcommand help; and not __fish_seen_subcommand_from sign verify listen send completions man help" -f -a "completions" -d 'Print a shell completion script'
+complete -c hookline -n "__fish_hookline_using_subcommand help; and not __fish_seen_subcommand_from sign verify listen send completions man help" -f -a "man" -d 'Print the man page (roff) to stdout'
+complete -c hookline -n "__fish_hookline_using_subcommand help; and not __fish_seen_subcommand_from sign verify listen send completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

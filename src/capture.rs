@@ -160,6 +160,14 @@ pub fn write_json_file(path: &Path, json: &str, durable: bool) -> io::Result<()>
     Ok(())
 }
 
+/// A capture starts with `{` and names `"hookline"` near the start (hookline's writers
+/// put it first). Anything else is a plain body.
+pub fn looks_like_capture(head: &[u8]) -> bool {
+    let start = head.iter().position(|b| !b.is_ascii_whitespace());
+    let window = &head[..head.len().min(4096)];
+    start.is_some_and(|i| head[i] == b'{') && window.windows(10).any(|w| w == b"\"hookline\"")
+}
+
 /// `,"name":`
 fn key(out: &mut Vec<u8>, name: &str) {
     out.push(b',');

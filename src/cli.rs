@@ -42,6 +42,8 @@ pub enum Command {
     Verify(VerifyArgs),
     /// Receive webhooks locally: verify, show, save, misbehave on purpose, forward
     Listen(Box<ListenArgs>),
+    /// Send signed fixtures to an endpoint, with retries and dead letters
+    Send(Box<SendArgs>),
     /// Print a shell completion script
     Completions {
         /// The shell to generate for
@@ -282,6 +284,78 @@ pub struct ListenArgs {
     pub tls_self_signed: bool,
 }
 
+#[derive(Debug, Args)]
+pub struct SendArgs {
+    /// Fixture files (their bytes are the body), envelopes/captures, directories, or - for standard input
+    #[arg(value_name = "FIXTURE", required = true)]
+    pub fixtures: Vec<PathBuf>,
+
+    /// The endpoint, e.g. http://localhost:3000/webhooks
+    #[arg(long, value_name = "URL", value_parser = parse_target_url)]
+    pub to: http::Uri,
+
+    #[command(flatten)]
+    pub signing: SigningArgs,
+
+    /// Event name for the scheme's event header [default: the envelope's, else the file name without extension]
+    #[arg(long, value_name = "NAME")]
+    pub event: Option<String>,
+
+    /// An extra request header, `Name: value`; repeatable
+    #[arg(short = 'H', long = "header", value_name = "HEADER", value_parser = parse_header)]
+    pub headers: Vec<(String, String)>,
+
+    /// HTTP method
+    #[arg(long, value_name = "METHOD", default_value = "POST")]
+    pub method: http::Method,
+
+    /// Content-Type when neither the envelope nor the extension gives one
+    #[arg(long, value_name = "TYPE")]
+    pub content_type: Option<String>,
+
+    /// Retries after the first attempt
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = 3,
+        allow_negative_numbers = true,
+        help_heading = "Retries"
+    )]
+    pub retries: u32,
+
+    /// Backoff base: retry n waits a random time up to BASE × 2^n (full jitter)
+    #[arg(long, value_name = "DURATION", default_value = "500ms", value_parser = parse_duration, help_heading = "Retries")]
+    pub backoff: Duration,
+
+    /// The longest wait between attempts (also caps Retry-After)
+    #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = parse_duration, help_heading = "Retries")]
+    pub max_backoff: Duration,
+
+    /// Per-attempt timeout
+    #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = parse_duration, help_heading = "Retries")]
+    pub timeout: Duration,
+
+    /// Also retry these statuses (408, 425, 429 and 5xx always are), e.g. 404,409
+    #[arg(long, value_name = "LIST", value_parser = parse_status_list, help_heading = "Retries")]
+    pub retry_on: Option<StatusList>,
+
+    /// Deliveries in flight at once
+    #[arg(long, value_name = "N", default_value_t = 4, allow_negative_numbers = true, value_parser = clap::value_parser!(u32).range(1..))]
+    pub concurrency: u32,
+
+    /// Write each delivery that fails for good to DIR as a capture (with its attempts)
+    #[arg(long, value_name = "DIR")]
+    pub dead_letter: Option<PathBuf>,
+
+    /// Send each delivery twice with the same delivery id (tests idempotency)
+    #[arg(long)]
+    pub duplicate: bool,
+
+    /// One JSON object per attempt and per result on stdout
+    #[arg(long)]
+    pub json: bool,
+}
+
 /// `Name: value` → pair. The value keeps inner spaces; surrounding whitespace is trimmed.
 pub fn parse_header(text: &str) -> Result<(String, String), String> {
     let (name, value) = text
@@ -363,6 +437,22 @@ pub fn parse_forward_url(text: &str) -> Result<http::Uri, String> {
         )),
         _ => Err(format!(
             "`{text}` needs a scheme and host, e.g. http://localhost:3000"
+        )),
+    }
+}
+
+/// An `http://host[:port][/path]` URL to send to.
+pub fn parse_target_url(text: &str) -> Result<http::Uri, String> {
+    let uri: http::Uri = text
+        .parse()
+        .map_err(|e| format!("`{text}` is not a URL ({e})"))?;
+    match (uri.scheme_str(), uri.host()) {
+        (Some("http"), Some(_)) => Ok(uri),
+        (Some("https"), Some(_)) => Err(format!(
+            "`{text}`: https:// targets are not supported yet (send over http://)"
+        )),
+        _ => Err(format!(
+            "`{text}` needs a scheme and host, e.g. http://localhost:3000/webhooks"
         )),
     }
 }

@@ -8,6 +8,7 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod delivery;
+pub mod fixture;
 pub mod http_headers;
 pub mod ids;
 pub mod listen;

@@ -3,6 +3,7 @@
 mod generate;
 mod input;
 mod listen;
+mod send;
 mod sign;
 mod verify;
 
@@ -31,6 +32,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Sign(args) => sign::run(&config, args),
         Command::Verify(args) => verify::run(&config, args),
         Command::Listen(args) => listen::run(&config, *args),
+        Command::Send(args) => send::run(&config, *args),
         Command::Completions { .. } | Command::Man => unreachable!("handled above"),
     }
 }

@@ -22,7 +22,7 @@ pub fn run(config: &Config, args: VerifyArgs) -> Result<ExitCode> {
     input.next_chunk(&mut first)?;
     let mut headers: Vec<Header> = Vec::new();
     let mut captured_body = None;
-    if !args.raw && looks_like_capture(&first) {
+    if !args.raw && crate::capture::looks_like_capture(&first) {
         let mut text = std::mem::take(&mut first);
         input.read_rest(&mut text)?;
         let capture = Capture::from_json(&text).map_err(|e| anyhow!("{}: {e}", input.label()))?;
@@ -79,12 +79,4 @@ pub fn run(config: &Config, args: VerifyArgs) -> Result<ExitCode> {
     } else {
         ExitCode::from(EXIT_FALSE)
     })
-}
-
-/// A capture starts with `{` and names `"hookline"` near the start (our writers put it
-/// first). Anything else is a plain body; `--raw` forces that reading.
-fn looks_like_capture(head: &[u8]) -> bool {
-    let start = head.iter().position(|b| !b.is_ascii_whitespace());
-    let window = &head[..head.len().min(4096)];
-    start.is_some_and(|i| head[i] == b'{') && window.windows(10).any(|w| w == b"\"hookline\"")
 }

@@ -113,3 +113,131 @@ fn describe(e: hyper_util::client::legacy::Error) -> String {
     }
     text
 }
+
+/// What [`Client::deliver`] reports as it goes, for the output layer to render.
+#[derive(Debug)]
+pub enum Progress<'a> {
+    /// Attempt `attempt` (1-based) of at most `of` is about to be sent.
+    Sending { attempt: u32, of: u32 },
+    /// It ended like this.
+    Attempted {
+        attempt: u32,
+        of: u32,
+        result: &'a Attempt,
+    },
+    /// The next attempt is sent after `delay` (from backoff or the server's Retry-After).
+    Waiting { next: u32, delay: Duration },
+}
+
+/// How a delivery ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verdict {
+    /// A 2xx answer.
+    Delivered { status: u16 },
+    /// An answer that is not retried (a 4xx other than 408/425/429 and `retry_on`).
+    Rejected { status: u16 },
+    /// Retries used up; the reason is the last attempt's.
+    Exhausted { reason: String },
+}
+
+/// One attempt as history: when, and how it ended.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct AttemptRecord {
+    pub attempt: u32,
+    /// RFC 3339, milliseconds, UTC.
+    pub at: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<u16>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    pub latency_ms: f64,
+}
+
+#[derive(Debug)]
+pub struct Delivery {
+    pub attempts: Vec<AttemptRecord>,
+    pub verdict: Verdict,
+}
+
+impl Outcome {
+    /// A short reason for a failed attempt: `503`, `timed out`, or the connection error.
+    pub fn reason(&self) -> String {
+        match self {
+            Outcome::Answered(a) => a.status.to_string(),
+            Outcome::TimedOut => "timed out".to_string(),
+            Outcome::Failed(cause) => cause.clone(),
+        }
+    }
+}
+
+impl Client {
+    /// Runs a delivery: attempts under `policy`, each built afresh by `build(attempt)` (so
+    /// it can be re-signed), retrying connection errors, timeouts and retryable statuses
+    /// after a full-jitter backoff or the server's Retry-After.
+    pub async fn deliver(
+        &self,
+        policy: &Policy,
+        mut build: impl FnMut(u32) -> Request,
+        mut on: impl FnMut(Progress<'_>),
+    ) -> Delivery {
+        let of = policy.retries + 1;
+        let mut attempts = Vec::new();
+        for attempt in 1..=of {
+            let request = build(attempt);
+            on(Progress::Sending { attempt, of });
+            let at = humantime::format_rfc3339_millis(std::time::SystemTime::now()).to_string();
+            let result = self.attempt(&request, policy.timeout).await;
+            on(Progress::Attempted {
+                attempt,
+                of,
+                result: &result,
+            });
+            let (status, error) = match &result.outcome {
+                Outcome::Answered(a) => (Some(a.status), None),
+                other => (None, Some(other.reason())),
+            };
+            attempts.push(AttemptRecord {
+                attempt,
+                at,
+                status,
+                error,
+                latency_ms: result.latency.as_secs_f64() * 1000.0,
+            });
+            let retry_after = match &result.outcome {
+                Outcome::Answered(a) if (200..300).contains(&a.status) => {
+                    return Delivery {
+                        attempts,
+                        verdict: Verdict::Delivered { status: a.status },
+                    };
+                }
+                Outcome::Answered(a) if !policy.retries_status(a.status) => {
+                    return Delivery {
+                        attempts,
+                        verdict: Verdict::Rejected { status: a.status },
+                    };
+                }
+                Outcome::Answered(a) => a
+                    .headers
+                    .get(http::header::RETRY_AFTER)
+                    .and_then(|v| v.to_str().ok())
+                    .and_then(|v| parse_retry_after(v, std::time::SystemTime::now())),
+                _ => None,
+            };
+            if attempt == of {
+                return Delivery {
+                    attempts,
+                    verdict: Verdict::Exhausted {
+                        reason: result.outcome.reason(),
+                    },
+                };
+            }
+            let delay = policy.delay(attempt - 1, rand::random::<f64>(), retry_after);
+            on(Progress::Waiting {
+                next: attempt + 1,
+                delay,
+            });
+            tokio::time::sleep(delay).await;
+        }
+        unreachable!("the last attempt returns")
+    }
+}

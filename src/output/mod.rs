@@ -2,6 +2,7 @@
 //! or JSON. Colour is settled once at start-up ([`settle_color`]).
 
 pub mod listen;
+pub mod send;
 pub mod verdict;
 
 use std::io::{self, IsTerminal, Write};

@@ -1,0 +1,277 @@
+//! `hookline send FIXTURE… --to URL`: signed deliveries through the delivery engine, with
+//! retries, ordered output, a summary and dead letters. Exit 0 only if all were delivered.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::{Arc, Mutex};
+
+use anyhow::{anyhow, bail, Context, Result};
+use bytes::Bytes;
+use http::header::{HeaderName, HeaderValue};
+use http::HeaderMap;
+use serde_json::json;
+
+use super::EXIT_FALSE;
+use crate::capture::Capture;
+use crate::cli::SendArgs;
+use crate::config::{Config, SigningSettings};
+use crate::delivery::{self, Client, Delivery, Policy, Verdict};
+use crate::fixture::{self, Fixture};
+use crate::output::send::{progress_line, result_line, Ordered, Summary};
+use crate::secret::Secret;
+use crate::signing::{Header, Scheme, SchemeChoice, Signer};
+
+/// What every delivery shares.
+struct Plan {
+    to: http::Uri,
+    method: http::Method,
+    scheme: Scheme,
+    secret: Secret,
+    signature_header: Option<String>,
+    event: Option<String>,
+    content_type: Option<String>,
+    extra_headers: Vec<Header>,
+    policy: Policy,
+    json: bool,
+}
+
+pub fn run(config: &Config, args: SendArgs) -> Result<ExitCode> {
+    let settings = SigningSettings::resolve(config, &args.signing, None)?;
+    let scheme = match settings.scheme {
+        None => Scheme::Generic,
+        Some(SchemeChoice::Fixed(s)) => s,
+        Some(SchemeChoice::Auto) => bail!("--scheme auto: send needs a definite scheme (generic, github, stripe, standard, slack or shopify)"),
+    };
+    let secret = settings.require_secrets()?[0].clone();
+    scheme.mac_key(&secret).map_err(|e| settings.key_error(e))?;
+    if let Some(dir) = &args.dead_letter {
+        prepare_dir(dir)?;
+    }
+    // Everything is read and checked before anything is sent.
+    let fixtures = fixture::load_all(&args.fixtures)?;
+
+    let plan = Arc::new(Plan {
+        to: args.to,
+        method: args.method,
+        scheme,
+        secret,
+        signature_header: settings.signature_header.clone(),
+        event: args.event,
+        content_type: args.content_type,
+        extra_headers: args.headers,
+        policy: Policy {
+            retries: args.retries,
+            backoff: args.backoff,
+            max_backoff: args.max_backoff,
+            timeout: args.timeout,
+            retry_on: args.retry_on.map(|l| l.0).unwrap_or_default(),
+        },
+        json: args.json,
+    });
+    // With --duplicate each fixture is sent twice under one id, the copy after the first.
+    let copies = if args.duplicate { 2 } else { 1 };
+    let units: Vec<(Fixture, String)> = fixtures
+        .into_iter()
+        .map(|f| (f, new_delivery_id(scheme)))
+        .collect();
+
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    let client = Arc::new(Client::new());
+    let ordered = Arc::new(Ordered::new(units.len() * copies));
+    let summary = Arc::new(Mutex::new(Summary::default()));
+    let limit = Arc::new(tokio::sync::Semaphore::new(args.concurrency as usize));
+    let dead_letter = Arc::new(args.dead_letter.clone());
+    runtime.block_on(async {
+        let mut tasks = tokio::task::JoinSet::new();
+        for (unit, (fixture, id)) in units.into_iter().enumerate() {
+            let (plan, client, ordered, summary, limit, dead_letter) = (
+                plan.clone(),
+                client.clone(),
+                ordered.clone(),
+                summary.clone(),
+                limit.clone(),
+                dead_letter.clone(),
+            );
+            tasks.spawn(async move {
+                let _permit = limit.acquire_owned().await;
+                for copy in 0..copies {
+                    let index = unit * copies + copy;
+                    let delivery =
+                        deliver_one(&client, &plan, &fixture, &id, index, &ordered).await;
+                    let dead = match (&*dead_letter, is_delivered(&delivery)) {
+                        (Some(dir), false) => {
+                            match write_dead_letter(dir, &plan, &fixture, &id, &delivery) {
+                                Ok(()) => true,
+                                Err(e) => {
+                                    eprintln!("hookline: {e:#}");
+                                    false
+                                }
+                            }
+                        }
+                        _ => false,
+                    };
+                    {
+                        let mut summary = summary.lock().unwrap_or_else(|e| e.into_inner());
+                        summary.add(&fixture.label, &delivery);
+                        summary.dead_lettered += usize::from(dead);
+                    }
+                    ordered.finished(index);
+                }
+            });
+        }
+        while tasks.join_next().await.is_some() {}
+    });
+    let mut summary = std::mem::take(&mut *summary.lock().unwrap_or_else(|e| e.into_inner()));
+    let text = summary.text();
+    if args.json {
+        eprintln!("{text}");
+    } else {
+        println!("{text}");
+    }
+    Ok(if summary.failed.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(EXIT_FALSE)
+    })
+}
+
+/// One delivery, its progress and result printed through `ordered`.
+async fn deliver_one(
+    client: &Client,
+    plan: &Plan,
+    fixture: &Fixture,
+    id: &str,
+    index: usize,
+    ordered: &Ordered,
+) -> Delivery {
+    let name = &fixture.label;
+    let delivery = client
+        .deliver(
+            &plan.policy,
+            |_| plan.request(fixture, id),
+            |step| {
+                if let Some(line) = progress_line(name, id, &step, plan.json) {
+                    ordered.line(index, line);
+                }
+            },
+        )
+        .await;
+    ordered.line(index, result_line(name, id, &delivery, plan.json));
+    delivery
+}
+
+impl Plan {
+    /// One attempt's request: the fixture's headers, the event and delivery-id headers,
+    /// `-H` headers, then a signature over a fresh timestamp.
+    fn request(&self, fixture: &Fixture, id: &str) -> delivery::Request {
+        let names = self.scheme.headers();
+        let mut headers: Vec<Header> = fixture.headers.clone();
+        if let Some(ct) = fixture.content_type.as_ref().or(self.content_type.as_ref()) {
+            headers.push(("Content-Type".into(), ct.clone()));
+        }
+        if let (Some(name), Some(event)) =
+            (names.event, self.event.as_ref().or(fixture.event.as_ref()))
+        {
+            headers.push((name.into(), event.clone()));
+        }
+        let mut signer = Signer::new(self.scheme, &self.secret, super::unix_now(), id)
+            .expect("the key was checked before sending")
+            .with_signature_header(self.signature_header.as_deref());
+        signer.update(&fixture.body);
+        let signed = signer.finish();
+        if let Some(name) = names.delivery_id {
+            // Standard Webhooks signs its id: the signer already adds it.
+            if !signed.iter().any(|(n, _)| n.eq_ignore_ascii_case(name)) {
+                headers.push((name.into(), id.to_string()));
+            }
+        }
+        headers.extend(self.extra_headers.iter().cloned());
+        headers.extend(signed);
+        let mut map = HeaderMap::new();
+        for (name, value) in &headers {
+            if let (Ok(n), Ok(v)) = (
+                HeaderName::from_bytes(name.as_bytes()),
+                HeaderValue::from_str(value),
+            ) {
+                map.append(n, v);
+            }
+        }
+        delivery::Request {
+            method: self.method.clone(),
+            url: self.to.clone(),
+            headers: map,
+            body: Bytes::copy_from_slice(&fixture.body),
+        }
+    }
+}
+
+fn is_delivered(d: &Delivery) -> bool {
+    matches!(d.verdict, Verdict::Delivered { .. })
+}
+
+/// One id per delivery, kept across its retries: `msg_…` for Standard Webhooks (its
+/// convention), `dlv_…` otherwise.
+fn new_delivery_id(scheme: Scheme) -> String {
+    match scheme {
+        Scheme::Standard => crate::ids::new_id("msg_"),
+        _ => crate::ids::new_id("dlv_"),
+    }
+}
+
+/// A failed delivery as a capture that `replay` and `verify` can read: the request as last
+/// sent, and its attempts.
+fn write_dead_letter(
+    dir: &Path,
+    plan: &Plan,
+    fixture: &Fixture,
+    id: &str,
+    d: &Delivery,
+) -> Result<()> {
+    let request = plan.request(fixture, id);
+    let mut capture = fixture
+        .capture
+        .clone()
+        .unwrap_or_else(|| Capture::from_body(fixture.body.clone()));
+    capture.id = Some(id.to_string());
+    capture.method = request.method.to_string();
+    capture.path = request.url.path().to_string();
+    capture.query = request.url.query().map(str::to_string);
+    capture.headers = request
+        .headers
+        .iter()
+        .filter_map(|(n, v)| Some((n.as_str().to_string(), v.to_str().ok()?.to_string())))
+        .collect();
+    capture.event = plan.event.clone().or(fixture.event.clone());
+    capture.received_at = d.attempts.last().map(|a| a.at.clone());
+    let reason = match &d.verdict {
+        Verdict::Rejected { status } => format!("{status}, not retried"),
+        Verdict::Exhausted { reason } => reason.clone(),
+        Verdict::Delivered { .. } => String::new(),
+    };
+    capture.extra.insert("attempts".into(), json!(d.attempts));
+    capture.extra.insert(
+        "dead_letter".into(),
+        json!({ "to": plan.to.to_string(), "reason": reason, "fixture": fixture.label }),
+    );
+    let path: PathBuf = dir.join(format!("{id}.json"));
+    capture
+        .write_file(&path, false)
+        .map_err(|e| anyhow!("--dead-letter {}: {e}", dir.display()))
+}
+
+fn prepare_dir(dir: &Path) -> Result<()> {
+    std::fs::create_dir_all(dir).map_err(|e| {
+        anyhow!(
+            "--dead-letter {}: cannot create the directory: {e}",
+            dir.display()
+        )
+    })?;
+    tempfile::Builder::new()
+        .prefix(".hookline-probe-")
+        .tempfile_in(dir)
+        .map_err(|e| anyhow!("--dead-letter {}: cannot write there: {e}", dir.display()))?;
+    Ok(())
+}

@@ -1,0 +1,413 @@
+//! `hookline send` against real servers on loopback: `hookline listen` with chaos flags,
+//! or a raw socket that never answers. The built binary throughout.
+
+mod common;
+
+use std::fs;
+use std::net::TcpListener;
+use std::time::{Duration, Instant};
+
+use common::process::{json_lines, Listener};
+use common::{hookline_in, run};
+
+const SECRET: &str = "whsec_c2VuZC10ZXN0LXNlY3JldC1rZXk=";
+
+fn send(dir: &std::path::Path, args: &[&str]) -> common::Out {
+    run(hookline_in(dir).arg("send").args(args))
+}
+
+fn url(listener: &Listener, path: &str) -> String {
+    format!("http://{}{path}", listener.addr)
+}
+
+#[test]
+fn retried_until_delivered_with_one_delivery_id_and_a_fresh_signature_each_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let fixture = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/fixtures/stripe/payment_intent.succeeded.json"
+    );
+    let listener = Listener::start(
+        dir.path(),
+        &["--json", "--secret", SECRET, "--responses", "503,503,202"],
+    );
+    let to = url(&listener, "/hooks/stripe");
+    let out = send(
+        dir.path(),
+        &[
+            fixture,
+            "--to",
+            &to,
+            "--scheme",
+            "stripe",
+            "--secret",
+            SECRET,
+            "--backoff",
+            "10ms",
+        ],
+    );
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert!(
+        out.stdout.contains("delivered 202 on attempt 3"),
+        "{}",
+        out.stdout
+    );
+    let received = json_lines(&listener.stop().stdout);
+    assert_eq!(received.len(), 3);
+    let ids: Vec<&str> = received
+        .iter()
+        .map(|l| l["delivery_id"].as_str().unwrap())
+        .collect();
+    assert!(ids.iter().all(|id| *id == ids[0]), "{ids:?}");
+    assert!(received.iter().all(|l| l["verification"]["valid"] == true));
+    assert!(received.iter().all(|l| l["path"] == "/hooks/stripe"));
+    let statuses: Vec<u64> = received
+        .iter()
+        .map(|l| l["answer"]["status"].as_u64().unwrap())
+        .collect();
+    assert_eq!(statuses, [503, 503, 202]);
+    // The body arrives byte for byte.
+    let body = fs::read_to_string(fixture).unwrap();
+    assert_eq!(received[2]["body"], body);
+}
+
+#[test]
+fn retry_after_is_honoured() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("job.completed.json"), r#"{"job":"j"}"#).unwrap();
+    let listener = Listener::start(
+        dir.path(),
+        &["--responses", "429,202", "--retry-after", "1"],
+    );
+    let to = url(&listener, "/");
+    let started = Instant::now();
+    let out = send(
+        dir.path(),
+        &[
+            "job.completed.json",
+            "--to",
+            &to,
+            "--secret",
+            "k",
+            "--backoff",
+            "1ms",
+        ],
+    );
+    let waited = started.elapsed();
+    assert_eq!(out.code, 0, "{}", out.stdout);
+    assert!(waited >= Duration::from_millis(900), "waited {waited:?}");
+    assert!(waited < Duration::from_secs(10), "waited {waited:?}");
+}
+
+#[test]
+fn a_404_is_final_and_not_retried() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("a.json"), "{}").unwrap();
+    let listener = Listener::start(dir.path(), &["--json", "--responses", "404"]);
+    let to = url(&listener, "/");
+    let out = send(
+        dir.path(),
+        &["a.json", "--to", &to, "--secret", "k", "--backoff", "1ms"],
+    );
+    assert_eq!(out.code, 1);
+    assert!(
+        out.stdout.contains("failed 404, not retried"),
+        "{}",
+        out.stdout
+    );
+    assert_eq!(json_lines(&listener.stop().stdout).len(), 1);
+
+    // --retry-on makes it retryable.
+    let listener = Listener::start(dir.path(), &["--json", "--responses", "404,202"]);
+    let to = url(&listener, "/");
+    let out = send(
+        dir.path(),
+        &[
+            "a.json",
+            "--to",
+            &to,
+            "--secret",
+            "k",
+            "--backoff",
+            "1ms",
+            "--retry-on",
+            "404",
+        ],
+    );
+    assert_eq!(out.code, 0, "{}", out.stdout);
+    assert_eq!(json_lines(&listener.stop().stdout).len(), 2);
+}
+
+#[test]
+fn a_server_that_never_answers_times_out_and_the_delivery_is_dead_lettered() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("order.created.json"), r#"{"order":1}"#).unwrap();
+    let silent = TcpListener::bind("127.0.0.1:0").unwrap();
+    let to = format!("http://{}/hook", silent.local_addr().unwrap());
+    // Accept connections and hold them without answering.
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for stream in silent.incoming() {
+            held.push(stream);
+        }
+    });
+    let started = Instant::now();
+    let out = send(
+        dir.path(),
+        &[
+            "order.created.json",
+            "--to",
+            &to,
+            "--secret",
+            "s3cret",
+            "--timeout",
+            "300ms",
+            "--retries",
+            "1",
+            "--backoff",
+            "1ms",
+            "--dead-letter",
+            "dead",
+        ],
+    );
+    assert_eq!(out.code, 1);
+    assert!(started.elapsed() < Duration::from_secs(10));
+    let timed_out = out
+        .stdout
+        .lines()
+        .filter(|l| l.contains("/2  timed out"))
+        .count();
+    assert_eq!(timed_out, 2, "{}", out.stdout);
+    assert!(out
+        .stdout
+        .contains("failed after 2 attempts, last: timed out"));
+    let letters: Vec<_> = fs::read_dir(dir.path().join("dead")).unwrap().collect();
+    assert_eq!(letters.len(), 1);
+    let letter = letters[0].as_ref().unwrap().path();
+    let capture: serde_json::Value = serde_json::from_slice(&fs::read(&letter).unwrap()).unwrap();
+    assert_eq!(capture["attempts"].as_array().unwrap().len(), 2);
+    assert_eq!(capture["attempts"][0]["error"], "timed out");
+    assert_eq!(capture["event"], "order.created");
+    assert_eq!(capture["body"], r#"{"order":1}"#);
+    // A dead letter is a capture: `verify` reads it with its own headers and body.
+    let verified = run(hookline_in(dir.path()).args([
+        "verify",
+        letter.to_str().unwrap(),
+        "--secret",
+        "s3cret",
+    ]));
+    assert_eq!(verified.code, 0, "{}{}", verified.stdout, verified.stderr);
+}
+
+#[test]
+fn many_fixtures_against_a_flaky_server_are_all_accounted_for() {
+    let dir = tempfile::tempdir().unwrap();
+    let fixtures = dir.path().join("fixtures");
+    fs::create_dir(&fixtures).unwrap();
+    for i in 0..200 {
+        fs::write(
+            fixtures.join(format!("event-{i:03}.json")),
+            format!(r#"{{"n":{i}}}"#),
+        )
+        .unwrap();
+    }
+    fs::write(fixtures.join(".hidden.json"), "{}").unwrap();
+    let listener = Listener::start(
+        dir.path(),
+        &[
+            "--json",
+            "--secret",
+            "k",
+            "--fail-rate",
+            "0.5",
+            "--seed",
+            "7",
+        ],
+    );
+    let to = url(&listener, "/");
+    let out = send(
+        dir.path(),
+        &[
+            "fixtures",
+            "--to",
+            &to,
+            "--secret",
+            "k",
+            "--concurrency",
+            "8",
+            "--retries",
+            "3",
+            "--backoff",
+            "1ms",
+            "--dead-letter",
+            "dead",
+        ],
+    );
+    let received = json_lines(&listener.stop().stdout);
+    let delivered = out.stdout.matches(" delivered 2").count();
+    let dead = fs::read_dir(dir.path().join("dead")).map_or(0, |d| d.count());
+    assert_eq!(delivered + dead, 200, "{}", out.stdout);
+    assert!(
+        delivered > 150,
+        "with 4 attempts at 50%, most get through: {delivered}"
+    );
+    let summary = out
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("200 deliveries"))
+        .expect("summary");
+    assert!(
+        summary.contains(&format!(
+            "{delivered} delivered, {dead} failed ({dead} dead-lettered)"
+        )),
+        "{summary}"
+    );
+    // Each accepted request is one attempt the sender saw.
+    let is_attempt = |l: &&str| {
+        l.split("  attempt ")
+            .nth(1)
+            .and_then(|rest| rest.split_whitespace().next())
+            .is_some_and(|n| n.contains('/'))
+    };
+    let attempts = out.stdout.lines().filter(is_attempt).count();
+    assert_eq!(attempts, received.len());
+    // Output stays in fixture order, whatever order deliveries finish in.
+    let results: Vec<&str> = out
+        .stdout
+        .lines()
+        .filter(|l| l.contains("(delivery "))
+        .collect();
+    let mut sorted = results.clone();
+    sorted.sort();
+    assert_eq!(results, sorted);
+    assert_eq!(out.code, if dead == 0 { 0 } else { 1 });
+}
+
+#[test]
+fn duplicate_sends_the_same_delivery_id_twice() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("push.json"), r#"{"ref":"main"}"#).unwrap();
+    let listener = Listener::start(dir.path(), &["--json", "--secret", "k"]);
+    let to = url(&listener, "/gh");
+    let out = send(
+        dir.path(),
+        &[
+            "push.json",
+            "--to",
+            &to,
+            "--secret",
+            "k",
+            "--scheme",
+            "github",
+            "--duplicate",
+        ],
+    );
+    assert_eq!(out.code, 0, "{}", out.stdout);
+    let received = json_lines(&listener.stop().stdout);
+    assert_eq!(received.len(), 2);
+    assert_eq!(received[0]["delivery_id"], received[1]["delivery_id"]);
+    assert_eq!(received[0]["event"], "push");
+    assert_eq!(received[1]["duplicate_of"], received[0]["received_at"]);
+}
+
+#[test]
+fn json_output_is_one_object_per_attempt_and_per_result() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("a.json"), "{}").unwrap();
+    let listener = Listener::start(dir.path(), &["--responses", "500,202"]);
+    let to = url(&listener, "/");
+    let out = send(
+        dir.path(),
+        &[
+            "a.json",
+            "--to",
+            &to,
+            "--secret",
+            "k",
+            "--backoff",
+            "1ms",
+            "--json",
+        ],
+    );
+    assert_eq!(out.code, 0);
+    let lines = json_lines(&out.stdout);
+    let kinds: Vec<&str> = lines.iter().map(|l| l["type"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["attempt", "attempt", "result"]);
+    assert_eq!(lines[0]["status"], 500);
+    assert_eq!(lines[2]["result"], "delivered");
+    assert!(
+        out.stderr.contains("1 delivery: 1 delivered"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn bad_input_is_one_line_exit_2_and_nothing_sent() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("ok.json"), "{}").unwrap();
+    fs::write(
+        dir.path().join("bad-envelope.json"),
+        "{\"hookline\": 1,\n  \"body\": oops}",
+    )
+    .unwrap();
+    fs::create_dir(dir.path().join("empty")).unwrap();
+    let listener = Listener::start(dir.path(), &["--json"]);
+    let to = url(&listener, "/");
+    let cases: Vec<(Vec<&str>, &str)> = vec![
+        (vec!["ok.json", "--secret", "k"], "--to"),
+        (
+            vec!["ok.json", "--to", "localhost:3000", "--secret", "k"],
+            "--to",
+        ),
+        (
+            vec!["missing.json", "--to", &to, "--secret", "k"],
+            "missing.json",
+        ),
+        (
+            vec!["ok.json", "bad-envelope.json", "--to", &to, "--secret", "k"],
+            "bad-envelope.json: line 2, column",
+        ),
+        (
+            vec!["empty", "--to", &to, "--secret", "k"],
+            "empty: the directory has no fixture files",
+        ),
+        (
+            vec!["ok.json", "--to", &to, "--secret", "k", "--retries", "-1"],
+            "--retries",
+        ),
+        (
+            vec![
+                "ok.json",
+                "--to",
+                &to,
+                "--secret",
+                "k",
+                "--concurrency",
+                "0",
+            ],
+            "--concurrency",
+        ),
+        (vec!["ok.json", "--to", &to], "no secret"),
+        (
+            vec![
+                "ok.json",
+                "--to",
+                &to,
+                "--scheme",
+                "standard",
+                "--secret",
+                "not base64!",
+            ],
+            "base64",
+        ),
+    ];
+    for (args, needle) in cases {
+        let out = send(dir.path(), &args);
+        assert_eq!(out.code, 2, "{args:?}: {}", out.stderr);
+        assert_eq!(out.stderr.lines().count(), 1, "{args:?}: {}", out.stderr);
+        assert!(out.stderr.contains(needle), "{args:?}: {}", out.stderr);
+        assert!(out.stdout.is_empty(), "{args:?}: {}", out.stdout);
+    }
+    assert!(listener.stop().stdout.is_empty(), "nothing was sent");
+}
