@@ -141,12 +141,14 @@ complete -c hookline -n "__fish_hookline_using_subcommand send" -l timeout -d 'P
 complete -c hookline -n "__fish_hookline_using_subcommand send" -l retry-on -d 'Also retry these statuses (408, 425, 429 and 5xx always are), e.g. 404,409' -r
 complete -c hookline -n "__fish_hookline_using_subcommand send" -l concurrency -d 'Deliveries in flight at once' -r
 complete -c hookline -n "__fish_hookline_using_subcommand send" -l dead-letter -d 'Write each delivery that fails for good to DIR as a capture (with its attempts)' -r -F
+complete -c hookline -n "__fish_hookline_using_subcommand send" -l cacert -d 'Trust this CA certificate (PEM) for https:// targets, besides the usual roots' -r -F
 complete -c hookline -n "__fish_hookline_using_subcommand send" -l config -d 'Read settings from FILE instead of ./hookline.toml' -r -F
 complete -c hookline -n "__fish_hookline_using_subcommand send" -l color -d 'When to use colour: auto (only on a terminal, and not when NO_COLOR is set), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c hookline -n "__fish_hookline_using_subcommand send" -l duplicate -d 'Send each delivery twice with the same delivery id (tests idempotency)'
 complete -c hookline -n "__fish_hookline_using_subcommand send" -l json -d 'One JSON object per attempt and per result on stdout'
+complete -c hookline -n "__fish_hookline_using_subcommand send" -l insecure -d 'Do not check the target\'s certificate (printed as a warning)'
 complete -c hookline -n "__fish_hookline_using_subcommand send" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hookline -n "__fish_hookline_using_subcommand send" -s V -l version -d 'Print version'
 complete -c hookline -n "__fish_hookline_using_subcommand completions" -l config -d 'Read settings from FILE instead of ./hookline.toml' -r -F

@@ -354,6 +354,14 @@ pub struct SendArgs {
     /// One JSON object per attempt and per result on stdout
     #[arg(long)]
     pub json: bool,
+
+    /// Trust this CA certificate (PEM) for https:// targets, besides the usual roots
+    #[arg(long, value_name = "FILE", help_heading = "HTTPS")]
+    pub cacert: Option<PathBuf>,
+
+    /// Do not check the target's certificate (printed as a warning)
+    #[arg(long, help_heading = "HTTPS")]
+    pub insecure: bool,
 }
 
 /// `Name: value` → pair. The value keeps inner spaces; surrounding whitespace is trimmed.
@@ -441,16 +449,14 @@ pub fn parse_forward_url(text: &str) -> Result<http::Uri, String> {
     }
 }
 
-/// An `http://host[:port][/path]` URL to send to.
+/// An `http(s)://host[:port][/path]` URL to send to.
 pub fn parse_target_url(text: &str) -> Result<http::Uri, String> {
     let uri: http::Uri = text
         .parse()
         .map_err(|e| format!("`{text}` is not a URL ({e})"))?;
     match (uri.scheme_str(), uri.host()) {
         (Some("http"), Some(_)) => Ok(uri),
-        (Some("https"), Some(_)) => Err(format!(
-            "`{text}`: https:// targets are not supported yet (send over http://)"
-        )),
+        (Some("https"), Some(_)) => Ok(uri),
         _ => Err(format!(
             "`{text}` needs a scheme and host, e.g. http://localhost:3000/webhooks"
         )),

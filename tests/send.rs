@@ -411,3 +411,42 @@ fn bad_input_is_one_line_exit_2_and_nothing_sent() {
     }
     assert!(listener.stop().stdout.is_empty(), "nothing was sent");
 }
+
+#[test]
+fn https_targets_with_cacert_or_insecure() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("a.json"), "{}").unwrap();
+    let cache = dir.path().join("cache");
+    let listener = Listener::start_with_env(
+        dir.path(),
+        &["--json", "--tls-self-signed"],
+        &[("XDG_CACHE_HOME", cache.to_str().unwrap())],
+    );
+    let cert = cache.join("hookline/listen-cert.pem");
+    let to = format!("https://localhost:{}/tls", listener.addr.port());
+    let base = ["a.json", "--to", &to, "--secret", "k", "--retries", "0"];
+
+    let trusted = send(
+        dir.path(),
+        &[&base[..], &["--cacert", cert.to_str().unwrap()]].concat(),
+    );
+    assert_eq!(trusted.code, 0, "{}{}", trusted.stdout, trusted.stderr);
+
+    let untrusted = send(dir.path(), &base);
+    assert_eq!(untrusted.code, 1);
+    assert!(
+        untrusted.stdout.to_lowercase().contains("certificate"),
+        "{}",
+        untrusted.stdout
+    );
+
+    let insecure = send(dir.path(), &[&base[..], &["--insecure"]].concat());
+    assert_eq!(insecure.code, 0, "{}", insecure.stdout);
+    assert!(
+        insecure.stderr.contains("warning: --insecure"),
+        "{}",
+        insecure.stderr
+    );
+
+    assert_eq!(json_lines(&listener.stop().stdout).len(), 2);
+}

@@ -79,7 +79,7 @@ pub fn run(config: &Config, args: SendArgs) -> Result<ExitCode> {
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;
-    let client = Arc::new(Client::new());
+    let client = Arc::new(client_for(&plan.to, args.cacert.as_deref(), args.insecure)?);
     let ordered = Arc::new(Ordered::new(units.len() * copies));
     let summary = Arc::new(Mutex::new(Summary::default()));
     let limit = Arc::new(tokio::sync::Semaphore::new(args.concurrency as usize));
@@ -206,6 +206,19 @@ impl Plan {
             body: Bytes::copy_from_slice(&fixture.body),
         }
     }
+}
+
+/// A plain client for http://; TLS is set up only for an https:// target.
+fn client_for(to: &http::Uri, cacert: Option<&Path>, insecure: bool) -> Result<Client> {
+    if to.scheme_str() != Some("https") {
+        return Ok(Client::new());
+    }
+    if insecure {
+        eprintln!("hookline: warning: --insecure: the certificate of {to} is not checked");
+    }
+    Ok(Client::with_tls(delivery::tls::client_config(
+        cacert, insecure,
+    )?))
 }
 
 fn is_delivered(d: &Delivery) -> bool {

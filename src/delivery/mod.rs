@@ -4,12 +4,14 @@
 //! part, backoff and Retry-After, is in place). It knows nothing of terminals.
 
 mod policy;
+pub mod tls;
 
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use http::{HeaderMap, Method, Uri};
 use http_body_util::{BodyExt, Full};
+use hyper_rustls::HttpsConnector;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
 
@@ -51,7 +53,12 @@ pub struct Attempt {
 
 /// Pooled HTTP/1.1 connections; cheap to share behind an `Arc`.
 pub struct Client {
-    inner: hyper_util::client::legacy::Client<HttpConnector, Full<Bytes>>,
+    inner: Inner,
+}
+
+enum Inner {
+    Plain(hyper_util::client::legacy::Client<HttpConnector, Full<Bytes>>),
+    Tls(hyper_util::client::legacy::Client<HttpsConnector<HttpConnector>, Full<Bytes>>),
 }
 
 impl Default for Client {
@@ -60,14 +67,38 @@ impl Default for Client {
     }
 }
 
+fn builder() -> hyper_util::client::legacy::Builder {
+    let mut builder = hyper_util::client::legacy::Client::builder(TokioExecutor::new());
+    builder.pool_idle_timeout(Duration::from_secs(60));
+    builder
+}
+
+fn connector() -> HttpConnector {
+    let mut connector = HttpConnector::new();
+    connector.set_nodelay(true);
+    connector
+}
+
 impl Client {
+    /// For http:// URLs only.
     pub fn new() -> Self {
-        let mut connector = HttpConnector::new();
-        connector.set_nodelay(true);
-        let inner = hyper_util::client::legacy::Client::builder(TokioExecutor::new())
-            .pool_idle_timeout(Duration::from_secs(60))
-            .build(connector);
-        Client { inner }
+        Client {
+            inner: Inner::Plain(builder().build(connector())),
+        }
+    }
+
+    /// For https:// (and http://) URLs, with this TLS configuration.
+    pub fn with_tls(config: rustls::ClientConfig) -> Self {
+        let mut plain = connector();
+        plain.enforce_http(false);
+        let https = hyper_rustls::HttpsConnectorBuilder::new()
+            .with_tls_config(config)
+            .https_or_http()
+            .enable_http1()
+            .wrap_connector(plain);
+        Client {
+            inner: Inner::Tls(builder().build(https)),
+        }
     }
 
     /// One attempt, bounded by `timeout` from the first byte sent to the last received.
@@ -91,7 +122,11 @@ impl Client {
             .body(Full::new(request.body.clone()))
             .map_err(|e| e.to_string())?;
         *outgoing.headers_mut() = request.headers.clone();
-        let response = self.inner.request(outgoing).await.map_err(describe)?;
+        let response = match &self.inner {
+            Inner::Plain(client) => client.request(outgoing).await,
+            Inner::Tls(client) => client.request(outgoing).await,
+        }
+        .map_err(describe)?;
         let (parts, body) = response.into_parts();
         let body = body.collect().await.map_err(|e| e.to_string())?.to_bytes();
         Ok(Answer {
