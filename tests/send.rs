@@ -450,3 +450,49 @@ fn https_targets_with_cacert_or_insecure() {
 
     assert_eq!(json_lines(&listener.stop().stdout).len(), 2);
 }
+
+#[test]
+fn interrupted_deliveries_go_to_the_dead_letter_folder_and_exit_130() {
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["a.json", "b.json", "c.json"] {
+        fs::write(dir.path().join(name), "{}").unwrap();
+    }
+    let silent = TcpListener::bind("127.0.0.1:0").unwrap();
+    let to = format!("http://{}/", silent.local_addr().unwrap());
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for stream in silent.incoming() {
+            held.push(stream);
+        }
+    });
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_hookline"))
+        .current_dir(dir.path())
+        .env_remove("HOOKLINE_SECRET")
+        .args([
+            "send", "a.json", "b.json", "c.json", "--to", &to, "--secret", "k",
+        ])
+        .args([
+            "--timeout",
+            "60s",
+            "--concurrency",
+            "2",
+            "--dead-letter",
+            "dead",
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(700));
+    common::process::signal_term(child.id());
+    let out = child.wait_with_output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(130), "{stdout}");
+    assert!(
+        stdout.contains("3 deliveries: 0 delivered, 3 failed (3 dead-lettered)"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("interrupted after 0 attempts"), "{stdout}");
+    let letters = fs::read_dir(dir.path().join("dead")).unwrap().count();
+    assert_eq!(letters, 3);
+}

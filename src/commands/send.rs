@@ -3,6 +3,7 @@
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
 
 use anyhow::{anyhow, bail, Context, Result};
@@ -81,38 +82,48 @@ pub fn run(config: &Config, args: SendArgs) -> Result<ExitCode> {
         .context("cannot start the async runtime")?;
     let client = Arc::new(client_for(&plan.to, args.cacert.as_deref(), args.insecure)?);
     let ordered = Arc::new(Ordered::new(units.len() * copies));
+    let attempts_made: Arc<Vec<AtomicU32>> = Arc::new(
+        (0..units.len() * copies)
+            .map(|_| AtomicU32::new(0))
+            .collect(),
+    );
     let summary = Arc::new(Mutex::new(Summary::default()));
     let limit = Arc::new(tokio::sync::Semaphore::new(args.concurrency as usize));
     let dead_letter = Arc::new(args.dead_letter.clone());
-    runtime.block_on(async {
+    let units = Arc::new(units);
+    let all_done = async {
         let mut tasks = tokio::task::JoinSet::new();
-        for (unit, (fixture, id)) in units.into_iter().enumerate() {
-            let (plan, client, ordered, summary, limit, dead_letter) = (
+        for unit in 0..units.len() {
+            let (plan, client, ordered, summary, limit, dead_letter, units, attempts_made) = (
                 plan.clone(),
                 client.clone(),
                 ordered.clone(),
                 summary.clone(),
                 limit.clone(),
                 dead_letter.clone(),
+                units.clone(),
+                attempts_made.clone(),
             );
             tasks.spawn(async move {
                 let _permit = limit.acquire_owned().await;
+                let (fixture, id) = &units[unit];
                 for copy in 0..copies {
                     let index = unit * copies + copy;
+                    let count = &attempts_made[index];
                     let delivery =
-                        deliver_one(&client, &plan, &fixture, &id, index, &ordered).await;
-                    let dead = match (&*dead_letter, is_delivered(&delivery)) {
-                        (Some(dir), false) => {
-                            match write_dead_letter(dir, &plan, &fixture, &id, &delivery) {
-                                Ok(()) => true,
-                                Err(e) => {
-                                    eprintln!("hookline: {e:#}");
-                                    false
-                                }
-                            }
-                        }
-                        _ => false,
-                    };
+                        deliver_one(&client, &plan, fixture, id, index, &ordered, count).await;
+                    let dead = !is_delivered(&delivery)
+                        && dead_letter.as_ref().as_ref().is_some_and(|dir| {
+                            let reason = failure_reason(&delivery);
+                            report_error(write_dead_letter(
+                                dir,
+                                &plan,
+                                fixture,
+                                id,
+                                &delivery.attempts,
+                                &reason,
+                            ))
+                        });
                     {
                         let mut summary = summary.lock().unwrap_or_else(|e| e.into_inner());
                         summary.add(&fixture.label, &delivery);
@@ -123,7 +134,37 @@ pub fn run(config: &Config, args: SendArgs) -> Result<ExitCode> {
             });
         }
         while tasks.join_next().await.is_some() {}
+    };
+    let interrupted = runtime.block_on(async {
+        tokio::select! {
+            () = all_done => false,
+            () = interrupt() => true,
+        }
     });
+    // Dropping the runtime cancels what is still in flight.
+    runtime.shutdown_timeout(std::time::Duration::from_millis(100));
+    if interrupted {
+        ordered.flush_waiting();
+        let mut summary = summary.lock().unwrap_or_else(|e| e.into_inner());
+        for (unit, (fixture, id)) in units.iter().enumerate() {
+            for copy in 0..copies {
+                let index = unit * copies + copy;
+                if ordered.is_finished(index) {
+                    continue;
+                }
+                let made = attempts_made[index].load(Ordering::SeqCst);
+                let reason = format!(
+                    "interrupted after {made} attempt{}",
+                    if made == 1 { "" } else { "s" }
+                );
+                let dead = dead_letter.as_ref().as_ref().is_some_and(|dir| {
+                    report_error(write_dead_letter(dir, &plan, fixture, id, &[], &reason))
+                });
+                summary.dead_lettered += usize::from(dead);
+                summary.failed.push((fixture.label.clone(), reason));
+            }
+        }
+    }
     let mut summary = std::mem::take(&mut *summary.lock().unwrap_or_else(|e| e.into_inner()));
     let text = summary.text();
     if args.json {
@@ -131,11 +172,52 @@ pub fn run(config: &Config, args: SendArgs) -> Result<ExitCode> {
     } else {
         println!("{text}");
     }
-    Ok(if summary.failed.is_empty() {
+    Ok(if interrupted {
+        ExitCode::from(EXIT_INTERRUPTED)
+    } else if summary.failed.is_empty() {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(EXIT_FALSE)
     })
+}
+
+/// The shell's code for a command ended by Ctrl-C.
+const EXIT_INTERRUPTED: u8 = 130;
+
+/// Resolves on Ctrl-C or SIGTERM.
+async fn interrupt() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        let mut term = signal(SignalKind::terminate()).expect("SIGTERM handler");
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
+/// Prints a failed write as a line and says whether it worked.
+fn report_error(result: Result<()>) -> bool {
+    match result {
+        Ok(()) => true,
+        Err(e) => {
+            eprintln!("hookline: {e:#}");
+            false
+        }
+    }
+}
+
+fn failure_reason(d: &Delivery) -> String {
+    match &d.verdict {
+        Verdict::Rejected { status } => format!("{status}, not retried"),
+        Verdict::Exhausted { reason } => reason.clone(),
+        Verdict::Delivered { .. } => String::new(),
+    }
 }
 
 /// One delivery, its progress and result printed through `ordered`.
@@ -146,6 +228,7 @@ async fn deliver_one(
     id: &str,
     index: usize,
     ordered: &Ordered,
+    attempts_made: &AtomicU32,
 ) -> Delivery {
     let name = &fixture.label;
     let delivery = client
@@ -153,6 +236,9 @@ async fn deliver_one(
             &plan.policy,
             |_| plan.request(fixture, id),
             |step| {
+                if matches!(step, delivery::Progress::Attempted { .. }) {
+                    attempts_made.fetch_add(1, Ordering::SeqCst);
+                }
                 if let Some(line) = progress_line(name, id, &step, plan.json) {
                     ordered.line(index, line);
                 }
@@ -234,14 +320,15 @@ fn new_delivery_id(scheme: Scheme) -> String {
     }
 }
 
-/// A failed delivery as a capture that `replay` and `verify` can read: the request as last
-/// sent, and its attempts.
+/// A failed delivery as a capture that `replay` and `verify` can read: the request as it
+/// would be sent now (freshly signed), its attempts, and why it failed.
 fn write_dead_letter(
     dir: &Path,
     plan: &Plan,
     fixture: &Fixture,
     id: &str,
-    d: &Delivery,
+    attempts: &[delivery::AttemptRecord],
+    reason: &str,
 ) -> Result<()> {
     let request = plan.request(fixture, id);
     let mut capture = fixture
@@ -258,13 +345,8 @@ fn write_dead_letter(
         .filter_map(|(n, v)| Some((n.as_str().to_string(), v.to_str().ok()?.to_string())))
         .collect();
     capture.event = plan.event.clone().or(fixture.event.clone());
-    capture.received_at = d.attempts.last().map(|a| a.at.clone());
-    let reason = match &d.verdict {
-        Verdict::Rejected { status } => format!("{status}, not retried"),
-        Verdict::Exhausted { reason } => reason.clone(),
-        Verdict::Delivered { .. } => String::new(),
-    };
-    capture.extra.insert("attempts".into(), json!(d.attempts));
+    capture.received_at = attempts.last().map(|a| a.at.clone());
+    capture.extra.insert("attempts".into(), json!(attempts));
     capture.extra.insert(
         "dead_letter".into(),
         json!({ "to": plan.to.to_string(), "reason": reason, "fixture": fixture.label }),

@@ -44,6 +44,21 @@ impl Ordered {
         }
     }
 
+    pub fn is_finished(&self, delivery: usize) -> bool {
+        let state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        state.done.get(delivery).copied().unwrap_or(false)
+    }
+
+    /// Prints every line still waiting for its turn (when the run is cut short).
+    pub fn flush_waiting(&self) {
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        for (_, lines) in std::mem::take(&mut state.waiting) {
+            for text in lines {
+                print_line(&text);
+            }
+        }
+    }
+
     pub fn finished(&self, delivery: usize) {
         let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
         state.done[delivery] = true;
