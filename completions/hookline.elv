@@ -126,6 +126,7 @@ set edit:completion:arg-completer[hookline] = {|@words|
             cand --config 'Read settings from FILE instead of ./hookline.toml'
             cand --color 'When to use colour: auto (only on a terminal, and not when NO_COLOR is set), always, never'
             cand --duplicate 'Send each delivery twice with the same delivery id (tests idempotency)'
+            cand --watch 'Keep running: send a fixture again whenever its file changes (Ctrl-C ends with the summary)'
             cand --json 'One JSON object per attempt and per result on stdout'
             cand --insecure 'Do not check the target''s certificate (printed as a warning)'
             cand -h 'Print help (see more with ''--help'')'

@@ -147,6 +147,7 @@ complete -c hookline -n "__fish_hookline_using_subcommand send" -l color -d 'Whe
 always\t''
 never\t''"
 complete -c hookline -n "__fish_hookline_using_subcommand send" -l duplicate -d 'Send each delivery twice with the same delivery id (tests idempotency)'
+complete -c hookline -n "__fish_hookline_using_subcommand send" -l watch -d 'Keep running: send a fixture again whenever its file changes (Ctrl-C ends with the summary)'
 complete -c hookline -n "__fish_hookline_using_subcommand send" -l json -d 'One JSON object per attempt and per result on stdout'
 complete -c hookline -n "__fish_hookline_using_subcommand send" -l insecure -d 'Do not check the target\'s certificate (printed as a warning)'
 complete -c hookline -n "__fish_hookline_using_subcommand send" -s h -l help -d 'Print help (see more with \'--help\')'

@@ -351,6 +351,10 @@ pub struct SendArgs {
     #[arg(long)]
     pub duplicate: bool,
 
+    /// Keep running: send a fixture again whenever its file changes (Ctrl-C ends with the summary)
+    #[arg(long)]
+    pub watch: bool,
+
     /// One JSON object per attempt and per result on stdout
     #[arg(long)]
     pub json: bool,

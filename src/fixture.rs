@@ -15,6 +15,8 @@ use crate::signing::{header_values, Header};
 pub struct Fixture {
     /// Where it came from, for messages: the path, or "standard input".
     pub label: String,
+    /// The file, when it is one.
+    pub path: Option<PathBuf>,
     /// The event name: the envelope's `event`, else the file name without extension.
     pub event: Option<String>,
     pub content_type: Option<String>,
@@ -85,6 +87,7 @@ fn from_bytes(label: String, path: Option<&Path>, bytes: Vec<u8>) -> Result<Fixt
             .collect();
         return Ok(Fixture {
             label,
+            path: path.map(Path::to_path_buf),
             event: capture.event.clone().or(stem),
             content_type,
             headers,
@@ -95,6 +98,7 @@ fn from_bytes(label: String, path: Option<&Path>, bytes: Vec<u8>) -> Result<Fixt
     let content_type = path.and_then(content_type_for).map(str::to_string);
     Ok(Fixture {
         label,
+        path: path.map(Path::to_path_buf),
         event: stem,
         content_type,
         headers: Vec::new(),

@@ -15,3 +15,4 @@ pub mod listen;
 pub mod output;
 pub mod secret;
 pub mod signing;
+pub mod watch;

@@ -496,3 +496,72 @@ fn interrupted_deliveries_go_to_the_dead_letter_folder_and_exit_130() {
     let letters = fs::read_dir(dir.path().join("dead")).unwrap().count();
     assert_eq!(letters, 3);
 }
+
+#[test]
+fn watch_resends_on_change_and_not_on_an_unchanged_save() {
+    use std::io::BufRead;
+    let dir = tempfile::tempdir().unwrap();
+    let fixture = dir.path().join("price.changed.json");
+    fs::write(&fixture, r#"{"price":1}"#).unwrap();
+    let listener = Listener::start(dir.path(), &["--json", "--secret", "k"]);
+    let to = url(&listener, "/");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_hookline"))
+        .current_dir(dir.path())
+        .env_remove("HOOKLINE_SECRET")
+        .args([
+            "send",
+            "price.changed.json",
+            "--to",
+            &to,
+            "--secret",
+            "k",
+            "--watch",
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let stdout = child.stdout.take().unwrap();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stdout)
+            .lines()
+            .map_while(Result::ok)
+        {
+            let _ = tx.send(line);
+        }
+    });
+    let wait_delivered = |what: &str| loop {
+        let line = rx
+            .recv_timeout(Duration::from_secs(15))
+            .unwrap_or_else(|_| panic!("no delivery {what}"));
+        if line.contains(" delivered ") {
+            break;
+        }
+    };
+    wait_delivered("at start");
+    std::thread::sleep(Duration::from_millis(300)); // the first save's events settle
+    fs::write(&fixture, r#"{"price":2}"#).unwrap();
+    wait_delivered("after a change");
+    fs::write(&fixture, r#"{"price":2}"#).unwrap(); // same bytes
+    std::thread::sleep(Duration::from_millis(1200));
+    common::process::signal_term(child.id());
+    let status = child.wait().unwrap();
+    let rest: Vec<String> = rx.try_iter().collect();
+    assert_eq!(status.code(), Some(0), "{rest:?}");
+    assert!(
+        rest.iter().all(|l| !l.contains(" delivered ")),
+        "re-sent unchanged bytes: {rest:?}"
+    );
+    assert!(
+        rest.iter()
+            .any(|l| l.starts_with("2 deliveries: 2 delivered")),
+        "{rest:?}"
+    );
+    let received = json_lines(&listener.stop().stdout);
+    let bodies: Vec<&str> = received
+        .iter()
+        .map(|l| l["body"].as_str().unwrap())
+        .collect();
+    assert_eq!(bodies, [r#"{"price":1}"#, r#"{"price":2}"#]);
+}

@@ -21,6 +21,7 @@ use crate::fixture::{self, Fixture};
 use crate::output::send::{progress_line, result_line, Ordered, Summary};
 use crate::secret::Secret;
 use crate::signing::{Header, Scheme, SchemeChoice, Signer};
+use crate::watch::FixtureWatcher;
 
 /// What every delivery shares.
 struct Plan {
@@ -80,27 +81,32 @@ pub fn run(config: &Config, args: SendArgs) -> Result<ExitCode> {
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;
-    let client = Arc::new(client_for(&plan.to, args.cacert.as_deref(), args.insecure)?);
+    // Watching starts before the first batch, so a change made meanwhile is not missed.
+    let mut watcher = match args.watch {
+        true => Some(runtime.block_on(async { FixtureWatcher::new(&args.fixtures) })?),
+        false => None,
+    };
+    let sender = Arc::new(Sender {
+        client: client_for(&plan.to, args.cacert.as_deref(), args.insecure)?,
+        plan,
+        summary: Mutex::new(Summary::default()),
+        dead_letter: args.dead_letter.clone(),
+    });
     let ordered = Arc::new(Ordered::new(units.len() * copies));
     let attempts_made: Arc<Vec<AtomicU32>> = Arc::new(
         (0..units.len() * copies)
             .map(|_| AtomicU32::new(0))
             .collect(),
     );
-    let summary = Arc::new(Mutex::new(Summary::default()));
     let limit = Arc::new(tokio::sync::Semaphore::new(args.concurrency as usize));
-    let dead_letter = Arc::new(args.dead_letter.clone());
     let units = Arc::new(units);
     let all_done = async {
         let mut tasks = tokio::task::JoinSet::new();
         for unit in 0..units.len() {
-            let (plan, client, ordered, summary, limit, dead_letter, units, attempts_made) = (
-                plan.clone(),
-                client.clone(),
+            let (sender, ordered, limit, units, attempts_made) = (
+                sender.clone(),
                 ordered.clone(),
-                summary.clone(),
                 limit.clone(),
-                dead_letter.clone(),
                 units.clone(),
                 attempts_made.clone(),
             );
@@ -109,27 +115,9 @@ pub fn run(config: &Config, args: SendArgs) -> Result<ExitCode> {
                 let (fixture, id) = &units[unit];
                 for copy in 0..copies {
                     let index = unit * copies + copy;
-                    let count = &attempts_made[index];
-                    let delivery =
-                        deliver_one(&client, &plan, fixture, id, index, &ordered, count).await;
-                    let dead = !is_delivered(&delivery)
-                        && dead_letter.as_ref().as_ref().is_some_and(|dir| {
-                            let reason = failure_reason(&delivery);
-                            report_error(write_dead_letter(
-                                dir,
-                                &plan,
-                                fixture,
-                                id,
-                                &delivery.attempts,
-                                &reason,
-                            ))
-                        });
-                    {
-                        let mut summary = summary.lock().unwrap_or_else(|e| e.into_inner());
-                        summary.add(&fixture.label, &delivery);
-                        summary.dead_lettered += usize::from(dead);
-                    }
-                    ordered.finished(index);
+                    sender
+                        .deliver(fixture, id, index, &ordered, &attempts_made[index])
+                        .await;
                 }
             });
         }
@@ -141,31 +129,37 @@ pub fn run(config: &Config, args: SendArgs) -> Result<ExitCode> {
             () = interrupt() => true,
         }
     });
+    let interrupted = match (&mut watcher, interrupted) {
+        (Some(watcher), false) => {
+            for (fixture, _) in units.iter() {
+                if let Some(path) = &fixture.path {
+                    watcher.sent(path, &fixture.body);
+                }
+            }
+            if !args.json {
+                eprintln!("hookline: watching for changes (Ctrl-C to stop)");
+            }
+            runtime.block_on(sender.clone().watch(watcher, scheme));
+            // Ctrl-C is how a watch ends: not an interruption of a delivery.
+            false
+        }
+        _ => interrupted,
+    };
     // Dropping the runtime cancels what is still in flight.
     runtime.shutdown_timeout(std::time::Duration::from_millis(100));
     if interrupted {
         ordered.flush_waiting();
-        let mut summary = summary.lock().unwrap_or_else(|e| e.into_inner());
         for (unit, (fixture, id)) in units.iter().enumerate() {
             for copy in 0..copies {
                 let index = unit * copies + copy;
-                if ordered.is_finished(index) {
-                    continue;
+                if !ordered.is_finished(index) {
+                    sender.interrupted(fixture, id, attempts_made[index].load(Ordering::SeqCst));
                 }
-                let made = attempts_made[index].load(Ordering::SeqCst);
-                let reason = format!(
-                    "interrupted after {made} attempt{}",
-                    if made == 1 { "" } else { "s" }
-                );
-                let dead = dead_letter.as_ref().as_ref().is_some_and(|dir| {
-                    report_error(write_dead_letter(dir, &plan, fixture, id, &[], &reason))
-                });
-                summary.dead_lettered += usize::from(dead);
-                summary.failed.push((fixture.label.clone(), reason));
             }
         }
     }
-    let mut summary = std::mem::take(&mut *summary.lock().unwrap_or_else(|e| e.into_inner()));
+    let mut summary =
+        std::mem::take(&mut *sender.summary.lock().unwrap_or_else(|e| e.into_inner()));
     let text = summary.text();
     if args.json {
         eprintln!("{text}");
@@ -201,17 +195,6 @@ async fn interrupt() {
     }
 }
 
-/// Prints a failed write as a line and says whether it worked.
-fn report_error(result: Result<()>) -> bool {
-    match result {
-        Ok(()) => true,
-        Err(e) => {
-            eprintln!("hookline: {e:#}");
-            false
-        }
-    }
-}
-
 fn failure_reason(d: &Delivery) -> String {
     match &d.verdict {
         Verdict::Rejected { status } => format!("{status}, not retried"),
@@ -220,33 +203,112 @@ fn failure_reason(d: &Delivery) -> String {
     }
 }
 
-/// One delivery, its progress and result printed through `ordered`.
-async fn deliver_one(
-    client: &Client,
-    plan: &Plan,
-    fixture: &Fixture,
-    id: &str,
-    index: usize,
-    ordered: &Ordered,
-    attempts_made: &AtomicU32,
-) -> Delivery {
-    let name = &fixture.label;
-    let delivery = client
-        .deliver(
-            &plan.policy,
-            |_| plan.request(fixture, id),
-            |step| {
-                if matches!(step, delivery::Progress::Attempted { .. }) {
-                    attempts_made.fetch_add(1, Ordering::SeqCst);
+/// What every delivery task shares.
+struct Sender {
+    plan: Arc<Plan>,
+    client: Client,
+    summary: Mutex<Summary>,
+    dead_letter: Option<PathBuf>,
+}
+
+impl Sender {
+    /// One delivery: its progress and result printed through `ordered` as number `index`,
+    /// a dead letter if it failed, its counts in the summary.
+    async fn deliver(
+        &self,
+        fixture: &Fixture,
+        id: &str,
+        index: usize,
+        ordered: &Ordered,
+        attempts_made: &AtomicU32,
+    ) {
+        let plan = &self.plan;
+        let name = &fixture.label;
+        let delivery = self
+            .client
+            .deliver(
+                &plan.policy,
+                |_| plan.request(fixture, id),
+                |step| {
+                    if matches!(step, delivery::Progress::Attempted { .. }) {
+                        attempts_made.fetch_add(1, Ordering::SeqCst);
+                    }
+                    if let Some(line) = progress_line(name, id, &step, plan.json) {
+                        ordered.line(index, line);
+                    }
+                },
+            )
+            .await;
+        ordered.line(index, result_line(name, id, &delivery, plan.json));
+        let dead = !is_delivered(&delivery)
+            && self.write_dead_letter(fixture, id, &delivery.attempts, &failure_reason(&delivery));
+        {
+            let mut summary = self.summary.lock().unwrap_or_else(|e| e.into_inner());
+            summary.add(name, &delivery);
+            summary.dead_lettered += usize::from(dead);
+        }
+        ordered.finished(index);
+    }
+
+    /// A delivery cut short by Ctrl-C: counted as failed, and dead-lettered.
+    fn interrupted(&self, fixture: &Fixture, id: &str, attempts_made: u32) {
+        let s = if attempts_made == 1 { "" } else { "s" };
+        let reason = format!("interrupted after {attempts_made} attempt{s}");
+        let dead = self.write_dead_letter(fixture, id, &[], &reason);
+        let mut summary = self.summary.lock().unwrap_or_else(|e| e.into_inner());
+        summary.dead_lettered += usize::from(dead);
+        summary.failed.push((fixture.label.clone(), reason));
+    }
+
+    /// `--watch`: each fixture whose bytes change is sent again, as a new delivery, until
+    /// Ctrl-C.
+    async fn watch(self: Arc<Self>, watcher: &mut FixtureWatcher, scheme: Scheme) {
+        loop {
+            let changed = tokio::select! {
+                changed = watcher.changed() => changed,
+                () = interrupt() => return,
+            };
+            for path in changed {
+                let fixture = match fixture::load_all(std::slice::from_ref(&path)) {
+                    Ok(mut loaded) if loaded.len() == 1 => loaded.remove(0),
+                    Ok(_) => continue,
+                    Err(e) => {
+                        eprintln!("hookline: {e:#}");
+                        continue;
+                    }
+                };
+                watcher.sent(&path, &fixture.body);
+                let ordered = Ordered::new(1);
+                let id = new_delivery_id(scheme);
+                let attempts_made = AtomicU32::new(0);
+                let delivery = self.deliver(&fixture, &id, 0, &ordered, &attempts_made);
+                tokio::select! {
+                    () = delivery => {}
+                    () = interrupt() => return,
                 }
-                if let Some(line) = progress_line(name, id, &step, plan.json) {
-                    ordered.line(index, line);
-                }
-            },
-        )
-        .await;
-    ordered.line(index, result_line(name, id, &delivery, plan.json));
-    delivery
+            }
+        }
+    }
+
+    /// Writes the dead letter when `--dead-letter` is set; says whether one was written.
+    fn write_dead_letter(
+        &self,
+        fixture: &Fixture,
+        id: &str,
+        attempts: &[delivery::AttemptRecord],
+        reason: &str,
+    ) -> bool {
+        let Some(dir) = &self.dead_letter else {
+            return false;
+        };
+        match write_dead_letter(dir, &self.plan, fixture, id, attempts, reason) {
+            Ok(()) => true,
+            Err(e) => {
+                eprintln!("hookline: {e:#}");
+                false
+            }
+        }
+    }
 }
 
 impl Plan {
