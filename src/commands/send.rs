@@ -1,6 +1,7 @@
 //! `hookline send FIXTURE… --to URL`: signed deliveries through the delivery engine, with
 //! retries, ordered output, a summary and dead letters. Exit 0 only if all were delivered.
 
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -18,7 +19,7 @@ use crate::cli::SendArgs;
 use crate::config::{Config, SigningSettings};
 use crate::delivery::{self, Client, Delivery, Policy, Verdict};
 use crate::fixture::{self, Fixture};
-use crate::output::send::{progress_line, result_line, Ordered, Summary};
+use crate::output::send::{Out, Summary};
 use crate::secret::Secret;
 use crate::signing::{Header, Scheme, SchemeChoice, Signer};
 use crate::watch::FixtureWatcher;
@@ -91,8 +92,9 @@ pub fn run(config: &Config, args: SendArgs) -> Result<ExitCode> {
         plan,
         summary: Mutex::new(Summary::default()),
         dead_letter: args.dead_letter.clone(),
+        live: !args.json && std::io::stdout().is_terminal(),
     });
-    let ordered = Arc::new(Ordered::new(units.len() * copies));
+    let out = Arc::new(Out::new(units.len() * copies, sender.live));
     let attempts_made: Arc<Vec<AtomicU32>> = Arc::new(
         (0..units.len() * copies)
             .map(|_| AtomicU32::new(0))
@@ -103,9 +105,9 @@ pub fn run(config: &Config, args: SendArgs) -> Result<ExitCode> {
     let all_done = async {
         let mut tasks = tokio::task::JoinSet::new();
         for unit in 0..units.len() {
-            let (sender, ordered, limit, units, attempts_made) = (
+            let (sender, out, limit, units, attempts_made) = (
                 sender.clone(),
-                ordered.clone(),
+                out.clone(),
                 limit.clone(),
                 units.clone(),
                 attempts_made.clone(),
@@ -116,7 +118,7 @@ pub fn run(config: &Config, args: SendArgs) -> Result<ExitCode> {
                 for copy in 0..copies {
                     let index = unit * copies + copy;
                     sender
-                        .deliver(fixture, id, index, &ordered, &attempts_made[index])
+                        .deliver(fixture, id, index, &out, &attempts_made[index])
                         .await;
                 }
             });
@@ -147,12 +149,12 @@ pub fn run(config: &Config, args: SendArgs) -> Result<ExitCode> {
     };
     // Dropping the runtime cancels what is still in flight.
     runtime.shutdown_timeout(std::time::Duration::from_millis(100));
+    out.close();
     if interrupted {
-        ordered.flush_waiting();
         for (unit, (fixture, id)) in units.iter().enumerate() {
             for copy in 0..copies {
                 let index = unit * copies + copy;
-                if !ordered.is_finished(index) {
+                if !out.is_finished(index) {
                     sender.interrupted(fixture, id, attempts_made[index].load(Ordering::SeqCst));
                 }
             }
@@ -209,6 +211,8 @@ struct Sender {
     client: Client,
     summary: Mutex<Summary>,
     dead_letter: Option<PathBuf>,
+    /// Live spinners (stdout is a terminal, no --json).
+    live: bool,
 }
 
 impl Sender {
@@ -219,7 +223,7 @@ impl Sender {
         fixture: &Fixture,
         id: &str,
         index: usize,
-        ordered: &Ordered,
+        out: &Out,
         attempts_made: &AtomicU32,
     ) {
         let plan = &self.plan;
@@ -233,13 +237,10 @@ impl Sender {
                     if matches!(step, delivery::Progress::Attempted { .. }) {
                         attempts_made.fetch_add(1, Ordering::SeqCst);
                     }
-                    if let Some(line) = progress_line(name, id, &step, plan.json) {
-                        ordered.line(index, line);
-                    }
+                    out.progress(index, name, id, &step, plan.json);
                 },
             )
             .await;
-        ordered.line(index, result_line(name, id, &delivery, plan.json));
         let dead = !is_delivered(&delivery)
             && self.write_dead_letter(fixture, id, &delivery.attempts, &failure_reason(&delivery));
         {
@@ -247,7 +248,8 @@ impl Sender {
             summary.add(name, &delivery);
             summary.dead_lettered += usize::from(dead);
         }
-        ordered.finished(index);
+        // Last, so the result is printed only once the delivery is fully accounted for.
+        out.result(index, name, id, &delivery, plan.json);
     }
 
     /// A delivery cut short by Ctrl-C: counted as failed, and dead-lettered.
@@ -278,10 +280,10 @@ impl Sender {
                     }
                 };
                 watcher.sent(&path, &fixture.body);
-                let ordered = Ordered::new(1);
+                let out = Out::new(1, self.live);
                 let id = new_delivery_id(scheme);
                 let attempts_made = AtomicU32::new(0);
-                let delivery = self.deliver(&fixture, &id, 0, &ordered, &attempts_made);
+                let delivery = self.deliver(&fixture, &id, 0, &out, &attempts_made);
                 tokio::select! {
                     () = delivery => {}
                     () = interrupt() => return,

@@ -1,16 +1,176 @@
-//! `send`'s output: a plain line per attempt and per result, or JSON objects with
-//! `--json`; lines of concurrent deliveries come out grouped, in fixture order, the
-//! delivery at the head streaming live. Then a summary.
+//! `send`'s output. On a terminal: a live spinner per delivery in flight (attempt n/N,
+//! last status, countdown to the next retry), each result printed above them. Otherwise a
+//! plain line per attempt and per result, or JSON objects with `--json`; lines of
+//! concurrent deliveries come out grouped, in fixture order, the delivery at the head
+//! streaming live. Then a summary.
 
 use std::collections::BTreeMap;
 use std::io::Write;
-use std::sync::Mutex;
-use std::time::Duration;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use colored::Colorize;
 use serde_json::json;
 
 use crate::delivery::{Attempt, Delivery, Outcome, Progress, Verdict};
+
+/// Where a run's progress goes: live spinners on a terminal, else ordered lines.
+pub enum Out {
+    Live(Live),
+    Lines(Ordered),
+}
+
+impl Out {
+    /// `live` when stdout is a terminal and JSON was not asked for.
+    pub fn new(count: usize, live: bool) -> Self {
+        if live {
+            Out::Live(Live::new(count))
+        } else {
+            Out::Lines(Ordered::new(count))
+        }
+    }
+
+    pub fn progress(&self, index: usize, name: &str, id: &str, step: &Progress<'_>, json: bool) {
+        match self {
+            Out::Live(live) => live.progress(index, name, step),
+            Out::Lines(ordered) => {
+                if let Some(line) = progress_line(name, id, step, json) {
+                    ordered.line(index, line);
+                }
+            }
+        }
+    }
+
+    pub fn result(&self, index: usize, name: &str, id: &str, delivery: &Delivery, json: bool) {
+        let line = result_line(name, id, delivery, json);
+        match self {
+            Out::Live(live) => live.result(index, &line),
+            Out::Lines(ordered) => {
+                ordered.line(index, line);
+                ordered.finished(index);
+            }
+        }
+    }
+
+    pub fn is_finished(&self, index: usize) -> bool {
+        match self {
+            Out::Live(live) => live.is_finished(index),
+            Out::Lines(ordered) => ordered.is_finished(index),
+        }
+    }
+
+    /// Prints what is still pending and clears the spinners (the run is over).
+    pub fn close(&self) {
+        match self {
+            Out::Live(live) => live.close(),
+            Out::Lines(ordered) => ordered.flush_waiting(),
+        }
+    }
+}
+
+/// Spinners for the deliveries in flight, redrawn by indicatif; a ticker thread keeps the
+/// retry countdowns current.
+pub struct Live {
+    multi: MultiProgress,
+    slots: Arc<Mutex<Vec<Slot>>>,
+}
+
+#[derive(Default)]
+struct Slot {
+    bar: Option<ProgressBar>,
+    text: String,
+    retry_at: Option<Instant>,
+    done: bool,
+}
+
+impl Live {
+    fn new(count: usize) -> Self {
+        let multi = MultiProgress::with_draw_target(ProgressDrawTarget::stdout());
+        let slots: Arc<Mutex<Vec<Slot>>> =
+            Arc::new(Mutex::new((0..count).map(|_| Slot::default()).collect()));
+        let weak = Arc::downgrade(&slots);
+        std::thread::spawn(move || {
+            while let Some(slots) = weak.upgrade() {
+                for slot in lock(&slots).iter() {
+                    if let (Some(bar), Some(at)) = (&slot.bar, slot.retry_at) {
+                        let left = at.saturating_duration_since(Instant::now());
+                        bar.set_message(format!(
+                            "{}  next retry in {:.1} s",
+                            slot.text,
+                            left.as_secs_f64()
+                        ));
+                    }
+                }
+                drop(slots);
+                std::thread::sleep(Duration::from_millis(100));
+            }
+        });
+        Live { multi, slots }
+    }
+
+    fn progress(&self, index: usize, name: &str, step: &Progress<'_>) {
+        let mut slots = lock(&self.slots);
+        let slot = &mut slots[index];
+        let bar = slot.bar.get_or_insert_with(|| {
+            let bar = self.multi.add(ProgressBar::new_spinner());
+            bar.set_style(
+                ProgressStyle::with_template("{spinner} {msg}")
+                    .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+            );
+            bar.enable_steady_tick(Duration::from_millis(100));
+            bar
+        });
+        match step {
+            Progress::Sending { attempt, of } => {
+                slot.retry_at = None;
+                slot.text = format!("{name}  attempt {attempt}/{of}  sending…");
+            }
+            Progress::Attempted {
+                attempt,
+                of,
+                result,
+            } => {
+                let last = match &result.outcome {
+                    Outcome::Answered(a) => a.status.to_string(),
+                    other => other.reason(),
+                };
+                slot.text = format!("{name}  attempt {attempt}/{of}  {last}");
+            }
+            Progress::Waiting { delay, .. } => slot.retry_at = Some(Instant::now() + *delay),
+        }
+        bar.set_message(slot.text.clone());
+    }
+
+    fn result(&self, index: usize, line: &str) {
+        let mut slots = lock(&self.slots);
+        let slot = &mut slots[index];
+        slot.done = true;
+        if let Some(bar) = slot.bar.take() {
+            bar.finish_and_clear();
+            self.multi.remove(&bar);
+        }
+        let _ = self.multi.println(line);
+    }
+
+    fn is_finished(&self, index: usize) -> bool {
+        lock(&self.slots).get(index).is_some_and(|s| s.done)
+    }
+
+    fn close(&self) {
+        for slot in lock(&self.slots).iter_mut() {
+            if let Some(bar) = slot.bar.take() {
+                bar.finish_and_clear();
+            }
+        }
+        let _ = self.multi.clear();
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|e| e.into_inner())
+}
 
 /// Prints deliveries' lines in their order, whatever order they run in.
 pub struct Ordered {
