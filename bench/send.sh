@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# hookline send vs curl (one signed fixture), and 5,000 fixtures at concurrency 32 vs wrk,
+# all against the same nginx sink answering 202, in one run. Repeated RUNS times.
+#
+#   bench/send.sh [RUNS]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+RUNS=${1:-3}
+SECRET=bench-secret-7f3c
+WORK=$(mktemp -d)
+trap 'kill $(jobs -p) 2>/dev/null || true; [ -f "$WORK/nginx.pid" ] && kill "$(cat "$WORK/nginx.pid")" 2>/dev/null; rm -rf "$WORK"' EXIT
+
+need() { command -v "$1" >/dev/null || { sudo=""; [ "$(id -u)" = 0 ] || sudo=sudo;
+  $sudo apt-get update -qq && $sudo apt-get install -y -qq "$2" >/dev/null; }; }
+need nginx nginx
+need hyperfine hyperfine
+need wrk wrk
+need curl curl
+need bc bc
+need jq jq
+
+cargo build --release --quiet --bin hookline
+HOOKLINE=$PWD/target/release/hookline
+
+PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+mkdir -p "$WORK/nginx"
+cat > "$WORK/nginx.conf" <<CONF
+worker_processes 1;
+pid $WORK/nginx.pid;
+error_log $WORK/nginx/error.log;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  client_body_temp_path $WORK/nginx;
+  server {
+    listen 127.0.0.1:$PORT;
+    location / { client_max_body_size 1m; return 202; }
+  }
+}
+CONF
+nginx -c "$WORK/nginx.conf"
+URL="http://127.0.0.1:$PORT/hooks"
+for _ in $(seq 50); do curl -s -o /dev/null "$URL" && break; sleep 0.05; done
+
+FIXTURE=fixtures/job.completed.json
+SIG=$($HOOKLINE sign "$FIXTURE" --secret "$SECRET" | sed 's/^X-Signature: //')
+[ "$($HOOKLINE send "$FIXTURE" --to "$URL" --secret "$SECRET" --json 2>/dev/null | jq -r 'select(.type=="result") | .result')" = delivered ]
+
+mkdir -p "$WORK/many"
+for i in $(seq -w 1 5000); do cp "$FIXTURE" "$WORK/many/job-$i.json"; done
+cat > "$WORK/post.lua" <<LUA
+wrk.method = "POST"
+local f = io.open("$FIXTURE", "rb"); wrk.body = f:read("*a"); f:close()
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["X-Signature"] = "sha256=$SIG"
+LUA
+
+for r in $(seq "$RUNS"); do
+  hyperfine -N -w 5 -r 50 --export-json "$WORK/one.json" \
+    "curl -s -o /dev/null -X POST --data-binary @$FIXTURE -H 'Content-Type: application/json' -H 'X-Signature: sha256=$SIG' $URL" \
+    "$HOOKLINE send $FIXTURE --to $URL --secret $SECRET --json" >/dev/null
+  curl_ms=$(jq '.results[0].median * 1000' "$WORK/one.json")
+  hl_ms=$(jq '.results[1].median * 1000' "$WORK/one.json")
+
+  start=$(date +%s.%N)
+  $HOOKLINE send "$WORK/many" --to "$URL" --secret "$SECRET" --concurrency 32 --json > "$WORK/many.jsonl" 2>/dev/null
+  end=$(date +%s.%N)
+  delivered=$(jq -r 'select(.type=="result" and .result=="delivered") | 1' "$WORK/many.jsonl" | wc -l)
+  [ "$delivered" = 5000 ] || { echo "only $delivered of 5000 delivered" >&2; exit 1; }
+  hl_rps=$(echo "5000 / ($end - $start)" | bc -l)
+  wrk_rps=$(wrk -t2 -c32 -d5s -s "$WORK/post.lua" "$URL" | awk '/^Requests\/sec/ {print $2}')
+
+  printf 'run %s: one fixture  curl %.2f ms  hookline %.2f ms  ratio %.2fx | 5000 at c32  hookline %.0f req/s  wrk %.0f req/s  ratio %.2fx\n' \
+    "$r" "$curl_ms" "$hl_ms" "$(echo "$hl_ms/$curl_ms" | bc -l)" "$hl_rps" "$wrk_rps" "$(echo "$hl_rps/$wrk_rps" | bc -l)"
+done
