@@ -241,7 +241,7 @@ fn ms(d: Duration) -> String {
     let ms = d.as_secs_f64() * 1000.0;
     if ms < 10.0 {
         format!("{ms:.1} ms")
-    } else if ms < 10_000.0 {
+    } else if ms < 1000.0 {
         format!("{} ms", ms.round())
     } else {
         format!("{:.1} s", ms / 1000.0)
