@@ -10,8 +10,7 @@ SECRET=bench-secret-7f3c
 WORK=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; [ -f "$WORK/nginx.pid" ] && kill "$(cat "$WORK/nginx.pid")" 2>/dev/null; rm -rf "$WORK"' EXIT
 
-need() { command -v "$1" >/dev/null || { sudo=""; [ "$(id -u)" = 0 ] || sudo=sudo;
-  $sudo apt-get update -qq && $sudo apt-get install -y -qq "$2" >/dev/null; }; }
+. bench/lib.sh
 need nginx nginx
 need hyperfine hyperfine
 need wrk wrk

@@ -5,6 +5,7 @@ mod input;
 mod listen;
 mod send;
 mod sign;
+mod signals;
 mod verify;
 
 use std::process::ExitCode;

@@ -13,6 +13,7 @@ use http::header::{HeaderName, HeaderValue};
 use http::HeaderMap;
 use serde_json::json;
 
+use super::signals::Signals;
 use super::EXIT_FALSE;
 use crate::capture::Capture;
 use crate::cli::SendArgs;
@@ -125,10 +126,13 @@ pub fn run(config: &Config, args: SendArgs) -> Result<ExitCode> {
         }
         while tasks.join_next().await.is_some() {}
     };
+    let mut signals = runtime
+        .block_on(async { Signals::new() })
+        .context("cannot listen for Ctrl-C / SIGTERM")?;
     let interrupted = runtime.block_on(async {
         tokio::select! {
             () = all_done => false,
-            () = interrupt() => true,
+            () = signals.next() => true,
         }
     });
     let interrupted = match (&mut watcher, interrupted) {
@@ -141,7 +145,7 @@ pub fn run(config: &Config, args: SendArgs) -> Result<ExitCode> {
             if !args.json {
                 eprintln!("hookline: watching for changes (Ctrl-C to stop)");
             }
-            runtime.block_on(sender.clone().watch(watcher, scheme));
+            runtime.block_on(sender.clone().watch(watcher, &mut signals, scheme));
             // Ctrl-C is how a watch ends: not an interruption of a delivery.
             false
         }
@@ -179,23 +183,6 @@ pub fn run(config: &Config, args: SendArgs) -> Result<ExitCode> {
 
 /// The shell's code for a command ended by Ctrl-C.
 const EXIT_INTERRUPTED: u8 = 130;
-
-/// Resolves on Ctrl-C or SIGTERM.
-async fn interrupt() {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{signal, SignalKind};
-        let mut term = signal(SignalKind::terminate()).expect("SIGTERM handler");
-        tokio::select! {
-            _ = tokio::signal::ctrl_c() => {}
-            _ = term.recv() => {}
-        }
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = tokio::signal::ctrl_c().await;
-    }
-}
 
 fn failure_reason(d: &Delivery) -> String {
     match &d.verdict {
@@ -264,11 +251,16 @@ impl Sender {
 
     /// `--watch`: each fixture whose bytes change is sent again, as a new delivery, until
     /// Ctrl-C.
-    async fn watch(self: Arc<Self>, watcher: &mut FixtureWatcher, scheme: Scheme) {
+    async fn watch(
+        self: Arc<Self>,
+        watcher: &mut FixtureWatcher,
+        signals: &mut Signals,
+        scheme: Scheme,
+    ) {
         loop {
             let changed = tokio::select! {
                 changed = watcher.changed() => changed,
-                () = interrupt() => return,
+                () = signals.next() => return,
             };
             for path in changed {
                 let fixture = match fixture::load_all(std::slice::from_ref(&path)) {
@@ -286,7 +278,7 @@ impl Sender {
                 let delivery = self.deliver(&fixture, &id, 0, &out, &attempts_made);
                 tokio::select! {
                     () = delivery => {}
-                    () = interrupt() => return,
+                    () = signals.next() => return,
                 }
             }
         }

@@ -11,6 +11,7 @@ use std::sync::{Arc, Condvar, Mutex, OnceLock};
 use std::time::{Duration, SystemTime};
 
 use crate::listen::{Event, Refused, Reporter};
+use crate::output::millis_text;
 use crate::output::verdict::plain_reason;
 use crate::signing::group_thousands;
 use chrono::{DateTime, Local};
@@ -259,16 +260,6 @@ fn status_colored(status: u16) -> String {
     }
 }
 
-fn latency(ms: f64) -> String {
-    if ms < 10.0 {
-        format!("{ms:.1} ms")
-    } else if ms < 10_000.0 {
-        format!("{} ms", ms.round())
-    } else {
-        format!("{:.1} s", ms / 1000.0)
-    }
-}
-
 /// One event as a block:
 ///
 /// ```text
@@ -296,7 +287,7 @@ pub fn render_event(event: &Event, full: bool) -> String {
             _ => {}
         }
     }
-    let _ = write!(head, "  {}", latency(event.answer.latency_ms).dimmed());
+    let _ = write!(head, "  {}", millis_text(event.answer.latency_ms).dimmed());
 
     let mut facts: Vec<String> = Vec::new();
     if let Some(kind) = &c.event {
@@ -363,7 +354,7 @@ pub fn render_event(event: &Event, full: bool) -> String {
             "  {} {} → {result}  {}",
             "forward".blue().bold(),
             fwd.url,
-            latency(fwd.latency_ms).dimmed()
+            millis_text(fwd.latency_ms).dimmed()
         ));
     }
     let content_type = c

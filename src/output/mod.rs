@@ -32,3 +32,14 @@ pub fn print_stdout(text: &str) -> io::Result<()> {
         other => other,
     }
 }
+
+/// A duration in milliseconds for people: `0.4 ms`, `37 ms`, `1.2 s`.
+pub fn millis_text(ms: f64) -> String {
+    if ms < 10.0 {
+        format!("{ms:.1} ms")
+    } else if ms < 1000.0 {
+        format!("{} ms", ms.round())
+    } else {
+        format!("{:.1} s", ms / 1000.0)
+    }
+}

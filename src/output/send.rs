@@ -14,6 +14,7 @@ use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 use colored::Colorize;
 use serde_json::json;
 
+use super::millis_text;
 use crate::delivery::{Attempt, Delivery, Outcome, Progress, Verdict};
 
 /// Where a run's progress goes: live spinners on a terminal, else ordered lines.
@@ -238,14 +239,7 @@ fn print_line(text: &str) {
 }
 
 fn ms(d: Duration) -> String {
-    let ms = d.as_secs_f64() * 1000.0;
-    if ms < 10.0 {
-        format!("{ms:.1} ms")
-    } else if ms < 1000.0 {
-        format!("{} ms", ms.round())
-    } else {
-        format!("{:.1} s", ms / 1000.0)
-    }
+    millis_text(d.as_secs_f64() * 1000.0)
 }
 
 /// One progress step as a line, or `None` for steps not worth a line.
