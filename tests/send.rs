@@ -16,6 +16,19 @@ fn send(dir: &std::path::Path, args: &[&str]) -> common::Out {
     run(hookline_in(dir).arg("send").args(args))
 }
 
+/// A server that accepts connections and never answers; its URL with `path`.
+fn silent_server(path: &str) -> String {
+    let silent = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}{path}", silent.local_addr().unwrap());
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for stream in silent.incoming() {
+            held.push(stream);
+        }
+    });
+    url
+}
+
 fn url(listener: &Listener, path: &str) -> String {
     format!("http://{}{path}", listener.addr)
 }
@@ -142,15 +155,7 @@ fn a_404_is_final_and_not_retried() {
 fn a_server_that_never_answers_times_out_and_the_delivery_is_dead_lettered() {
     let dir = tempfile::tempdir().unwrap();
     fs::write(dir.path().join("order.created.json"), r#"{"order":1}"#).unwrap();
-    let silent = TcpListener::bind("127.0.0.1:0").unwrap();
-    let to = format!("http://{}/hook", silent.local_addr().unwrap());
-    // Accept connections and hold them without answering.
-    std::thread::spawn(move || {
-        let mut held = Vec::new();
-        for stream in silent.incoming() {
-            held.push(stream);
-        }
-    });
+    let to = silent_server("/hook");
     let started = Instant::now();
     let out = send(
         dir.path(),
@@ -457,14 +462,7 @@ fn interrupted_deliveries_go_to_the_dead_letter_folder_and_exit_130() {
     for name in ["a.json", "b.json", "c.json"] {
         fs::write(dir.path().join(name), "{}").unwrap();
     }
-    let silent = TcpListener::bind("127.0.0.1:0").unwrap();
-    let to = format!("http://{}/", silent.local_addr().unwrap());
-    std::thread::spawn(move || {
-        let mut held = Vec::new();
-        for stream in silent.incoming() {
-            held.push(stream);
-        }
-    });
+    let to = silent_server("/");
     let child = std::process::Command::new(env!("CARGO_BIN_EXE_hookline"))
         .current_dir(dir.path())
         .env_remove("HOOKLINE_SECRET")
