@@ -563,3 +563,48 @@ fn watch_resends_on_change_and_not_on_an_unchanged_save() {
         .collect();
     assert_eq!(bodies, [r#"{"price":1}"#, r#"{"price":2}"#]);
 }
+
+#[test]
+fn extra_headers_and_envelope_headers_are_sent_as_given() {
+    let dir = tempfile::tempdir().unwrap();
+    let envelope = r#"{"hookline":1,"event":"order.paid","headers":[["x-tenant","acme"],["x-signature","sha256=stale"]],"body":"{\"o\":1}"}"#;
+    fs::write(dir.path().join("envelope.json"), envelope).unwrap();
+    let listener = Listener::start(dir.path(), &["--json", "--secret", "k"]);
+    let to = url(&listener, "/e");
+    let out = send(
+        dir.path(),
+        &[
+            "envelope.json",
+            "--to",
+            &to,
+            "--secret",
+            "k",
+            "-H",
+            "Authorization: Bearer t0k",
+            "-H",
+            "X-Note: café",
+        ],
+    );
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    let line = &json_lines(&listener.stop().stdout)[0];
+    let header = |name: &str| -> Vec<String> {
+        line["headers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|h| h[0] == name)
+            .map(|h| h[1].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(header("x-tenant"), ["acme"]);
+    assert_eq!(header("authorization"), ["Bearer t0k"]);
+    assert_eq!(header("x-note"), ["café"]);
+    assert_eq!(header("x-event"), ["order.paid"]);
+    assert_eq!(
+        header("x-signature").len(),
+        1,
+        "the stale signature is replaced"
+    );
+    assert_eq!(line["verification"]["valid"], true);
+    assert_eq!(line["body"], r#"{"o":1}"#);
+}

@@ -336,7 +336,7 @@ impl Plan {
         for (name, value) in &headers {
             if let (Ok(n), Ok(v)) = (
                 HeaderName::from_bytes(name.as_bytes()),
-                HeaderValue::from_str(value),
+                HeaderValue::from_bytes(value.as_bytes()),
             ) {
                 map.append(n, v);
             }
