@@ -78,6 +78,12 @@ impl Capture {
     /// serde's derive: `listen --json` writes one per request, and this is its hot path
     /// (strings with nothing to escape, like most bodies, are copied as they are).
     pub fn to_json(&self) -> String {
+        self.to_json_with(|_| {})
+    }
+
+    /// [`Capture::to_json`], with more fields written after the capture's own by `more`
+    /// (straight from typed values, without building a JSON map first).
+    pub fn to_json_with(&self, more: impl FnOnce(&mut MoreFields<'_>)) -> String {
         let headers: usize = self
             .headers
             .iter()
@@ -128,6 +134,7 @@ impl Capture {
             key(&mut out, name);
             serde_json::to_writer(&mut out, value).expect("a JSON value always serialises");
         }
+        more(&mut MoreFields { out: &mut out });
         out.push(b'}');
         String::from_utf8(out).expect("built from UTF-8 strings")
     }
@@ -166,6 +173,18 @@ pub fn looks_like_capture(head: &[u8]) -> bool {
     let start = head.iter().position(|b| !b.is_ascii_whitespace());
     let window = &head[..head.len().min(4096)];
     start.is_some_and(|i| head[i] == b'{') && window.windows(10).any(|w| w == b"\"hookline\"")
+}
+
+/// Fields a command adds to a capture it writes (see [`Capture::to_json_with`]).
+pub struct MoreFields<'a> {
+    out: &'a mut Vec<u8>,
+}
+
+impl MoreFields<'_> {
+    pub fn add<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) {
+        key(self.out, name);
+        serde_json::to_writer(&mut *self.out, value).expect("the field serialises");
+    }
 }
 
 /// `,"name":`

@@ -107,7 +107,7 @@ pub(super) async fn handle(state: Arc<State>, req: Request<Incoming>) -> Result<
     };
 
     let chaos = (!plan.is_empty()).then_some(plan);
-    let mut capture = Capture {
+    let capture = Capture {
         id: Some(crate::ids::new_id("evt_")),
         received_at: Some(received_text),
         method: parts.method.to_string(),
@@ -119,26 +119,22 @@ pub(super) async fn handle(state: Arc<State>, req: Request<Incoming>) -> Result<
         event: event_type,
         extra: Default::default(),
     };
-    let extra = &mut capture.extra;
-    extra.insert("answer".into(), json!(answer));
-    if let Some(id) = &delivery_id {
-        extra.insert("delivery_id".into(), json!(id));
-    }
-    if let Some(first) = &duplicate_of {
-        extra.insert("duplicate_of".into(), json!(first));
-    }
-    if let Some(plan) = &chaos {
-        extra.insert("chaos".into(), json!(plan));
-    }
-    if let Some(record) = &forward_record {
-        extra.insert("forward".into(), json!(record));
-    }
+    let mut event = Event {
+        capture,
+        json: None,
+        at,
+        verdict,
+        delivery_id,
+        duplicate_of,
+        chaos,
+        forward: forward_record,
+        answer,
+    };
 
     // The answer goes out only once the capture is on disk.
-    let mut json = None;
     if let Some(save) = &settings.save {
-        match save_capture(save, &capture).await {
-            Ok(line) => json = Some(line),
+        match save_event(save, &event).await {
+            Ok(line) => event.json = Some(line),
             Err(e) => {
                 state.reporter.problem(format!(
                     "could not save an event to {}: {e}",
@@ -148,18 +144,6 @@ pub(super) async fn handle(state: Arc<State>, req: Request<Incoming>) -> Result<
             }
         }
     }
-
-    let event = Event {
-        capture,
-        json,
-        at,
-        verdict,
-        delivery_id,
-        duplicate_of,
-        chaos,
-        forward: forward_record,
-        answer,
-    };
     state.reporter.event(event);
     Ok(reply)
 }
@@ -246,9 +230,10 @@ fn identify(
     (event_type, delivery_id)
 }
 
-/// Writes the capture as `DIR/<received_at>-<id>.json` (names sort by arrival) and gives
+/// Writes the event as `DIR/<received_at>-<id>.json` (names sort by arrival) and gives
 /// back its JSON line, which `--json` prints as is.
-async fn save_capture(save: &SaveTo, capture: &Capture) -> std::io::Result<Arc<String>> {
+async fn save_event(save: &SaveTo, event: &Event) -> std::io::Result<Arc<String>> {
+    let capture = &event.capture;
     let stamp = capture
         .received_at
         .as_deref()
@@ -257,7 +242,7 @@ async fn save_capture(save: &SaveTo, capture: &Capture) -> std::io::Result<Arc<S
     let name = format!("{stamp}-{}.json", capture.id.as_deref().unwrap_or("evt"));
     let path = save.dir.join(name);
     let fsync = save.fsync;
-    let line = Arc::new(capture.to_json());
+    let line = Arc::new(event.json_line());
     let to_write = line.clone();
     tokio::task::spawn_blocking(move || crate::capture::write_json_file(&path, &to_write, fsync))
         .await

@@ -65,11 +65,11 @@ pub trait Reporter: Send + Sync + 'static {
     fn problem(&self, text: String);
 }
 
-/// One request, as received and answered. The capture holds what JSON output and
-/// `--save` write (with `answer`, `chaos`, `forward`, `duplicate_of` among its fields).
+/// One request, as received and answered. JSON output and `--save` write
+/// [`Event::json_line`]: the capture plus what listen recorded about it.
 pub struct Event {
     pub capture: Capture,
-    /// The capture as one JSON line, when `--save` already serialised it.
+    /// [`Event::json_line`], when `--save` already wrote it.
     pub json: Option<Arc<String>>,
     pub at: SystemTime,
     pub verdict: Option<Verdict>,
@@ -78,6 +78,28 @@ pub struct Event {
     pub chaos: Option<Plan>,
     pub forward: Option<ForwardRecord>,
     pub answer: Answer,
+}
+
+impl Event {
+    /// The capture as one JSON line, with what listen recorded beside the request:
+    /// `answer`, `delivery_id`, `duplicate_of`, `chaos`, `forward`.
+    pub fn json_line(&self) -> String {
+        self.capture.to_json_with(|more| {
+            more.add("answer", &self.answer);
+            if let Some(id) = &self.delivery_id {
+                more.add("delivery_id", id);
+            }
+            if let Some(first) = &self.duplicate_of {
+                more.add("duplicate_of", first);
+            }
+            if let Some(plan) = &self.chaos {
+                more.add("chaos", plan);
+            }
+            if let Some(record) = &self.forward {
+                more.add("forward", record);
+            }
+        })
+    }
 }
 
 /// The answer given; recorded in the capture under `"answer"`.

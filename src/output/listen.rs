@@ -220,7 +220,7 @@ impl Reporter for Printer {
             Style::Json => {
                 let mut line = match &event.json {
                     Some(saved) => String::clone(saved),
-                    None => event.capture.to_json(),
+                    None => event.json_line(),
                 };
                 line.push('\n');
                 line
