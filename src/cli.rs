@@ -313,6 +313,36 @@ pub struct SendArgs {
     #[arg(long, value_name = "TYPE")]
     pub content_type: Option<String>,
 
+    #[command(flatten)]
+    pub retry: RetryArgs,
+
+    /// Deliveries in flight at once
+    #[arg(long, value_name = "N", default_value_t = 4, allow_negative_numbers = true, value_parser = clap::value_parser!(u32).range(1..))]
+    pub concurrency: u32,
+
+    /// Write each delivery that fails for good to DIR as a capture (with its attempts)
+    #[arg(long, value_name = "DIR")]
+    pub dead_letter: Option<PathBuf>,
+
+    /// Send each delivery twice with the same delivery id (tests idempotency)
+    #[arg(long)]
+    pub duplicate: bool,
+
+    /// Keep running: send a fixture again whenever its file changes (Ctrl-C ends with the summary)
+    #[arg(long)]
+    pub watch: bool,
+
+    /// One JSON object per attempt and per result on stdout
+    #[arg(long)]
+    pub json: bool,
+
+    #[command(flatten)]
+    pub tls: TlsClientArgs,
+}
+
+/// The retry policy's flags, shared by `send` and `replay`.
+#[derive(Debug, Args)]
+pub struct RetryArgs {
     /// Retries after the first attempt
     #[arg(
         long,
@@ -338,27 +368,11 @@ pub struct SendArgs {
     /// Also retry these statuses (408, 425, 429 and 5xx always are), e.g. 404,409
     #[arg(long, value_name = "LIST", value_parser = parse_status_list, help_heading = "Retries")]
     pub retry_on: Option<StatusList>,
+}
 
-    /// Deliveries in flight at once
-    #[arg(long, value_name = "N", default_value_t = 4, allow_negative_numbers = true, value_parser = clap::value_parser!(u32).range(1..))]
-    pub concurrency: u32,
-
-    /// Write each delivery that fails for good to DIR as a capture (with its attempts)
-    #[arg(long, value_name = "DIR")]
-    pub dead_letter: Option<PathBuf>,
-
-    /// Send each delivery twice with the same delivery id (tests idempotency)
-    #[arg(long)]
-    pub duplicate: bool,
-
-    /// Keep running: send a fixture again whenever its file changes (Ctrl-C ends with the summary)
-    #[arg(long)]
-    pub watch: bool,
-
-    /// One JSON object per attempt and per result on stdout
-    #[arg(long)]
-    pub json: bool,
-
+/// Trust for https:// targets, shared by `send` and `replay`.
+#[derive(Debug, Args)]
+pub struct TlsClientArgs {
     /// Trust this CA certificate (PEM) for https:// targets, besides the usual roots
     #[arg(long, value_name = "FILE", help_heading = "HTTPS")]
     pub cacert: Option<PathBuf>,

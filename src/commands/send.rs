@@ -16,7 +16,7 @@ use serde_json::json;
 use super::signals::Signals;
 use super::EXIT_FALSE;
 use crate::capture::Capture;
-use crate::cli::SendArgs;
+use crate::cli::{RetryArgs, SendArgs, TlsClientArgs};
 use crate::config::{Config, SigningSettings};
 use crate::delivery::{self, Client, Delivery, Policy, Verdict};
 use crate::fixture::{self, Fixture};
@@ -63,13 +63,7 @@ pub fn run(config: &Config, args: SendArgs) -> Result<ExitCode> {
         event: args.event,
         content_type: args.content_type,
         extra_headers: args.headers,
-        policy: Policy {
-            retries: args.retries,
-            backoff: args.backoff,
-            max_backoff: args.max_backoff,
-            timeout: args.timeout,
-            retry_on: args.retry_on.map(|l| l.0).unwrap_or_default(),
-        },
+        policy: policy(&args.retry),
         json: args.json,
     });
     // With --duplicate each fixture is sent twice under one id, the copy after the first.
@@ -89,7 +83,7 @@ pub fn run(config: &Config, args: SendArgs) -> Result<ExitCode> {
         false => None,
     };
     let sender = Arc::new(Sender {
-        client: client_for(&plan.to, args.cacert.as_deref(), args.insecure)?,
+        client: client_for(&plan.to, &args.tls)?,
         plan,
         summary: Mutex::new(Summary::default()),
         dead_letter: args.dead_letter.clone(),
@@ -350,17 +344,31 @@ impl Plan {
     }
 }
 
+/// The retry flags as the engine's policy.
+pub(super) fn policy(args: &RetryArgs) -> Policy {
+    Policy {
+        retries: args.retries,
+        backoff: args.backoff,
+        max_backoff: args.max_backoff,
+        timeout: args.timeout,
+        retry_on: args
+            .retry_on
+            .as_ref()
+            .map(|l| l.0.clone())
+            .unwrap_or_default(),
+    }
+}
+
 /// A plain client for http://; TLS is set up only for an https:// target.
-fn client_for(to: &http::Uri, cacert: Option<&Path>, insecure: bool) -> Result<Client> {
+pub(super) fn client_for(to: &http::Uri, tls: &TlsClientArgs) -> Result<Client> {
     if to.scheme_str() != Some("https") {
         return Ok(Client::new());
     }
-    if insecure {
+    if tls.insecure {
         eprintln!("hookline: warning: --insecure: the certificate of {to} is not checked");
     }
-    Ok(Client::with_tls(delivery::tls::client_config(
-        cacert, insecure,
-    )?))
+    let config = delivery::tls::client_config(tls.cacert.as_deref(), tls.insecure)?;
+    Ok(Client::with_tls(config))
 }
 
 fn is_delivered(d: &Delivery) -> bool {
