@@ -28,6 +28,9 @@ _hookline() {
             hookline,man)
                 cmd="hookline__subcmd__man"
                 ;;
+            hookline,replay)
+                cmd="hookline__subcmd__replay"
+                ;;
             hookline,send)
                 cmd="hookline__subcmd__send"
                 ;;
@@ -49,6 +52,9 @@ _hookline() {
             hookline__subcmd__help,man)
                 cmd="hookline__subcmd__help__subcmd__man"
                 ;;
+            hookline__subcmd__help,replay)
+                cmd="hookline__subcmd__help__subcmd__replay"
+                ;;
             hookline__subcmd__help,send)
                 cmd="hookline__subcmd__help__subcmd__send"
                 ;;
@@ -65,7 +71,7 @@ _hookline() {
 
     case "${cmd}" in
         hookline)
-            opts="-h -V --config --color --help --version sign verify listen send completions man help"
+            opts="-h -V --config --color --help --version sign verify listen send replay completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -109,7 +115,7 @@ _hookline() {
             return 0
             ;;
         hookline__subcmd__help)
-            opts="sign verify listen send completions man help"
+            opts="sign verify listen send replay completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -165,6 +171,20 @@ _hookline() {
             return 0
             ;;
         hookline__subcmd__help__subcmd__man)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hookline__subcmd__help__subcmd__replay)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -345,6 +365,64 @@ _hookline() {
                 return 0
             fi
             case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hookline__subcmd__replay)
+            opts="-r -h -V --to --recursive --retries --backoff --max-backoff --timeout --retry-on --concurrency --dead-letter --skip-invalid --dry-run --json --cacert --insecure --config --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --to)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --backoff)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-backoff)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retry-on)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --concurrency)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dead-letter)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

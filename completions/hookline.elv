@@ -28,6 +28,7 @@ set edit:completion:arg-completer[hookline] = {|@words|
             cand verify 'Check a webhook signature: exit 0 valid, 1 invalid, 2 usage or input error'
             cand listen 'Receive webhooks locally: verify, show, save, misbehave on purpose, forward'
             cand send 'Send signed fixtures to an endpoint, with retries and dead letters'
+            cand replay 'Re-send captured requests byte for byte (captures, their folders, JSON lines)'
             cand completions 'Print a shell completion script'
             cand man 'Print the man page (roff) to stdout'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -134,6 +135,29 @@ set edit:completion:arg-completer[hookline] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'hookline;replay'= {
+            cand --to 'Where to send. With no path (or `/`), each capture''s own path and query are kept'
+            cand --retries 'Retries after the first attempt'
+            cand --backoff 'Backoff base: retry n waits a random time up to BASE × 2^n (full jitter)'
+            cand --max-backoff 'The longest wait between attempts (also caps Retry-After)'
+            cand --timeout 'Per-attempt timeout'
+            cand --retry-on 'Also retry these statuses (408, 425, 429 and 5xx always are), e.g. 404,409'
+            cand --concurrency 'Requests in flight at once'
+            cand --dead-letter 'Write each request that fails for good to DIR as a capture (with its attempts)'
+            cand --cacert 'Trust this CA certificate (PEM) for https:// targets, besides the usual roots'
+            cand --config 'Read settings from FILE instead of ./hookline.toml'
+            cand --color 'When to use colour: auto (only on a terminal, and not when NO_COLOR is set), always, never'
+            cand -r 'Read directories recursively'
+            cand --recursive 'Read directories recursively'
+            cand --skip-invalid 'Skip (and count) malformed captures or lines instead of stopping'
+            cand --dry-run 'Print what would be sent (method, URL, headers, body size) without sending'
+            cand --json 'One JSON object per request on stdout; the summary goes to stderr'
+            cand --insecure 'Do not check the target''s certificate (printed as a warning)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'hookline;completions'= {
             cand --config 'Read settings from FILE instead of ./hookline.toml'
             cand --color 'When to use colour: auto (only on a terminal, and not when NO_COLOR is set), always, never'
@@ -155,6 +179,7 @@ set edit:completion:arg-completer[hookline] = {|@words|
             cand verify 'Check a webhook signature: exit 0 valid, 1 invalid, 2 usage or input error'
             cand listen 'Receive webhooks locally: verify, show, save, misbehave on purpose, forward'
             cand send 'Send signed fixtures to an endpoint, with retries and dead letters'
+            cand replay 'Re-send captured requests byte for byte (captures, their folders, JSON lines)'
             cand completions 'Print a shell completion script'
             cand man 'Print the man page (roff) to stdout'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -166,6 +191,8 @@ set edit:completion:arg-completer[hookline] = {|@words|
         &'hookline;help;listen'= {
         }
         &'hookline;help;send'= {
+        }
+        &'hookline;help;replay'= {
         }
         &'hookline;help;completions'= {
         }

@@ -34,6 +34,7 @@ complete -c hookline -n "__fish_hookline_needs_command" -f -a "sign" -d 'Print t
 complete -c hookline -n "__fish_hookline_needs_command" -f -a "verify" -d 'Check a webhook signature: exit 0 valid, 1 invalid, 2 usage or input error'
 complete -c hookline -n "__fish_hookline_needs_command" -f -a "listen" -d 'Receive webhooks locally: verify, show, save, misbehave on purpose, forward'
 complete -c hookline -n "__fish_hookline_needs_command" -f -a "send" -d 'Send signed fixtures to an endpoint, with retries and dead letters'
+complete -c hookline -n "__fish_hookline_needs_command" -f -a "replay" -d 'Re-send captured requests byte for byte (captures, their folders, JSON lines)'
 complete -c hookline -n "__fish_hookline_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c hookline -n "__fish_hookline_needs_command" -f -a "man" -d 'Print the man page (roff) to stdout'
 complete -c hookline -n "__fish_hookline_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -152,6 +153,26 @@ complete -c hookline -n "__fish_hookline_using_subcommand send" -l json -d 'One 
 complete -c hookline -n "__fish_hookline_using_subcommand send" -l insecure -d 'Do not check the target\'s certificate (printed as a warning)'
 complete -c hookline -n "__fish_hookline_using_subcommand send" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hookline -n "__fish_hookline_using_subcommand send" -s V -l version -d 'Print version'
+complete -c hookline -n "__fish_hookline_using_subcommand replay" -l to -d 'Where to send. With no path (or `/`), each capture\'s own path and query are kept' -r
+complete -c hookline -n "__fish_hookline_using_subcommand replay" -l retries -d 'Retries after the first attempt' -r
+complete -c hookline -n "__fish_hookline_using_subcommand replay" -l backoff -d 'Backoff base: retry n waits a random time up to BASE × 2^n (full jitter)' -r
+complete -c hookline -n "__fish_hookline_using_subcommand replay" -l max-backoff -d 'The longest wait between attempts (also caps Retry-After)' -r
+complete -c hookline -n "__fish_hookline_using_subcommand replay" -l timeout -d 'Per-attempt timeout' -r
+complete -c hookline -n "__fish_hookline_using_subcommand replay" -l retry-on -d 'Also retry these statuses (408, 425, 429 and 5xx always are), e.g. 404,409' -r
+complete -c hookline -n "__fish_hookline_using_subcommand replay" -l concurrency -d 'Requests in flight at once' -r
+complete -c hookline -n "__fish_hookline_using_subcommand replay" -l dead-letter -d 'Write each request that fails for good to DIR as a capture (with its attempts)' -r -F
+complete -c hookline -n "__fish_hookline_using_subcommand replay" -l cacert -d 'Trust this CA certificate (PEM) for https:// targets, besides the usual roots' -r -F
+complete -c hookline -n "__fish_hookline_using_subcommand replay" -l config -d 'Read settings from FILE instead of ./hookline.toml' -r -F
+complete -c hookline -n "__fish_hookline_using_subcommand replay" -l color -d 'When to use colour: auto (only on a terminal, and not when NO_COLOR is set), always, never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c hookline -n "__fish_hookline_using_subcommand replay" -s r -l recursive -d 'Read directories recursively'
+complete -c hookline -n "__fish_hookline_using_subcommand replay" -l skip-invalid -d 'Skip (and count) malformed captures or lines instead of stopping'
+complete -c hookline -n "__fish_hookline_using_subcommand replay" -l dry-run -d 'Print what would be sent (method, URL, headers, body size) without sending'
+complete -c hookline -n "__fish_hookline_using_subcommand replay" -l json -d 'One JSON object per request on stdout; the summary goes to stderr'
+complete -c hookline -n "__fish_hookline_using_subcommand replay" -l insecure -d 'Do not check the target\'s certificate (printed as a warning)'
+complete -c hookline -n "__fish_hookline_using_subcommand replay" -s h -l help -d 'Print help'
+complete -c hookline -n "__fish_hookline_using_subcommand replay" -s V -l version -d 'Print version'
 complete -c hookline -n "__fish_hookline_using_subcommand completions" -l config -d 'Read settings from FILE instead of ./hookline.toml' -r -F
 complete -c hookline -n "__fish_hookline_using_subcommand completions" -l color -d 'When to use colour: auto (only on a terminal, and not when NO_COLOR is set), always, never' -r -f -a "auto\t''
 always\t''
@@ -164,10 +185,11 @@ always\t''
 never\t''"
 complete -c hookline -n "__fish_hookline_using_subcommand man" -s h -l help -d 'Print help'
 complete -c hookline -n "__fish_hookline_using_subcommand man" -s V -l version -d 'Print version'
-complete -c hookline -n "__fish_hookline_using_subcommand help; and not __fish_seen_subcommand_from sign verify listen send completions man help" -f -a "sign" -d 'Print the signature headers for a body, ready for `curl -H`'
-complete -c hookline -n "__fish_hookline_using_subcommand help; and not __fish_seen_subcommand_from sign verify listen send completions man help" -f -a "verify" -d 'Check a webhook signature: exit 0 valid, 1 invalid, 2 usage or input error'
-complete -c hookline -n "__fish_hookline_using_subcommand help; and not __fish_seen_subcommand_from sign verify listen send completions man help" -f -a "listen" -d 'Receive webhooks locally: verify, show, save, misbehave on purpose, forward'
-complete -c hookline -n "__fish_hookline_using_subcommand help; and not __fish_seen_subcommand_from sign verify listen send completions man help" -f -a "send" -d 'Send signed fixtures to an endpoint, with retries and dead letters'
-complete -c hookline -n "__fish_hookline_using_subcommand help; and not __fish_seen_subcommand_from sign verify listen send completions man help" -f -a "completions" -d 'Print a shell completion script'
-complete -c hookline -n "__fish_hookline_using_subcommand help; and not __fish_seen_subcommand_from sign verify listen send completions man help" -f -a "man" -d 'Print the man page (roff) to stdout'
-complete -c hookline -n "__fish_hookline_using_subcommand help; and not __fish_seen_subcommand_from sign verify listen send completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hookline -n "__fish_hookline_using_subcommand help; and not __fish_seen_subcommand_from sign verify listen send replay completions man help" -f -a "sign" -d 'Print the signature headers for a body, ready for `curl -H`'
+complete -c hookline -n "__fish_hookline_using_subcommand help; and not __fish_seen_subcommand_from sign verify listen send replay completions man help" -f -a "verify" -d 'Check a webhook signature: exit 0 valid, 1 invalid, 2 usage or input error'
+complete -c hookline -n "__fish_hookline_using_subcommand help; and not __fish_seen_subcommand_from sign verify listen send replay completions man help" -f -a "listen" -d 'Receive webhooks locally: verify, show, save, misbehave on purpose, forward'
+complete -c hookline -n "__fish_hookline_using_subcommand help; and not __fish_seen_subcommand_from sign verify listen send replay completions man help" -f -a "send" -d 'Send signed fixtures to an endpoint, with retries and dead letters'
+complete -c hookline -n "__fish_hookline_using_subcommand help; and not __fish_seen_subcommand_from sign verify listen send replay completions man help" -f -a "replay" -d 'Re-send captured requests byte for byte (captures, their folders, JSON lines)'
+complete -c hookline -n "__fish_hookline_using_subcommand help; and not __fish_seen_subcommand_from sign verify listen send replay completions man help" -f -a "completions" -d 'Print a shell completion script'
+complete -c hookline -n "__fish_hookline_using_subcommand help; and not __fish_seen_subcommand_from sign verify listen send replay completions man help" -f -a "man" -d 'Print the man page (roff) to stdout'
+complete -c hookline -n "__fish_hookline_using_subcommand help; and not __fish_seen_subcommand_from sign verify listen send replay completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

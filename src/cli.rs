@@ -44,6 +44,8 @@ pub enum Command {
     Listen(Box<ListenArgs>),
     /// Send signed fixtures to an endpoint, with retries and dead letters
     Send(Box<SendArgs>),
+    /// Re-send captured requests byte for byte (captures, their folders, JSON lines)
+    Replay(Box<ReplayArgs>),
     /// Print a shell completion script
     Completions {
         /// The shell to generate for
@@ -333,6 +335,47 @@ pub struct SendArgs {
     pub watch: bool,
 
     /// One JSON object per attempt and per result on stdout
+    #[arg(long)]
+    pub json: bool,
+
+    #[command(flatten)]
+    pub tls: TlsClientArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ReplayArgs {
+    /// Capture files, directories of them, JSON-lines files (.jsonl, e.g. `listen --json` output), or - for JSON lines on standard input
+    #[arg(value_name = "CAPTURE", required = true)]
+    pub captures: Vec<PathBuf>,
+
+    /// Where to send. With no path (or `/`), each capture's own path and query are kept
+    #[arg(long, value_name = "URL", value_parser = parse_target_url)]
+    pub to: http::Uri,
+
+    /// Read directories recursively
+    #[arg(short, long)]
+    pub recursive: bool,
+
+    #[command(flatten)]
+    pub retry: RetryArgs,
+
+    /// Requests in flight at once
+    #[arg(long, value_name = "N", default_value_t = 4, allow_negative_numbers = true, value_parser = clap::value_parser!(u32).range(1..))]
+    pub concurrency: u32,
+
+    /// Write each request that fails for good to DIR as a capture (with its attempts)
+    #[arg(long, value_name = "DIR")]
+    pub dead_letter: Option<PathBuf>,
+
+    /// Skip (and count) malformed captures or lines instead of stopping
+    #[arg(long)]
+    pub skip_invalid: bool,
+
+    /// Print what would be sent (method, URL, headers, body size) without sending
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// One JSON object per request on stdout; the summary goes to stderr
     #[arg(long)]
     pub json: bool,
 

@@ -3,6 +3,7 @@
 mod generate;
 mod input;
 mod listen;
+mod replay;
 mod send;
 mod sign;
 mod signals;
@@ -34,6 +35,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Verify(args) => verify::run(&config, args),
         Command::Listen(args) => listen::run(&config, *args),
         Command::Send(args) => send::run(&config, *args),
+        Command::Replay(args) => replay::run(*args),
         Command::Completions { .. } | Command::Man => unreachable!("handled above"),
     }
 }

@@ -1,0 +1,386 @@
+//! `hookline replay CAPTURE… --to URL`: captured requests sent again through the delivery
+//! engine, body bytes and headers as captured. Capture files are all read and checked
+//! before anything is sent; JSON lines are streamed (bounded memory) and a bad line stops
+//! the run there, saying how many were already sent.
+
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::{Arc, Mutex};
+
+use anyhow::{anyhow, bail, Context, Result};
+use bytes::Bytes;
+use http::header::{HeaderName, HeaderValue};
+use http::{HeaderMap, Method, Uri};
+use serde_json::json;
+use tokio::sync::mpsc;
+
+use super::send::{client_for, policy};
+use super::EXIT_FALSE;
+use crate::capture::{Capture, JsonLines, LineError};
+use crate::cli::ReplayArgs;
+use crate::delivery::{self, Delivery, Verdict};
+use crate::http_headers::is_hop_by_hop;
+use crate::output::send::Summary;
+
+/// One capture to replay, named `file` or `file:line` for messages.
+struct Item {
+    label: String,
+    capture: Capture,
+}
+
+pub fn run(args: ReplayArgs) -> Result<ExitCode> {
+    let inputs = expand(&args.captures, args.recursive)?;
+    // Capture files are checked up front, so a bad one stops the run before any request.
+    let mut skipped = 0usize;
+    let mut files: BTreeMap<usize, Vec<Item>> = BTreeMap::new();
+    for (i, input) in inputs.iter().enumerate() {
+        if let Input::File(path) = input {
+            match read_capture(path) {
+                Ok(item) => files.entry(i).or_default().push(item),
+                Err(e) if args.skip_invalid => {
+                    eprintln!("hookline: skipped {e:#}");
+                    skipped += 1;
+                }
+                Err(e) => return Err(e),
+            }
+        }
+    }
+    if let Some(dir) = &args.dead_letter {
+        std::fs::create_dir_all(dir).map_err(|e| {
+            anyhow!(
+                "--dead-letter {}: cannot create the directory: {e}",
+                dir.display()
+            )
+        })?;
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    let client = Arc::new(client_for(&args.to, &args.tls)?);
+    let policy = Arc::new(policy(&args.retry));
+    let summary = Arc::new(Mutex::new(Summary::default()));
+
+    // A reader thread feeds the requests through a bounded channel: memory stays flat
+    // however long the JSON-lines input is.
+    let (tx, mut rx) = mpsc::channel::<Result<Item, String>>(args.concurrency as usize * 2);
+    let skip_invalid = args.skip_invalid;
+    let reader = std::thread::spawn(move || feed(inputs, files, skip_invalid, tx));
+
+    let to = args.to.clone();
+    let (json, dry_run) = (args.json, args.dry_run);
+    let dead_letter = Arc::new(args.dead_letter.clone());
+    let limit = Arc::new(tokio::sync::Semaphore::new(args.concurrency as usize));
+    let stopped = runtime.block_on(async {
+        let mut tasks = tokio::task::JoinSet::new();
+        let mut stopped = None;
+        while let Some(next) = rx.recv().await {
+            let item = match next {
+                Ok(item) => item,
+                Err(message) => {
+                    stopped = Some(message);
+                    break;
+                }
+            };
+            let request = match build_request(&item.capture, &to) {
+                Ok(request) => request,
+                Err(e) => {
+                    stopped = Some(format!("{}: {e}", item.label));
+                    break;
+                }
+            };
+            if dry_run {
+                print_dry_run(&request);
+                continue;
+            }
+            let permit = limit.clone().acquire_owned().await.expect("never closed");
+            let (client, policy, summary, dead_letter) = (
+                client.clone(),
+                policy.clone(),
+                summary.clone(),
+                dead_letter.clone(),
+            );
+            tasks.spawn(async move {
+                let _permit = permit;
+                let delivery = client.deliver(&policy, |_| request.clone(), |_| {}).await;
+                println!("{}", result_line(&item.label, &request, &delivery, json));
+                if let (Some(dir), false) = (&*dead_letter, delivered(&delivery)) {
+                    if let Err(e) = write_dead_letter(dir, &item, &request, &delivery) {
+                        eprintln!("hookline: {e:#}");
+                    } else {
+                        lock(&summary).dead_lettered += 1;
+                    }
+                }
+                lock(&summary).add(&item.label, &delivery);
+            });
+        }
+        while tasks.join_next().await.is_some() {}
+        stopped
+    });
+    drop(rx);
+    let _ = reader.join();
+
+    let mut summary = std::mem::take(&mut *lock(&summary));
+    if let Some(message) = stopped {
+        let sent = summary.delivered + summary.failed.len();
+        bail!(
+            "{message} (stopped there; {sent} request{} already sent)",
+            if sent == 1 { "" } else { "s" }
+        );
+    }
+    if dry_run {
+        return Ok(ExitCode::SUCCESS);
+    }
+    let mut text = summary.text();
+    if skipped > 0 {
+        text.push_str(&format!(
+            "\n  skipped {skipped} malformed capture{}",
+            if skipped == 1 { "" } else { "s" }
+        ));
+    }
+    if json {
+        eprintln!("{text}");
+    } else {
+        println!("{text}");
+    }
+    Ok(if summary.failed.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(EXIT_FALSE)
+    })
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+enum Input {
+    /// One capture (`.json`, or anything not named `.jsonl`/`.ndjson`).
+    File(PathBuf),
+    /// JSON lines: a `.jsonl`/`.ndjson` file, or standard input.
+    Lines(Option<PathBuf>),
+}
+
+/// The arguments as inputs, directories expanded in name order (hidden files skipped).
+fn expand(args: &[PathBuf], recursive: bool) -> Result<Vec<Input>> {
+    let mut inputs = Vec::new();
+    for arg in args {
+        if arg == Path::new("-") {
+            inputs.push(Input::Lines(None));
+        } else if arg.is_dir() {
+            let mut found = Vec::new();
+            collect(arg, recursive, &mut found)?;
+            if found.is_empty() {
+                bail!("{}: the directory has no captures", arg.display());
+            }
+            found.sort();
+            inputs.extend(found.into_iter().map(classify));
+        } else if arg.exists() {
+            inputs.push(classify(arg.clone()));
+        } else {
+            bail!("{}: no such file or directory", arg.display());
+        }
+    }
+    Ok(inputs)
+}
+
+fn collect(dir: &Path, recursive: bool, found: &mut Vec<PathBuf>) -> Result<()> {
+    for entry in std::fs::read_dir(dir).with_context(|| dir.display().to_string())? {
+        let path = entry?.path();
+        let hidden = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.starts_with('.'));
+        if hidden {
+            continue;
+        }
+        if path.is_dir() {
+            if recursive {
+                collect(&path, recursive, found)?;
+            }
+        } else {
+            found.push(path);
+        }
+    }
+    Ok(())
+}
+
+fn classify(path: PathBuf) -> Input {
+    match path.extension().and_then(|e| e.to_str()) {
+        Some("jsonl" | "ndjson") => Input::Lines(Some(path)),
+        _ => Input::File(path),
+    }
+}
+
+fn read_capture(path: &Path) -> Result<Item> {
+    let label = path.display().to_string();
+    let bytes = std::fs::read(path).with_context(|| label.clone())?;
+    let capture = Capture::from_json(&bytes).map_err(|e| anyhow!("{label}: {e}"))?;
+    Ok(Item { label, capture })
+}
+
+/// Sends every item in input order; stops at the first bad line unless skipping.
+fn feed(
+    inputs: Vec<Input>,
+    mut files: BTreeMap<usize, Vec<Item>>,
+    skip_invalid: bool,
+    tx: mpsc::Sender<Result<Item, String>>,
+) {
+    for (i, input) in inputs.into_iter().enumerate() {
+        match input {
+            Input::File(_) => {
+                for item in files.remove(&i).unwrap_or_default() {
+                    if tx.blocking_send(Ok(item)).is_err() {
+                        return;
+                    }
+                }
+            }
+            Input::Lines(path) => {
+                let (label, reader): (String, Box<dyn BufRead>) = match &path {
+                    None => (
+                        "standard input".into(),
+                        Box::new(BufReader::new(std::io::stdin())),
+                    ),
+                    Some(p) => match File::open(p) {
+                        Ok(f) => (p.display().to_string(), Box::new(BufReader::new(f))),
+                        Err(e) => {
+                            let _ = tx.blocking_send(Err(format!("{}: {e}", p.display())));
+                            return;
+                        }
+                    },
+                };
+                for next in JsonLines::new(reader) {
+                    let item = match next {
+                        Ok((line, capture)) => Ok(Item {
+                            label: format!("{label}:{line}"),
+                            capture,
+                        }),
+                        Err(LineError::Parse(e)) if skip_invalid => {
+                            eprintln!("hookline: skipped {label}: {e}");
+                            continue;
+                        }
+                        Err(e) => Err(format!("{label}: {e}")),
+                    };
+                    let stop = item.is_err();
+                    if tx.blocking_send(item).is_err() || stop {
+                        return;
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The request as captured: method, headers (order and repeats kept; hop-by-hop headers,
+/// Host and Content-Length left to the client) and body bytes. The URL's path replaces
+/// the capture's when it has one other than `/`.
+fn build_request(capture: &Capture, to: &Uri) -> Result<delivery::Request> {
+    let method = Method::from_bytes(capture.method.as_bytes())
+        .map_err(|_| anyhow!("`{}` is not an HTTP method", capture.method))?;
+    let (path, query) = if to.path() == "/" || to.path().is_empty() {
+        (capture.path.as_str(), capture.query.as_deref())
+    } else {
+        (to.path(), to.query().or(capture.query.as_deref()))
+    };
+    let target = match query {
+        Some(q) => format!("{path}?{q}"),
+        None => path.to_string(),
+    };
+    let authority = to.authority().map(|a| a.as_str()).unwrap_or_default();
+    let scheme = to.scheme_str().unwrap_or("http");
+    let url: Uri = format!("{scheme}://{authority}{target}")
+        .parse()
+        .map_err(|e| anyhow!("path `{target}`: {e}"))?;
+    let mut headers = HeaderMap::new();
+    for (name, value) in &capture.headers {
+        let lower = name.to_ascii_lowercase();
+        if is_hop_by_hop(&lower) || lower == "host" || lower == "content-length" {
+            continue;
+        }
+        let name = HeaderName::from_bytes(name.as_bytes())
+            .map_err(|_| anyhow!("header name `{name}` is not valid"))?;
+        let value = HeaderValue::from_bytes(value.as_bytes())
+            .map_err(|_| anyhow!("header {name}: the value is not valid"))?;
+        headers.append(name, value);
+    }
+    Ok(delivery::Request {
+        method,
+        url,
+        headers,
+        body: Bytes::from(capture.body.clone()),
+    })
+}
+
+fn print_dry_run(request: &delivery::Request) {
+    println!(
+        "{} {}  {} header{}, {} byte body",
+        request.method,
+        request.url,
+        request.headers.len(),
+        if request.headers.len() == 1 { "" } else { "s" },
+        request.body.len()
+    );
+}
+
+fn delivered(d: &Delivery) -> bool {
+    matches!(d.verdict, Verdict::Delivered { .. })
+}
+
+fn result_line(label: &str, request: &delivery::Request, d: &Delivery, json: bool) -> String {
+    let last = d.attempts.last();
+    let status = last.and_then(|a| a.status);
+    let latency = last.map_or(0.0, |a| a.latency_ms);
+    let (result, reason) = match &d.verdict {
+        Verdict::Delivered { .. } => ("delivered", None),
+        Verdict::Rejected { status } => ("rejected", Some(format!("{status}, not retried"))),
+        Verdict::Exhausted { reason } => ("exhausted", Some(reason.clone())),
+    };
+    if json {
+        return json!({
+            "capture": label, "method": request.method.as_str(), "url": request.url.to_string(),
+            "result": result, "status": status, "attempts": d.attempts.len(),
+            "latency_ms": latency, "reason": reason,
+        })
+        .to_string();
+    }
+    let outcome = match (status, reason) {
+        (Some(s), None) => s.to_string(),
+        (_, Some(r)) => format!("failed: {r}"),
+        (None, None) => String::new(),
+    };
+    format!(
+        "{} {}  {outcome}  {}  ({label})",
+        request.method,
+        request.url.path(),
+        crate::output::millis_text(latency)
+    )
+}
+
+fn write_dead_letter(
+    dir: &Path,
+    item: &Item,
+    request: &delivery::Request,
+    d: &Delivery,
+) -> Result<()> {
+    let mut capture = item.capture.clone();
+    let reason = match &d.verdict {
+        Verdict::Rejected { status } => format!("{status}, not retried"),
+        Verdict::Exhausted { reason } => reason.clone(),
+        Verdict::Delivered { .. } => String::new(),
+    };
+    capture.extra.insert("attempts".into(), json!(d.attempts));
+    capture.extra.insert(
+        "dead_letter".into(),
+        json!({ "to": request.url.to_string(), "reason": reason, "capture": item.label }),
+    );
+    let id = capture
+        .id
+        .clone()
+        .unwrap_or_else(|| crate::ids::new_id("evt_"));
+    capture
+        .write_file(&dir.join(format!("{id}.json")), false)
+        .map_err(|e| anyhow!("--dead-letter {}: {e}", dir.display()))
+}

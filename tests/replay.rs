@@ -1,0 +1,223 @@
+//! `hookline replay`: captures made by `listen --save`/`--json` (or `send`'s dead letters)
+//! re-sent into a second `hookline listen`, compared byte for byte.
+
+mod common;
+
+use std::fs;
+
+use common::http::post;
+use common::process::{json_lines, Listener};
+use common::{hookline_in, run};
+use serde_json::Value;
+
+fn replay(dir: &std::path::Path, args: &[&str]) -> common::Out {
+    run(hookline_in(dir).arg("replay").args(args))
+}
+
+/// Header pairs as received, without the ones the sender's connection sets.
+fn request_headers(line: &Value) -> Vec<(String, String)> {
+    line["headers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| {
+            (
+                h[0].as_str().unwrap().to_string(),
+                h[1].as_str().unwrap().to_string(),
+            )
+        })
+        .filter(|(n, _)| n != "host" && n != "content-length")
+        .collect()
+}
+
+#[test]
+fn saved_captures_replay_byte_for_byte() {
+    let dir = tempfile::tempdir().unwrap();
+    let caps = dir.path().join("caps");
+    let first = Listener::start(dir.path(), &["--json", "--save", caps.to_str().unwrap()]);
+    let binary: Vec<u8> = (0..=255u8).collect();
+    let spaced = b"{ \"type\" : \"invoice.paid\" ,\n \"n\":[1, 2] }".to_vec();
+    let headers = [
+        ("X-Tag", "one"),
+        ("X-Tag", "two"),
+        ("Content-Type", "application/json"),
+    ];
+    post(first.addr, "/hooks/a?x=1", &headers, &binary);
+    post(first.addr, "/hooks/b", &headers, &spaced);
+    let originals = json_lines(&first.stop().stdout);
+
+    let second = Listener::start(dir.path(), &["--json"]);
+    let to = format!("http://{}", second.addr);
+    let out = replay(dir.path(), &["caps", "--to", &to, "--concurrency", "1"]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert!(
+        out.stdout.contains("2 deliveries: 2 delivered"),
+        "{}",
+        out.stdout
+    );
+    let replayed = json_lines(&second.stop().stdout);
+    assert_eq!(replayed.len(), 2);
+    for (orig, again) in originals.iter().zip(&replayed) {
+        assert_eq!(orig["body"], again["body"]);
+        assert_eq!(orig["body_base64"], again["body_base64"]);
+        assert_eq!(orig["path"], again["path"]);
+        assert_eq!(orig["query"], again["query"]);
+        assert_eq!(request_headers(orig), request_headers(again));
+    }
+    assert!(replayed[0].get("body_base64").is_some(), "the binary body");
+}
+
+#[test]
+fn json_lines_stream_and_the_url_path_rule() {
+    let dir = tempfile::tempdir().unwrap();
+    let lines = [
+        r#"{"hookline":1,"method":"POST","path":"/orig","query":"a=1","headers":[["x-k","v"]],"body":"one"}"#,
+        r#"{"hookline":1,"method":"PUT","path":"/other","body":"two"}"#,
+    ];
+    fs::write(dir.path().join("events.jsonl"), lines.join("\n") + "\n").unwrap();
+    let target = Listener::start(dir.path(), &["--json"]);
+
+    // No path in --to: each capture's own.
+    let to = format!("http://{}", target.addr);
+    let in_order = ["--concurrency", "1"];
+    assert_eq!(
+        replay(
+            dir.path(),
+            &[&["events.jsonl", "--to", &to][..], &in_order].concat()
+        )
+        .code,
+        0
+    );
+    // A path in --to: that one.
+    let to = format!("http://{}/new", target.addr);
+    let json = [&["events.jsonl", "--to", &to, "--json"][..], &in_order].concat();
+    assert_eq!(replay(dir.path(), &json).code, 0);
+    let got = json_lines(&target.stop().stdout);
+    let seen: Vec<(String, String)> = got
+        .iter()
+        .map(|l| {
+            (
+                l["method"].as_str().unwrap().into(),
+                format!(
+                    "{}?{}",
+                    l["path"].as_str().unwrap(),
+                    l["query"].as_str().unwrap_or("")
+                ),
+            )
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            ("POST".into(), "/orig?a=1".into()),
+            ("PUT".into(), "/other?".into()),
+            ("POST".into(), "/new?a=1".into()),
+            ("PUT".into(), "/new?".into()),
+        ]
+    );
+}
+
+#[test]
+fn a_bad_line_stops_the_run_with_file_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let lines = [
+        r#"{"hookline":1,"body":"one"}"#,
+        r#"{"hookline":1,"body": nope}"#,
+        r#"{"hookline":1,"body":"three"}"#,
+    ];
+    fs::write(dir.path().join("bad.jsonl"), lines.join("\n")).unwrap();
+    let target = Listener::start(dir.path(), &["--json"]);
+    let to = format!("http://{}", target.addr);
+    let out = replay(
+        dir.path(),
+        &["bad.jsonl", "--to", &to, "--concurrency", "1"],
+    );
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("bad.jsonl: line 2, column"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains("1 request already sent"),
+        "{}",
+        out.stderr
+    );
+
+    let skipped = replay(dir.path(), &["bad.jsonl", "--to", &to, "--skip-invalid"]);
+    assert_eq!(skipped.code, 0, "{}", skipped.stderr);
+    assert_eq!(
+        json_lines(&target.stop().stdout).len(),
+        3,
+        "1 before the stop, then 2 skipping"
+    );
+
+    // A malformed capture file stops everything before a request is made.
+    fs::write(dir.path().join("good.json"), r#"{"hookline":1,"body":"x"}"#).unwrap();
+    fs::write(
+        dir.path().join("broken.json"),
+        "{\"hookline\": 1,\n\"body\": }",
+    )
+    .unwrap();
+    let target = Listener::start(dir.path(), &["--json"]);
+    let to = format!("http://{}", target.addr);
+    let out = replay(dir.path(), &["good.json", "broken.json", "--to", &to]);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.contains("broken.json: line 2, column"),
+        "{}",
+        out.stderr
+    );
+    assert!(target.stop().stdout.is_empty(), "nothing sent");
+}
+
+#[test]
+fn send_dead_letters_replay_once_the_endpoint_is_back() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("order.created.json"), r#"{"order":7}"#).unwrap();
+    let down = Listener::start(dir.path(), &["--responses", "503"]);
+    let to = format!("http://{}/orders", down.addr);
+    let sent = run(hookline_in(dir.path()).args([
+        "send",
+        "order.created.json",
+        "--to",
+        &to,
+        "--secret",
+        "s3cret",
+        "--retries",
+        "0",
+        "--dead-letter",
+        "dead",
+    ]));
+    assert_eq!(sent.code, 1);
+    drop(down);
+
+    let up = Listener::start(dir.path(), &["--json", "--secret", "s3cret"]);
+    let to = format!("http://{}", up.addr);
+    let out = replay(dir.path(), &["dead", "--to", &to]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    let got = json_lines(&up.stop().stdout);
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0]["path"], "/orders");
+    assert_eq!(got[0]["body"], r#"{"order":7}"#);
+    assert_eq!(got[0]["event"], "order.created");
+    assert_eq!(
+        got[0]["verification"]["valid"], true,
+        "signed when the dead letter was written"
+    );
+}
+
+#[test]
+fn dry_run_prints_and_sends_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("c.json"), r#"{"hookline":1,"method":"DELETE","path":"/x","headers":[["a","1"],["b","2"]],"body":"hello"}"#).unwrap();
+    let target = Listener::start(dir.path(), &["--json"]);
+    let to = format!("http://{}", target.addr);
+    let out = replay(dir.path(), &["c.json", "--to", &to, "--dry-run"]);
+    assert_eq!(out.code, 0);
+    assert_eq!(
+        out.stdout.trim(),
+        format!("DELETE {to}/x  2 headers, 5 byte body")
+    );
+    assert!(target.stop().stdout.is_empty());
+}
