@@ -145,6 +145,11 @@ Register-ArgumentCompleter -Native -CommandName 'hookline' -ScriptBlock {
         }
         'hookline;replay' {
             [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'Where to send. With no path (or `/`), each capture''s own path and query are kept')
+            [CompletionResult]::new('--event', '--event', [CompletionResultType]::ParameterName, 'Only captures whose event type matches this glob, e.g. ''invoice.*''')
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Only captures received at or after this time: RFC 3339 (2026-11-22T10:00:00Z) or a duration ago (1h)')
+            [CompletionResult]::new('--until', '--until', [CompletionResultType]::ParameterName, 'Only captures received before this time: RFC 3339 or a duration ago')
+            [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'Stop after N requests')
+            [CompletionResult]::new('--rate', '--rate', [CompletionResultType]::ParameterName, 'At most N requests per second, evenly spaced')
             [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'Retries after the first attempt')
             [CompletionResult]::new('--backoff', '--backoff', [CompletionResultType]::ParameterName, 'Backoff base: retry n waits a random time up to BASE × 2^n (full jitter)')
             [CompletionResult]::new('--max-backoff', '--max-backoff', [CompletionResultType]::ParameterName, 'The longest wait between attempts (also caps Retry-After)')
@@ -157,6 +162,8 @@ Register-ArgumentCompleter -Native -CommandName 'hookline' -ScriptBlock {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (only on a terminal, and not when NO_COLOR is set), always, never')
             [CompletionResult]::new('-r', '-r', [CompletionResultType]::ParameterName, 'Read directories recursively')
             [CompletionResult]::new('--recursive', '--recursive', [CompletionResultType]::ParameterName, 'Read directories recursively')
+            [CompletionResult]::new('--only-valid', '--only-valid', [CompletionResultType]::ParameterName, 'Only captures whose signature was valid when received')
+            [CompletionResult]::new('--only-invalid', '--only-invalid', [CompletionResultType]::ParameterName, 'Only captures whose signature was invalid when received')
             [CompletionResult]::new('--skip-invalid', '--skip-invalid', [CompletionResultType]::ParameterName, 'Skip (and count) malformed captures or lines instead of stopping')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print what would be sent (method, URL, headers, body size) without sending')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'One JSON object per request on stdout; the summary goes to stderr')

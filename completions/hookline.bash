@@ -381,13 +381,33 @@ _hookline() {
             return 0
             ;;
         hookline__subcmd__replay)
-            opts="-r -h -V --to --recursive --retries --backoff --max-backoff --timeout --retry-on --concurrency --dead-letter --skip-invalid --dry-run --json --cacert --insecure --config --color --help --version"
+            opts="-r -h -V --to --recursive --event --only-valid --only-invalid --since --until --limit --rate --retries --backoff --max-backoff --timeout --retry-on --concurrency --dead-letter --skip-invalid --dry-run --json --cacert --insecure --config --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --to)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --event)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --until)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rate)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -137,6 +137,11 @@ set edit:completion:arg-completer[hookline] = {|@words|
         }
         &'hookline;replay'= {
             cand --to 'Where to send. With no path (or `/`), each capture''s own path and query are kept'
+            cand --event 'Only captures whose event type matches this glob, e.g. ''invoice.*'''
+            cand --since 'Only captures received at or after this time: RFC 3339 (2026-11-22T10:00:00Z) or a duration ago (1h)'
+            cand --until 'Only captures received before this time: RFC 3339 or a duration ago'
+            cand --limit 'Stop after N requests'
+            cand --rate 'At most N requests per second, evenly spaced'
             cand --retries 'Retries after the first attempt'
             cand --backoff 'Backoff base: retry n waits a random time up to BASE × 2^n (full jitter)'
             cand --max-backoff 'The longest wait between attempts (also caps Retry-After)'
@@ -149,6 +154,8 @@ set edit:completion:arg-completer[hookline] = {|@words|
             cand --color 'When to use colour: auto (only on a terminal, and not when NO_COLOR is set), always, never'
             cand -r 'Read directories recursively'
             cand --recursive 'Read directories recursively'
+            cand --only-valid 'Only captures whose signature was valid when received'
+            cand --only-invalid 'Only captures whose signature was invalid when received'
             cand --skip-invalid 'Skip (and count) malformed captures or lines instead of stopping'
             cand --dry-run 'Print what would be sent (method, URL, headers, body size) without sending'
             cand --json 'One JSON object per request on stdout; the summary goes to stderr'

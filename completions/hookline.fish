@@ -154,6 +154,11 @@ complete -c hookline -n "__fish_hookline_using_subcommand send" -l insecure -d '
 complete -c hookline -n "__fish_hookline_using_subcommand send" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hookline -n "__fish_hookline_using_subcommand send" -s V -l version -d 'Print version'
 complete -c hookline -n "__fish_hookline_using_subcommand replay" -l to -d 'Where to send. With no path (or `/`), each capture\'s own path and query are kept' -r
+complete -c hookline -n "__fish_hookline_using_subcommand replay" -l event -d 'Only captures whose event type matches this glob, e.g. \'invoice.*\'' -r
+complete -c hookline -n "__fish_hookline_using_subcommand replay" -l since -d 'Only captures received at or after this time: RFC 3339 (2026-11-22T10:00:00Z) or a duration ago (1h)' -r
+complete -c hookline -n "__fish_hookline_using_subcommand replay" -l until -d 'Only captures received before this time: RFC 3339 or a duration ago' -r
+complete -c hookline -n "__fish_hookline_using_subcommand replay" -l limit -d 'Stop after N requests' -r
+complete -c hookline -n "__fish_hookline_using_subcommand replay" -l rate -d 'At most N requests per second, evenly spaced' -r
 complete -c hookline -n "__fish_hookline_using_subcommand replay" -l retries -d 'Retries after the first attempt' -r
 complete -c hookline -n "__fish_hookline_using_subcommand replay" -l backoff -d 'Backoff base: retry n waits a random time up to BASE × 2^n (full jitter)' -r
 complete -c hookline -n "__fish_hookline_using_subcommand replay" -l max-backoff -d 'The longest wait between attempts (also caps Retry-After)' -r
@@ -167,6 +172,8 @@ complete -c hookline -n "__fish_hookline_using_subcommand replay" -l color -d 'W
 always\t''
 never\t''"
 complete -c hookline -n "__fish_hookline_using_subcommand replay" -s r -l recursive -d 'Read directories recursively'
+complete -c hookline -n "__fish_hookline_using_subcommand replay" -l only-valid -d 'Only captures whose signature was valid when received'
+complete -c hookline -n "__fish_hookline_using_subcommand replay" -l only-invalid -d 'Only captures whose signature was invalid when received'
 complete -c hookline -n "__fish_hookline_using_subcommand replay" -l skip-invalid -d 'Skip (and count) malformed captures or lines instead of stopping'
 complete -c hookline -n "__fish_hookline_using_subcommand replay" -l dry-run -d 'Print what would be sent (method, URL, headers, body size) without sending'
 complete -c hookline -n "__fish_hookline_using_subcommand replay" -l json -d 'One JSON object per request on stdout; the summary goes to stderr'

@@ -356,6 +356,34 @@ pub struct ReplayArgs {
     #[arg(short, long)]
     pub recursive: bool,
 
+    /// Only captures whose event type matches this glob, e.g. 'invoice.*'
+    #[arg(long, value_name = "PATTERN", value_parser = parse_glob, help_heading = "Selection")]
+    pub event: Option<glob::Pattern>,
+
+    /// Only captures whose signature was valid when received
+    #[arg(long, conflicts_with = "only_invalid", help_heading = "Selection")]
+    pub only_valid: bool,
+
+    /// Only captures whose signature was invalid when received
+    #[arg(long, help_heading = "Selection")]
+    pub only_invalid: bool,
+
+    /// Only captures received at or after this time: RFC 3339 (2026-11-22T10:00:00Z) or a duration ago (1h)
+    #[arg(long, value_name = "TIME", value_parser = parse_moment, help_heading = "Selection")]
+    pub since: Option<std::time::SystemTime>,
+
+    /// Only captures received before this time: RFC 3339 or a duration ago
+    #[arg(long, value_name = "TIME", value_parser = parse_moment, help_heading = "Selection")]
+    pub until: Option<std::time::SystemTime>,
+
+    /// Stop after N requests
+    #[arg(long, value_name = "N", help_heading = "Selection")]
+    pub limit: Option<u64>,
+
+    /// At most N requests per second, evenly spaced
+    #[arg(long, value_name = "N", value_parser = parse_rate_per_second)]
+    pub rate: Option<f64>,
+
     #[command(flatten)]
     pub retry: RetryArgs,
 
@@ -520,6 +548,32 @@ pub fn parse_target_url(text: &str) -> Result<http::Uri, String> {
         (Some("https"), Some(_)) => Ok(uri),
         _ => Err(format!(
             "`{text}` needs a scheme and host, e.g. http://localhost:3000/webhooks"
+        )),
+    }
+}
+
+/// A glob for event types: `invoice.*`, `*.created`.
+pub fn parse_glob(text: &str) -> Result<glob::Pattern, String> {
+    glob::Pattern::new(text).map_err(|e| format!("`{text}` is not a glob ({e})"))
+}
+
+/// A point in time: RFC 3339 (`2026-11-22T10:00:00Z`), or a duration ago (`1h`, `30m`).
+pub fn parse_moment(text: &str) -> Result<std::time::SystemTime, String> {
+    if let Ok(at) = humantime::parse_rfc3339_weak(text.trim()) {
+        return Ok(at);
+    }
+    let ago = humantime::parse_duration(text.trim()).map_err(|_| {
+        format!("`{text}` is neither a time (2026-11-22T10:00:00Z) nor a duration ago (1h)")
+    })?;
+    Ok(std::time::SystemTime::now() - ago)
+}
+
+/// Requests per second, above 0.
+pub fn parse_rate_per_second(text: &str) -> Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(n) if n > 0.0 && n.is_finite() => Ok(n),
+        _ => Err(format!(
+            "`{text}` is not a rate above 0 (requests per second)"
         )),
     }
 }

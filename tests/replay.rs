@@ -221,3 +221,80 @@ fn dry_run_prints_and_sends_nothing() {
     );
     assert!(target.stop().stdout.is_empty());
 }
+
+#[test]
+fn selection_by_event_validity_time_and_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    let capture = |event: &str, valid: bool, at: &str| {
+        format!(
+            r#"{{"hookline":1,"event":"{event}","received_at":"{at}","verification":{{"scheme":"generic","valid":{valid},"reason":null}},"body":"{event}"}}"#
+        )
+    };
+    let lines = [
+        capture("invoice.paid", true, "2026-11-22T10:00:00.000Z"),
+        capture("invoice.failed", false, "2026-11-22T10:05:00.000Z"),
+        capture("customer.created", true, "2026-11-22T10:06:00.000Z"),
+        capture("invoice.created", true, "2026-11-22T11:30:00.000Z"),
+        capture("invoice.voided", true, "2026-11-22T10:10:00.000Z"),
+    ];
+    fs::write(dir.path().join("day.jsonl"), lines.join("\n")).unwrap();
+    let target = Listener::start(dir.path(), &["--json"]);
+    let to = format!("http://{}", target.addr);
+    let out = replay(
+        dir.path(),
+        &[
+            "day.jsonl",
+            "--to",
+            &to,
+            "--event",
+            "invoice.*",
+            "--only-valid",
+            "--since",
+            "2026-11-22T10:00:00Z",
+            "--until",
+            "2026-11-22T11:00:00Z",
+            "--concurrency",
+            "1",
+        ],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let bodies: Vec<String> = json_lines(&target.stop().stdout)
+        .iter()
+        .map(|l| l["body"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(bodies, ["invoice.paid", "invoice.voided"]);
+
+    let out = replay(
+        dir.path(),
+        &["day.jsonl", "--to", &to, "--limit", "2", "--dry-run"],
+    );
+    assert_eq!(out.stdout.lines().count(), 2, "{}", out.stdout);
+}
+
+#[test]
+fn rate_spaces_requests_evenly() {
+    let dir = tempfile::tempdir().unwrap();
+    let line = r#"{"hookline":1,"body":"x"}"#;
+    fs::write(dir.path().join("many.jsonl"), vec![line; 60].join("\n")).unwrap();
+    let target = Listener::start(dir.path(), &["--json"]);
+    let to = format!("http://{}", target.addr);
+    let started = std::time::Instant::now();
+    let out = replay(
+        dir.path(),
+        &[
+            "many.jsonl",
+            "--to",
+            &to,
+            "--rate",
+            "20",
+            "--concurrency",
+            "8",
+        ],
+    );
+    let took = started.elapsed();
+    assert_eq!(out.code, 0);
+    assert_eq!(json_lines(&target.stop().stdout).len(), 60);
+    // 60 at 20/s is about 3 s; a wide band, as the machine is shared.
+    assert!(took >= std::time::Duration::from_secs(2), "{took:?}");
+    assert!(took < std::time::Duration::from_secs(15), "{took:?}");
+}

@@ -9,6 +9,7 @@ use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::{Arc, Mutex};
+use std::time::SystemTime;
 
 use anyhow::{anyhow, bail, Context, Result};
 use bytes::Bytes;
@@ -72,9 +73,18 @@ pub fn run(args: ReplayArgs) -> Result<ExitCode> {
 
     let to = args.to.clone();
     let (json, dry_run) = (args.json, args.dry_run);
+    let selection = Selection::from(&args);
+    let mut taken = 0u64;
+
     let dead_letter = Arc::new(args.dead_letter.clone());
     let limit = Arc::new(tokio::sync::Semaphore::new(args.concurrency as usize));
     let stopped = runtime.block_on(async {
+        // Evenly spaced starts: one per 1/rate seconds, not bursts.
+        let mut pace = args.rate.map(|n| {
+            let mut ticks = tokio::time::interval(std::time::Duration::from_secs_f64(1.0 / n));
+            ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            ticks
+        });
         let mut tasks = tokio::task::JoinSet::new();
         let mut stopped = None;
         while let Some(next) = rx.recv().await {
@@ -85,6 +95,13 @@ pub fn run(args: ReplayArgs) -> Result<ExitCode> {
                     break;
                 }
             };
+            if !selection.wants(&item.capture) {
+                continue;
+            }
+            if args.limit.is_some_and(|limit| taken >= limit) {
+                break;
+            }
+            taken += 1;
             let request = match build_request(&item.capture, &to) {
                 Ok(request) => request,
                 Err(e) => {
@@ -97,6 +114,9 @@ pub fn run(args: ReplayArgs) -> Result<ExitCode> {
                 continue;
             }
             let permit = limit.clone().acquire_owned().await.expect("never closed");
+            if let Some(ticks) = pace.as_mut() {
+                ticks.tick().await;
+            }
             let (client, policy, summary, dead_letter) = (
                 client.clone(),
                 policy.clone(),
@@ -151,6 +171,59 @@ pub fn run(args: ReplayArgs) -> Result<ExitCode> {
     } else {
         ExitCode::from(EXIT_FALSE)
     })
+}
+
+/// Which captures are replayed (`--event`, `--only-valid`/`--only-invalid`,
+/// `--since`/`--until`). A capture without a receive time is left out by a time bound.
+struct Selection {
+    event: Option<glob::Pattern>,
+    valid: Option<bool>,
+    since: Option<SystemTime>,
+    until: Option<SystemTime>,
+}
+
+impl Selection {
+    fn from(args: &ReplayArgs) -> Self {
+        let valid = match (args.only_valid, args.only_invalid) {
+            (true, _) => Some(true),
+            (_, true) => Some(false),
+            _ => None,
+        };
+        Selection {
+            event: args.event.clone(),
+            valid,
+            since: args.since,
+            until: args.until,
+        }
+    }
+
+    fn wants(&self, c: &Capture) -> bool {
+        if let Some(pattern) = &self.event {
+            if !c.event.as_deref().is_some_and(|e| pattern.matches(e)) {
+                return false;
+            }
+        }
+        if let Some(valid) = self.valid {
+            if c.verification.as_ref().map(|v| v.valid) != Some(valid) {
+                return false;
+            }
+        }
+        if self.since.is_some() || self.until.is_some() {
+            let Some(at) = c
+                .received_at
+                .as_deref()
+                .and_then(|t| humantime::parse_rfc3339_weak(t).ok())
+            else {
+                return false;
+            };
+            if self.since.is_some_and(|since| at < since)
+                || self.until.is_some_and(|until| at >= until)
+            {
+                return false;
+            }
+        }
+        true
+    }
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
