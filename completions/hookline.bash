@@ -381,7 +381,7 @@ _hookline() {
             return 0
             ;;
         hookline__subcmd__replay)
-            opts="-r -h -V --to --recursive --event --only-valid --only-invalid --since --until --limit --rate --retries --backoff --max-backoff --timeout --retry-on --concurrency --dead-letter --skip-invalid --dry-run --json --cacert --insecure --config --color --help --version"
+            opts="-r -h -V --to --recursive --event --only-valid --only-invalid --since --until --limit --rate --resign --scheme --secret --secret-file --signature-header --tolerance --retries --backoff --max-backoff --timeout --retry-on --concurrency --dead-letter --skip-invalid --dry-run --json --cacert --insecure --config --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -408,6 +408,26 @@ _hookline() {
                     return 0
                     ;;
                 --rate)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --scheme)
+                    COMPREPLY=($(compgen -W "auto generic github stripe standard slack shopify" -- "${cur}"))
+                    return 0
+                    ;;
+                --secret)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --secret-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --signature-header)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tolerance)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

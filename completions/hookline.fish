@@ -159,6 +159,17 @@ complete -c hookline -n "__fish_hookline_using_subcommand replay" -l since -d 'O
 complete -c hookline -n "__fish_hookline_using_subcommand replay" -l until -d 'Only captures received before this time: RFC 3339 or a duration ago' -r
 complete -c hookline -n "__fish_hookline_using_subcommand replay" -l limit -d 'Stop after N requests' -r
 complete -c hookline -n "__fish_hookline_using_subcommand replay" -l rate -d 'At most N requests per second, evenly spaced' -r
+complete -c hookline -n "__fish_hookline_using_subcommand replay" -l scheme -d 'Signature scheme [default: generic for sign, auto for verify and listen]' -r -f -a "auto\t'Detect the scheme from the headers present (verify and listen)'
+generic\t'X-Signature: sha256=<hex> over the body'
+github\t'X-Hub-Signature-256: sha256=<hex> over the body'
+stripe\t'Stripe-Signature: t=<unix>,v1=<hex> over "{t}.{body}"'
+standard\t'Standard Webhooks / Svix: webhook-id, webhook-timestamp, webhook-signature: v1,<base64>'
+slack\t'X-Slack-Signature: v0=<hex> over "v0:{ts}:{body}"'
+shopify\t'X-Shopify-Hmac-Sha256: <base64> over the body'"
+complete -c hookline -n "__fish_hookline_using_subcommand replay" -l secret -d 'Secret to sign or verify with; repeat for rotation (any one may match; the first signs). Environment: HOOKLINE_SECRET' -r
+complete -c hookline -n "__fish_hookline_using_subcommand replay" -l secret-file -d 'Read secrets from FILE, one per line (blank lines ignored). Environment: HOOKLINE_SECRET_FILE' -r -F
+complete -c hookline -n "__fish_hookline_using_subcommand replay" -l signature-header -d 'Header that carries the generic scheme\'s signature [default: X-Signature]' -r
+complete -c hookline -n "__fish_hookline_using_subcommand replay" -l tolerance -d 'How old a captured signature may be before replay warns it will be rejected as stale [default: 5m]' -r
 complete -c hookline -n "__fish_hookline_using_subcommand replay" -l retries -d 'Retries after the first attempt' -r
 complete -c hookline -n "__fish_hookline_using_subcommand replay" -l backoff -d 'Backoff base: retry n waits a random time up to BASE × 2^n (full jitter)' -r
 complete -c hookline -n "__fish_hookline_using_subcommand replay" -l max-backoff -d 'The longest wait between attempts (also caps Retry-After)' -r
@@ -174,11 +185,12 @@ never\t''"
 complete -c hookline -n "__fish_hookline_using_subcommand replay" -s r -l recursive -d 'Read directories recursively'
 complete -c hookline -n "__fish_hookline_using_subcommand replay" -l only-valid -d 'Only captures whose signature was valid when received'
 complete -c hookline -n "__fish_hookline_using_subcommand replay" -l only-invalid -d 'Only captures whose signature was invalid when received'
+complete -c hookline -n "__fish_hookline_using_subcommand replay" -l resign -d 'Drop the captured signature headers and sign afresh (fresh timestamp; the scheme is --scheme, else the capture\'s, else generic; a captured webhook-id is kept)'
 complete -c hookline -n "__fish_hookline_using_subcommand replay" -l skip-invalid -d 'Skip (and count) malformed captures or lines instead of stopping'
 complete -c hookline -n "__fish_hookline_using_subcommand replay" -l dry-run -d 'Print what would be sent (method, URL, headers, body size) without sending'
 complete -c hookline -n "__fish_hookline_using_subcommand replay" -l json -d 'One JSON object per request on stdout; the summary goes to stderr'
 complete -c hookline -n "__fish_hookline_using_subcommand replay" -l insecure -d 'Do not check the target\'s certificate (printed as a warning)'
-complete -c hookline -n "__fish_hookline_using_subcommand replay" -s h -l help -d 'Print help'
+complete -c hookline -n "__fish_hookline_using_subcommand replay" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hookline -n "__fish_hookline_using_subcommand replay" -s V -l version -d 'Print version'
 complete -c hookline -n "__fish_hookline_using_subcommand completions" -l config -d 'Read settings from FILE instead of ./hookline.toml' -r -F
 complete -c hookline -n "__fish_hookline_using_subcommand completions" -l color -d 'When to use colour: auto (only on a terminal, and not when NO_COLOR is set), always, never' -r -f -a "auto\t''

@@ -384,6 +384,18 @@ pub struct ReplayArgs {
     #[arg(long, value_name = "N", value_parser = parse_rate_per_second)]
     pub rate: Option<f64>,
 
+    /// Drop the captured signature headers and sign afresh (fresh timestamp; the scheme is
+    /// --scheme, else the capture's, else generic; a captured webhook-id is kept)
+    #[arg(long, help_heading = "Signing")]
+    pub resign: bool,
+
+    #[command(flatten, next_help_heading = "Signing")]
+    pub signing: SigningArgs,
+
+    /// How old a captured signature may be before replay warns it will be rejected as stale [default: 5m]
+    #[arg(long, value_name = "DURATION", env = "HOOKLINE_TOLERANCE", value_parser = parse_duration, help_heading = "Signing")]
+    pub tolerance: Option<Duration>,
+
     #[command(flatten)]
     pub retry: RetryArgs,
 

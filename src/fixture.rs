@@ -107,19 +107,17 @@ fn from_bytes(label: String, path: Option<&Path>, bytes: Vec<u8>) -> Result<Fixt
     })
 }
 
-/// Headers an envelope may carry that send replaces: every scheme's signature, timestamp
-/// and id headers, and those that belong to one connection or are recomputed.
+/// Headers an envelope may carry that send replaces: every scheme's signing headers, its
+/// event and delivery-id headers, and those that belong to one connection or are recomputed.
 fn is_signature_or_framing(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
-    crate::signing::Scheme::ALL
+    let replaced_by_send = crate::signing::Scheme::ALL
         .iter()
-        .flat_map(|s| {
-            let h = s.headers();
-            [Some(h.signature), h.timestamp, h.id, h.event, h.delivery_id]
-        })
+        .flat_map(|s| [s.headers().event, s.headers().delivery_id])
         .flatten()
-        .chain(["svix-signature", "svix-timestamp", "svix-id"])
-        .any(|n| n.eq_ignore_ascii_case(&lower))
+        .any(|n| n.eq_ignore_ascii_case(&lower));
+    crate::signing::is_signing_header(&lower)
+        || replaced_by_send
         || matches!(
             lower.as_str(),
             "host" | "content-length" | "content-type" | "connection" | "transfer-encoding"

@@ -298,3 +298,78 @@ fn rate_spaces_requests_evenly() {
     assert!(took >= std::time::Duration::from_secs(2), "{took:?}");
     assert!(took < std::time::Duration::from_secs(15), "{took:?}");
 }
+
+#[test]
+fn resign_makes_stale_stripe_and_standard_signatures_valid_again() {
+    use hookline::secret::Secret;
+    use hookline::signing::{self, Scheme};
+    let dir = tempfile::tempdir().unwrap();
+    let secret = "whsec_cmVwbGF5LXJlc2lnbi1zZWNyZXQ=";
+    let body = br#"{"type":"invoice.paid","id":"evt_9"}"#;
+    // Signed a day ago, as last night's captures were.
+    let then = std::time::SystemTime::now() - std::time::Duration::from_secs(86_400);
+    let ts = then
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    let received = humantime::format_rfc3339_millis(then).to_string();
+    let mut lines = Vec::new();
+    for scheme in [Scheme::Stripe, Scheme::Standard] {
+        let headers = signing::sign(scheme, &Secret::new(secret), ts, "msg_kept", body).unwrap();
+        let capture = serde_json::json!({
+            "hookline": 1, "received_at": received, "method": "POST", "path": "/hook",
+            "headers": headers, "body": std::str::from_utf8(body).unwrap(),
+            "verification": {"scheme": scheme.name(), "valid": true, "reason": null},
+        });
+        lines.push(capture.to_string());
+    }
+    fs::write(dir.path().join("night.jsonl"), lines.join("\n")).unwrap();
+    let target = Listener::start(dir.path(), &["--json", "--secret", secret]);
+    let to = format!("http://{}", target.addr);
+
+    let stale = replay(dir.path(), &["night.jsonl", "--to", &to, "--retries", "0"]);
+    assert_eq!(stale.code, 1);
+    assert!(stale.stderr.contains("use --resign"), "{}", stale.stderr);
+    assert_eq!(stale.stderr.matches("warning").count(), 1, "warned once");
+
+    let resigned = replay(
+        dir.path(),
+        &[
+            "night.jsonl",
+            "--to",
+            &to,
+            "--resign",
+            "--secret",
+            secret,
+            "--concurrency",
+            "1",
+        ],
+    );
+    assert_eq!(resigned.code, 0, "{}{}", resigned.stdout, resigned.stderr);
+    let got = json_lines(&target.stop().stdout);
+    let reasons: Vec<&Value> = got.iter().map(|l| &l["verification"]["reason"]).collect();
+    assert_eq!(reasons[0], "timestamp_out_of_tolerance");
+    assert_eq!(reasons[1], "timestamp_out_of_tolerance");
+    assert_eq!(got[2]["verification"]["valid"], true, "stripe re-signed");
+    assert_eq!(got[3]["verification"]["valid"], true, "standard re-signed");
+    assert_eq!(
+        got[3]["delivery_id"], "msg_kept",
+        "the captured webhook-id is kept"
+    );
+    // The old signature headers are gone, not sent twice.
+    let signatures = got[2]["headers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|h| h[0] == "stripe-signature")
+        .count();
+    assert_eq!(signatures, 1);
+
+    let no_secret = replay(dir.path(), &["night.jsonl", "--to", &to, "--resign"]);
+    assert_eq!(no_secret.code, 2);
+    assert!(
+        no_secret.stderr.contains("no secret"),
+        "{}",
+        no_secret.stderr
+    );
+}

@@ -35,7 +35,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Verify(args) => verify::run(&config, args),
         Command::Listen(args) => listen::run(&config, *args),
         Command::Send(args) => send::run(&config, *args),
-        Command::Replay(args) => replay::run(*args),
+        Command::Replay(args) => replay::run(&config, *args),
         Command::Completions { .. } | Command::Man => unreachable!("handled above"),
     }
 }

@@ -22,9 +22,12 @@ use super::send::{client_for, policy};
 use super::EXIT_FALSE;
 use crate::capture::{Capture, JsonLines, LineError};
 use crate::cli::ReplayArgs;
+use crate::config::{Config, SigningSettings};
 use crate::delivery::{self, Delivery, Verdict};
 use crate::http_headers::is_hop_by_hop;
 use crate::output::send::Summary;
+use crate::secret::Secret;
+use crate::signing::{header_values, is_signing_header, Scheme, SchemeChoice, Signer};
 
 /// One capture to replay, named `file` or `file:line` for messages.
 struct Item {
@@ -32,7 +35,13 @@ struct Item {
     capture: Capture,
 }
 
-pub fn run(args: ReplayArgs) -> Result<ExitCode> {
+pub fn run(config: &Config, args: ReplayArgs) -> Result<ExitCode> {
+    let signing = SigningSettings::resolve(config, &args.signing, args.tolerance)?;
+    let resign = match args.resign {
+        true => Some(Arc::new(Resign::new(&signing)?)),
+        false => None,
+    };
+    let tolerance = signing.tolerance;
     let inputs = expand(&args.captures, args.recursive)?;
     // Capture files are checked up front, so a bad one stops the run before any request.
     let mut skipped = 0usize;
@@ -87,6 +96,7 @@ pub fn run(args: ReplayArgs) -> Result<ExitCode> {
         });
         let mut tasks = tokio::task::JoinSet::new();
         let mut stopped = None;
+        let mut warned_stale = false;
         while let Some(next) = rx.recv().await {
             let item = match next {
                 Ok(item) => item,
@@ -109,6 +119,22 @@ pub fn run(args: ReplayArgs) -> Result<ExitCode> {
                     break;
                 }
             };
+            let signer = match &resign {
+                Some(resign) => match resign.for_capture(&item.capture) {
+                    Ok(plan) => Some(plan),
+                    Err(e) => {
+                        stopped = Some(format!("{}: {e}", item.label));
+                        break;
+                    }
+                },
+                None => {
+                    if !warned_stale && is_stale(&item.capture, tolerance) {
+                        warned_stale = true;
+                        eprintln!("hookline: warning: {}: the captured signature is older than the tolerance ({}); timestamped schemes will reject it as stale: use --resign", item.label, humantime::format_duration(tolerance));
+                    }
+                    None
+                }
+            };
             if dry_run {
                 print_dry_run(&request);
                 continue;
@@ -125,7 +151,11 @@ pub fn run(args: ReplayArgs) -> Result<ExitCode> {
             );
             tasks.spawn(async move {
                 let _permit = permit;
-                let delivery = client.deliver(&policy, |_| request.clone(), |_| {}).await;
+                let build = |_| match &signer {
+                    Some(signer) => signer.sign(&request),
+                    None => request.clone(),
+                };
+                let delivery = client.deliver(&policy, build, |_| {}).await;
                 println!("{}", result_line(&item.label, &request, &delivery, json));
                 if let (Some(dir), false) = (&*dead_letter, delivered(&delivery)) {
                     if let Err(e) = write_dead_letter(dir, &item, &request, &delivery) {
@@ -171,6 +201,115 @@ pub fn run(args: ReplayArgs) -> Result<ExitCode> {
     } else {
         ExitCode::from(EXIT_FALSE)
     })
+}
+
+/// `--resign`: the secret and the scheme chosen on the command line, if any.
+struct Resign {
+    scheme: Option<Scheme>,
+    secret: Secret,
+    signature_header: Option<String>,
+}
+
+/// How one capture is signed afresh on every attempt.
+struct Resigner {
+    resign: Arc<Resign>,
+    scheme: Scheme,
+    id: String,
+}
+
+impl Resign {
+    fn new(signing: &SigningSettings) -> Result<Self> {
+        let secret = signing.require_secrets()?[0].clone();
+        let scheme = match signing.scheme {
+            Some(SchemeChoice::Fixed(s)) => {
+                s.mac_key(&secret).map_err(|e| signing.key_error(e))?;
+                Some(s)
+            }
+            _ => None,
+        };
+        Ok(Resign {
+            scheme,
+            secret,
+            signature_header: signing.signature_header.clone(),
+        })
+    }
+
+    /// The scheme: --scheme, else the one the capture was verified with, else generic.
+    /// A captured Standard Webhooks id is kept (it is part of what is signed).
+    fn for_capture(self: &Arc<Self>, capture: &Capture) -> Result<Resigner> {
+        let scheme = match (self.scheme, &capture.verification) {
+            (Some(s), _) => s,
+            (None, Some(v)) => Scheme::from_name(&v.scheme).ok_or_else(|| {
+                anyhow!(
+                    "unknown scheme `{}` in the capture's verification",
+                    v.scheme
+                )
+            })?,
+            (None, None) => Scheme::Generic,
+        };
+        scheme
+            .mac_key(&self.secret)
+            .map_err(|e| anyhow!("the secret cannot sign {scheme}: {e}"))?;
+        let id = ["webhook-id", "svix-id"]
+            .iter()
+            .find_map(|name| header_values(&capture.headers, name).next())
+            .map(str::to_string)
+            .unwrap_or_else(|| crate::ids::new_id("msg_"));
+        Ok(Resigner {
+            resign: self.clone(),
+            scheme,
+            id,
+        })
+    }
+}
+
+impl Resigner {
+    /// The request without any scheme's signing headers, signed over a fresh timestamp.
+    fn sign(&self, request: &delivery::Request) -> delivery::Request {
+        let mut signed = request.clone();
+        let stale: Vec<HeaderName> = signed
+            .headers
+            .keys()
+            .filter(|n| is_signing_header(n.as_str()))
+            .cloned()
+            .collect();
+        for name in stale {
+            signed.headers.remove(name);
+        }
+        let mut signer = Signer::new(
+            self.scheme,
+            &self.resign.secret,
+            super::unix_now(),
+            &self.id,
+        )
+        .expect("the key was checked for this capture")
+        .with_signature_header(self.resign.signature_header.as_deref());
+        signer.update(&request.body);
+        for (name, value) in signer.finish() {
+            if let (Ok(n), Ok(v)) = (
+                HeaderName::from_bytes(name.as_bytes()),
+                HeaderValue::from_str(&value),
+            ) {
+                signed.headers.append(n, v);
+            }
+        }
+        signed
+    }
+}
+
+/// Whether a capture's signature is timestamped and older than the tolerance by now.
+fn is_stale(capture: &Capture, tolerance: std::time::Duration) -> bool {
+    let timestamped = capture.verification.as_ref().is_some_and(|v| {
+        Scheme::from_name(&v.scheme)
+            .is_some_and(|s| s.headers().timestamp.is_some() || s == Scheme::Stripe)
+    });
+    let received = capture
+        .received_at
+        .as_deref()
+        .and_then(|t| humantime::parse_rfc3339_weak(t).ok());
+    timestamped
+        && received
+            .is_some_and(|at| SystemTime::now().duration_since(at).unwrap_or_default() > tolerance)
 }
 
 /// Which captures are replayed (`--event`, `--only-valid`/`--only-invalid`,

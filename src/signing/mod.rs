@@ -346,6 +346,15 @@ fn header_tables(preferred: Option<Scheme>) -> impl Iterator<Item = &'static Hea
     )
 }
 
+/// Whether a header is one a signer writes for some scheme: its signature, timestamp or
+/// signed id (aliases such as `svix-*` included). Re-signing drops these first.
+pub fn is_signing_header(name: &str) -> bool {
+    header_tables(None)
+        .flat_map(|t| [Some(t.signature), t.timestamp, t.id])
+        .flatten()
+        .any(|n| n.eq_ignore_ascii_case(name))
+}
+
 /// The provider's event type from its event header (`X-GitHub-Event`, `X-Event`, …),
 /// looking first at `preferred` scheme's header, then at every scheme's.
 pub fn event_header(headers: &[Header], preferred: Option<Scheme>) -> Option<&str> {
