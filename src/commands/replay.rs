@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 use std::fs::File;
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, IsTerminal};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::{Arc, Mutex};
@@ -15,6 +15,7 @@ use anyhow::{anyhow, bail, Context, Result};
 use bytes::Bytes;
 use http::header::{HeaderName, HeaderValue};
 use http::{HeaderMap, Method, Uri};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde_json::json;
 use tokio::sync::mpsc;
 
@@ -74,6 +75,12 @@ pub fn run(config: &Config, args: ReplayArgs) -> Result<ExitCode> {
     let policy = Arc::new(policy(&args.retry));
     let summary = Arc::new(Mutex::new(Summary::default()));
 
+    // A progress bar on a terminal; its length is known unless JSON lines are streamed.
+    let bar = (!args.json && !args.dry_run && std::io::stdout().is_terminal()).then(|| {
+        let streamed = inputs.iter().any(|i| matches!(i, Input::Lines(_)));
+        let total = (!streamed).then(|| files.values().map(Vec::len).sum::<usize>() as u64);
+        Arc::new(progress_bar(total))
+    });
     // A reader thread feeds the requests through a bounded channel: memory stays flat
     // however long the JSON-lines input is.
     let (tx, mut rx) = mpsc::channel::<Result<Item, String>>(args.concurrency as usize * 2);
@@ -143,11 +150,12 @@ pub fn run(config: &Config, args: ReplayArgs) -> Result<ExitCode> {
             if let Some(ticks) = pace.as_mut() {
                 ticks.tick().await;
             }
-            let (client, policy, summary, dead_letter) = (
+            let (client, policy, summary, dead_letter, bar) = (
                 client.clone(),
                 policy.clone(),
                 summary.clone(),
                 dead_letter.clone(),
+                bar.clone(),
             );
             tasks.spawn(async move {
                 let _permit = permit;
@@ -156,7 +164,18 @@ pub fn run(config: &Config, args: ReplayArgs) -> Result<ExitCode> {
                     None => request.clone(),
                 };
                 let delivery = client.deliver(&policy, build, |_| {}).await;
-                println!("{}", result_line(&item.label, &request, &delivery, json));
+                let line = result_line(&item.label, &request, &delivery, json);
+                match &bar {
+                    Some(bar) => {
+                        bar.inc(1);
+                        if !delivered(&delivery) {
+                            bar.println(line);
+                            let failed = lock(&summary).failed.len() + 1;
+                            bar.set_message(format!("{failed} failed"));
+                        }
+                    }
+                    None => println!("{line}"),
+                }
                 if let (Some(dir), false) = (&*dead_letter, delivered(&delivery)) {
                     if let Err(e) = write_dead_letter(dir, &item, &request, &delivery) {
                         eprintln!("hookline: {e:#}");
@@ -172,6 +191,9 @@ pub fn run(config: &Config, args: ReplayArgs) -> Result<ExitCode> {
     });
     drop(rx);
     let _ = reader.join();
+    if let Some(bar) = &bar {
+        bar.finish_and_clear();
+    }
 
     let mut summary = std::mem::take(&mut *lock(&summary));
     if let Some(message) = stopped {
@@ -524,6 +546,26 @@ fn build_request(capture: &Capture, to: &Uri) -> Result<delivery::Request> {
         headers,
         body: Bytes::from(capture.body.clone()),
     })
+}
+
+/// done/total (or a count when streaming), rate, ETA, failures so far.
+fn progress_bar(total: Option<u64>) -> ProgressBar {
+    let (bar, template) = match total {
+        Some(n) => (
+            ProgressBar::new(n),
+            "{bar:30} {pos}/{len}  {per_sec}  ETA {eta}  {msg}",
+        ),
+        None => (
+            ProgressBar::new_spinner(),
+            "{spinner} {pos} sent  {per_sec}  {msg}",
+        ),
+    };
+    bar.set_draw_target(ProgressDrawTarget::stdout());
+    bar.set_style(
+        ProgressStyle::with_template(template).unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    bar.enable_steady_tick(std::time::Duration::from_millis(100));
+    bar
 }
 
 fn print_dry_run(request: &delivery::Request) {

@@ -383,8 +383,16 @@ impl Summary {
                 text.push_str(&format!(" {status}×{n}"));
             }
         }
-        for (name, why) in &self.failed {
+        // The first few failures, each with its reason; the count says how many more.
+        const LISTED: usize = 10;
+        for (name, why) in self.failed.iter().take(LISTED) {
             text.push_str(&format!("\n  failed: {name}: {why}"));
+        }
+        if self.failed.len() > LISTED {
+            text.push_str(&format!(
+                "\n  … and {} more failures",
+                self.failed.len() - LISTED
+            ));
         }
         text
     }
