@@ -4,12 +4,10 @@
 //! the run there, saying how many were already sent.
 
 use std::collections::BTreeMap;
-use std::fs::File;
-use std::io::{BufRead, BufReader, IsTerminal};
-use std::path::{Path, PathBuf};
+use std::io::{IsTerminal, Write};
+use std::path::Path;
 use std::process::ExitCode;
 use std::sync::{Arc, Mutex};
-use std::time::SystemTime;
 
 use anyhow::{anyhow, bail, Context, Result};
 use bytes::Bytes;
@@ -19,22 +17,22 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde_json::json;
 use tokio::sync::mpsc;
 
+mod inputs;
+mod resign;
+mod select;
+
+use inputs::{expand, feed, read_capture, Input, Item};
+use resign::{is_stale, Resign};
+use select::Selection;
+
 use super::send::{client_for, policy};
 use super::EXIT_FALSE;
-use crate::capture::{Capture, JsonLines, LineError};
+use crate::capture::Capture;
 use crate::cli::ReplayArgs;
 use crate::config::{Config, SigningSettings};
 use crate::delivery::{self, Delivery, Verdict};
 use crate::http_headers::is_hop_by_hop;
 use crate::output::send::Summary;
-use crate::secret::Secret;
-use crate::signing::{header_values, is_signing_header, Scheme, SchemeChoice, Signer};
-
-/// One capture to replay, named `file` or `file:line` for messages.
-struct Item {
-    label: String,
-    capture: Capture,
-}
 
 pub fn run(config: &Config, args: ReplayArgs) -> Result<ExitCode> {
     let signing = SigningSettings::resolve(config, &args.signing, args.tolerance)?;
@@ -93,6 +91,11 @@ pub fn run(config: &Config, args: ReplayArgs) -> Result<ExitCode> {
     let mut taken = 0u64;
 
     let dead_letter = Arc::new(args.dead_letter.clone());
+    // Result lines are written in blocks, not one write per request; flushed at the end.
+    let out = Arc::new(Mutex::new(std::io::BufWriter::with_capacity(
+        64 * 1024,
+        std::io::stdout(),
+    )));
     let limit = Arc::new(tokio::sync::Semaphore::new(args.concurrency as usize));
     let stopped = runtime.block_on(async {
         // Evenly spaced starts: one per 1/rate seconds, not bursts.
@@ -150,12 +153,13 @@ pub fn run(config: &Config, args: ReplayArgs) -> Result<ExitCode> {
             if let Some(ticks) = pace.as_mut() {
                 ticks.tick().await;
             }
-            let (client, policy, summary, dead_letter, bar) = (
+            let (client, policy, summary, dead_letter, bar, out) = (
                 client.clone(),
                 policy.clone(),
                 summary.clone(),
                 dead_letter.clone(),
                 bar.clone(),
+                out.clone(),
             );
             tasks.spawn(async move {
                 let _permit = permit;
@@ -174,7 +178,10 @@ pub fn run(config: &Config, args: ReplayArgs) -> Result<ExitCode> {
                             bar.set_message(format!("{failed} failed"));
                         }
                     }
-                    None => println!("{line}"),
+                    None => {
+                        let mut out = lock(&out);
+                        let _ = writeln!(out, "{line}");
+                    }
                 }
                 if let (Some(dir), false) = (&*dead_letter, delivered(&delivery)) {
                     if let Err(e) = write_dead_letter(dir, &item, &request, &delivery) {
@@ -185,12 +192,15 @@ pub fn run(config: &Config, args: ReplayArgs) -> Result<ExitCode> {
                 }
                 lock(&summary).add(&item.label, &delivery);
             });
+            // Finished tasks are kept until joined: reap them, so memory stays flat.
+            while tasks.try_join_next().is_some() {}
         }
         while tasks.join_next().await.is_some() {}
         stopped
     });
     drop(rx);
     let _ = reader.join();
+    let _ = lock(&out).flush();
     if let Some(bar) = &bar {
         bar.finish_and_clear();
     }
@@ -225,287 +235,8 @@ pub fn run(config: &Config, args: ReplayArgs) -> Result<ExitCode> {
     })
 }
 
-/// `--resign`: the secret and the scheme chosen on the command line, if any.
-struct Resign {
-    scheme: Option<Scheme>,
-    secret: Secret,
-    signature_header: Option<String>,
-}
-
-/// How one capture is signed afresh on every attempt.
-struct Resigner {
-    resign: Arc<Resign>,
-    scheme: Scheme,
-    id: String,
-}
-
-impl Resign {
-    fn new(signing: &SigningSettings) -> Result<Self> {
-        let secret = signing.require_secrets()?[0].clone();
-        let scheme = match signing.scheme {
-            Some(SchemeChoice::Fixed(s)) => {
-                s.mac_key(&secret).map_err(|e| signing.key_error(e))?;
-                Some(s)
-            }
-            _ => None,
-        };
-        Ok(Resign {
-            scheme,
-            secret,
-            signature_header: signing.signature_header.clone(),
-        })
-    }
-
-    /// The scheme: --scheme, else the one the capture was verified with, else generic.
-    /// A captured Standard Webhooks id is kept (it is part of what is signed).
-    fn for_capture(self: &Arc<Self>, capture: &Capture) -> Result<Resigner> {
-        let scheme = match (self.scheme, &capture.verification) {
-            (Some(s), _) => s,
-            (None, Some(v)) => Scheme::from_name(&v.scheme).ok_or_else(|| {
-                anyhow!(
-                    "unknown scheme `{}` in the capture's verification",
-                    v.scheme
-                )
-            })?,
-            (None, None) => Scheme::Generic,
-        };
-        scheme
-            .mac_key(&self.secret)
-            .map_err(|e| anyhow!("the secret cannot sign {scheme}: {e}"))?;
-        let id = ["webhook-id", "svix-id"]
-            .iter()
-            .find_map(|name| header_values(&capture.headers, name).next())
-            .map(str::to_string)
-            .unwrap_or_else(|| crate::ids::new_id("msg_"));
-        Ok(Resigner {
-            resign: self.clone(),
-            scheme,
-            id,
-        })
-    }
-}
-
-impl Resigner {
-    /// The request without any scheme's signing headers, signed over a fresh timestamp.
-    fn sign(&self, request: &delivery::Request) -> delivery::Request {
-        let mut signed = request.clone();
-        let stale: Vec<HeaderName> = signed
-            .headers
-            .keys()
-            .filter(|n| is_signing_header(n.as_str()))
-            .cloned()
-            .collect();
-        for name in stale {
-            signed.headers.remove(name);
-        }
-        let mut signer = Signer::new(
-            self.scheme,
-            &self.resign.secret,
-            super::unix_now(),
-            &self.id,
-        )
-        .expect("the key was checked for this capture")
-        .with_signature_header(self.resign.signature_header.as_deref());
-        signer.update(&request.body);
-        for (name, value) in signer.finish() {
-            if let (Ok(n), Ok(v)) = (
-                HeaderName::from_bytes(name.as_bytes()),
-                HeaderValue::from_str(&value),
-            ) {
-                signed.headers.append(n, v);
-            }
-        }
-        signed
-    }
-}
-
-/// Whether a capture's signature is timestamped and older than the tolerance by now.
-fn is_stale(capture: &Capture, tolerance: std::time::Duration) -> bool {
-    let timestamped = capture.verification.as_ref().is_some_and(|v| {
-        Scheme::from_name(&v.scheme)
-            .is_some_and(|s| s.headers().timestamp.is_some() || s == Scheme::Stripe)
-    });
-    let received = capture
-        .received_at
-        .as_deref()
-        .and_then(|t| humantime::parse_rfc3339_weak(t).ok());
-    timestamped
-        && received
-            .is_some_and(|at| SystemTime::now().duration_since(at).unwrap_or_default() > tolerance)
-}
-
-/// Which captures are replayed (`--event`, `--only-valid`/`--only-invalid`,
-/// `--since`/`--until`). A capture without a receive time is left out by a time bound.
-struct Selection {
-    event: Option<glob::Pattern>,
-    valid: Option<bool>,
-    since: Option<SystemTime>,
-    until: Option<SystemTime>,
-}
-
-impl Selection {
-    fn from(args: &ReplayArgs) -> Self {
-        let valid = match (args.only_valid, args.only_invalid) {
-            (true, _) => Some(true),
-            (_, true) => Some(false),
-            _ => None,
-        };
-        Selection {
-            event: args.event.clone(),
-            valid,
-            since: args.since,
-            until: args.until,
-        }
-    }
-
-    fn wants(&self, c: &Capture) -> bool {
-        if let Some(pattern) = &self.event {
-            if !c.event.as_deref().is_some_and(|e| pattern.matches(e)) {
-                return false;
-            }
-        }
-        if let Some(valid) = self.valid {
-            if c.verification.as_ref().map(|v| v.valid) != Some(valid) {
-                return false;
-            }
-        }
-        if self.since.is_some() || self.until.is_some() {
-            let Some(at) = c
-                .received_at
-                .as_deref()
-                .and_then(|t| humantime::parse_rfc3339_weak(t).ok())
-            else {
-                return false;
-            };
-            if self.since.is_some_and(|since| at < since)
-                || self.until.is_some_and(|until| at >= until)
-            {
-                return false;
-            }
-        }
-        true
-    }
-}
-
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(|e| e.into_inner())
-}
-
-enum Input {
-    /// One capture (`.json`, or anything not named `.jsonl`/`.ndjson`).
-    File(PathBuf),
-    /// JSON lines: a `.jsonl`/`.ndjson` file, or standard input.
-    Lines(Option<PathBuf>),
-}
-
-/// The arguments as inputs, directories expanded in name order (hidden files skipped).
-fn expand(args: &[PathBuf], recursive: bool) -> Result<Vec<Input>> {
-    let mut inputs = Vec::new();
-    for arg in args {
-        if arg == Path::new("-") {
-            inputs.push(Input::Lines(None));
-        } else if arg.is_dir() {
-            let mut found = Vec::new();
-            collect(arg, recursive, &mut found)?;
-            if found.is_empty() {
-                bail!("{}: the directory has no captures", arg.display());
-            }
-            found.sort();
-            inputs.extend(found.into_iter().map(classify));
-        } else if arg.exists() {
-            inputs.push(classify(arg.clone()));
-        } else {
-            bail!("{}: no such file or directory", arg.display());
-        }
-    }
-    Ok(inputs)
-}
-
-fn collect(dir: &Path, recursive: bool, found: &mut Vec<PathBuf>) -> Result<()> {
-    for entry in std::fs::read_dir(dir).with_context(|| dir.display().to_string())? {
-        let path = entry?.path();
-        let hidden = path
-            .file_name()
-            .and_then(|n| n.to_str())
-            .is_some_and(|n| n.starts_with('.'));
-        if hidden {
-            continue;
-        }
-        if path.is_dir() {
-            if recursive {
-                collect(&path, recursive, found)?;
-            }
-        } else {
-            found.push(path);
-        }
-    }
-    Ok(())
-}
-
-fn classify(path: PathBuf) -> Input {
-    match path.extension().and_then(|e| e.to_str()) {
-        Some("jsonl" | "ndjson") => Input::Lines(Some(path)),
-        _ => Input::File(path),
-    }
-}
-
-fn read_capture(path: &Path) -> Result<Item> {
-    let label = path.display().to_string();
-    let bytes = std::fs::read(path).with_context(|| label.clone())?;
-    let capture = Capture::from_json(&bytes).map_err(|e| anyhow!("{label}: {e}"))?;
-    Ok(Item { label, capture })
-}
-
-/// Sends every item in input order; stops at the first bad line unless skipping.
-fn feed(
-    inputs: Vec<Input>,
-    mut files: BTreeMap<usize, Vec<Item>>,
-    skip_invalid: bool,
-    tx: mpsc::Sender<Result<Item, String>>,
-) {
-    for (i, input) in inputs.into_iter().enumerate() {
-        match input {
-            Input::File(_) => {
-                for item in files.remove(&i).unwrap_or_default() {
-                    if tx.blocking_send(Ok(item)).is_err() {
-                        return;
-                    }
-                }
-            }
-            Input::Lines(path) => {
-                let (label, reader): (String, Box<dyn BufRead>) = match &path {
-                    None => (
-                        "standard input".into(),
-                        Box::new(BufReader::new(std::io::stdin())),
-                    ),
-                    Some(p) => match File::open(p) {
-                        Ok(f) => (p.display().to_string(), Box::new(BufReader::new(f))),
-                        Err(e) => {
-                            let _ = tx.blocking_send(Err(format!("{}: {e}", p.display())));
-                            return;
-                        }
-                    },
-                };
-                for next in JsonLines::new(reader) {
-                    let item = match next {
-                        Ok((line, capture)) => Ok(Item {
-                            label: format!("{label}:{line}"),
-                            capture,
-                        }),
-                        Err(LineError::Parse(e)) if skip_invalid => {
-                            eprintln!("hookline: skipped {label}: {e}");
-                            continue;
-                        }
-                        Err(e) => Err(format!("{label}: {e}")),
-                    };
-                    let stop = item.is_err();
-                    if tx.blocking_send(item).is_err() || stop {
-                        return;
-                    }
-                }
-            }
-        }
-    }
 }
 
 /// The request as captured: method, headers (order and repeats kept; hop-by-hop headers,
@@ -593,12 +324,28 @@ fn result_line(label: &str, request: &delivery::Request, d: &Delivery, json: boo
         Verdict::Exhausted { reason } => ("exhausted", Some(reason.clone())),
     };
     if json {
-        return json!({
-            "capture": label, "method": request.method.as_str(), "url": request.url.to_string(),
-            "result": result, "status": status, "attempts": d.attempts.len(),
-            "latency_ms": latency, "reason": reason,
-        })
-        .to_string();
+        #[derive(serde::Serialize)]
+        struct Line<'a> {
+            capture: &'a str,
+            method: &'a str,
+            url: String,
+            result: &'a str,
+            status: Option<u16>,
+            attempts: usize,
+            latency_ms: f64,
+            reason: Option<String>,
+        }
+        let line = Line {
+            capture: label,
+            method: request.method.as_str(),
+            url: request.url.to_string(),
+            result,
+            status,
+            attempts: d.attempts.len(),
+            latency_ms: latency,
+            reason,
+        };
+        return serde_json::to_string(&line).expect("a result line serialises");
     }
     let outcome = match (status, reason) {
         (Some(s), None) => s.to_string(),

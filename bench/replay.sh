@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# hookline replay of 20,000 captures (one JSON-lines file) at --concurrency 32 into an
+# nginx sink answering 202, against wrk -c32 posting the same body to the same sink, in one
+# run; then the peak RSS of replaying a 1 GB JSON-lines file. Repeated RUNS times.
+#
+#   bench/replay.sh [RUNS]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+RUNS=${1:-3}
+WORK=$(mktemp -d)
+trap '[ -f "$WORK/nginx.pid" ] && kill "$(cat "$WORK/nginx.pid")" 2>/dev/null; rm -rf "$WORK"' EXIT
+
+. bench/lib.sh
+need nginx nginx
+need wrk wrk
+need curl curl
+need bc bc
+need python3 python3
+need /usr/bin/time time
+
+cargo build --release --quiet --bin hookline
+HOOKLINE=$PWD/target/release/hookline
+
+PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+mkdir -p "$WORK/nginx"
+cat > "$WORK/nginx.conf" <<CONF
+worker_processes 1;
+pid $WORK/nginx.pid;
+error_log $WORK/nginx/error.log;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  client_body_temp_path $WORK/nginx;
+  server {
+    listen 127.0.0.1:$PORT;
+    location / { client_max_body_size 1m; return 202; }
+  }
+}
+CONF
+nginx -c "$WORK/nginx.conf"
+URL="http://127.0.0.1:$PORT"
+for _ in $(seq 50); do curl -s -o /dev/null "$URL/" && break; sleep 0.05; done
+
+# 20,000 captures of the job.completed fixture, as `listen --json` writes them; and a
+# 1 GB file of 10 KB bodies.
+python3 - "$WORK" fixtures/job.completed.json <<'PY'
+import json, sys
+work, fixture = sys.argv[1], sys.argv[2]
+body = open(fixture).read()
+line = json.dumps({"hookline": 1, "method": "POST", "path": "/hooks/job",
+                   "headers": [["content-type", "application/json"], ["x-event", "job.completed"]],
+                   "body": body}, separators=(",", ":"))
+with open(f"{work}/20k.jsonl", "w") as f:
+    for _ in range(20000):
+        f.write(line + "\n")
+big = json.dumps({"hookline": 1, "method": "POST", "path": "/big", "headers": [],
+                  "body": "x" * 10000}, separators=(",", ":"))
+with open(f"{work}/1g.jsonl", "w") as f:
+    for _ in range((1 << 30) // (len(big) + 1)):
+        f.write(big + "\n")
+PY
+cat > "$WORK/post.lua" <<LUA
+wrk.method = "POST"
+local f = io.open("fixtures/job.completed.json", "rb"); wrk.body = f:read("*a"); f:close()
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["X-Event"] = "job.completed"
+LUA
+
+for r in $(seq "$RUNS"); do
+  start=$(date +%s.%N)
+  $HOOKLINE replay "$WORK/20k.jsonl" --to "$URL" --concurrency 32 --json > "$WORK/out.jsonl" 2>/dev/null
+  end=$(date +%s.%N)
+  delivered=$(grep -c '"result":"delivered"' "$WORK/out.jsonl")
+  [ "$delivered" = 20000 ] || { echo "only $delivered of 20000 delivered" >&2; exit 1; }
+  hl_rps=$(echo "20000 / ($end - $start)" | bc -l)
+  wrk_rps=$(wrk -t2 -c32 -d5s -s "$WORK/post.lua" "$URL/hooks/job" | awk '/^Requests\/sec/ {print $2}')
+  printf 'run %s: 20k at c32  hookline %.0f req/s  wrk %.0f req/s  ratio %.2fx\n' \
+    "$r" "$hl_rps" "$wrk_rps" "$(echo "$hl_rps/$wrk_rps" | bc -l)"
+done
+
+lines=$(wc -l < "$WORK/1g.jsonl")
+/usr/bin/time -f '%M' -o "$WORK/rss" $HOOKLINE replay "$WORK/1g.jsonl" --to "$URL" --concurrency 32 --json > /dev/null 2>&1
+printf '1 GB JSON lines (%s requests of 10 KB): peak RSS %.1f MB\n' "$lines" "$(echo "$(cat "$WORK/rss")/1024" | bc -l)"

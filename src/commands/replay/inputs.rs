@@ -1,0 +1,135 @@
+//! `replay`'s inputs: capture files (read and checked up front), directories of them, and
+//! JSON lines (streamed by a reader thread through a bounded channel).
+
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+
+use anyhow::{anyhow, bail, Context, Result};
+use tokio::sync::mpsc;
+
+use crate::capture::{Capture, JsonLines, LineError};
+
+/// One capture to replay, named `file` or `file:line` for messages.
+pub struct Item {
+    pub label: String,
+    pub capture: Capture,
+}
+
+pub enum Input {
+    /// One capture (`.json`, or anything not named `.jsonl`/`.ndjson`).
+    File(PathBuf),
+    /// JSON lines: a `.jsonl`/`.ndjson` file, or standard input.
+    Lines(Option<PathBuf>),
+}
+
+/// The arguments as inputs, directories expanded in name order (hidden files skipped).
+pub fn expand(args: &[PathBuf], recursive: bool) -> Result<Vec<Input>> {
+    let mut inputs = Vec::new();
+    for arg in args {
+        if arg == Path::new("-") {
+            inputs.push(Input::Lines(None));
+        } else if arg.is_dir() {
+            let mut found = Vec::new();
+            collect(arg, recursive, &mut found)?;
+            if found.is_empty() {
+                bail!("{}: the directory has no captures", arg.display());
+            }
+            found.sort();
+            inputs.extend(found.into_iter().map(classify));
+        } else if arg.exists() {
+            inputs.push(classify(arg.clone()));
+        } else {
+            bail!("{}: no such file or directory", arg.display());
+        }
+    }
+    Ok(inputs)
+}
+
+fn collect(dir: &Path, recursive: bool, found: &mut Vec<PathBuf>) -> Result<()> {
+    for entry in std::fs::read_dir(dir).with_context(|| dir.display().to_string())? {
+        let path = entry?.path();
+        let hidden = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.starts_with('.'));
+        if hidden {
+            continue;
+        }
+        if path.is_dir() {
+            if recursive {
+                collect(&path, recursive, found)?;
+            }
+        } else {
+            found.push(path);
+        }
+    }
+    Ok(())
+}
+
+fn classify(path: PathBuf) -> Input {
+    match path.extension().and_then(|e| e.to_str()) {
+        Some("jsonl" | "ndjson") => Input::Lines(Some(path)),
+        _ => Input::File(path),
+    }
+}
+
+pub fn read_capture(path: &Path) -> Result<Item> {
+    let label = path.display().to_string();
+    let bytes = std::fs::read(path).with_context(|| label.clone())?;
+    let capture = Capture::from_json(&bytes).map_err(|e| anyhow!("{label}: {e}"))?;
+    Ok(Item { label, capture })
+}
+
+/// Sends every item in input order; stops at the first bad line unless skipping.
+pub fn feed(
+    inputs: Vec<Input>,
+    mut files: BTreeMap<usize, Vec<Item>>,
+    skip_invalid: bool,
+    tx: mpsc::Sender<Result<Item, String>>,
+) {
+    for (i, input) in inputs.into_iter().enumerate() {
+        match input {
+            Input::File(_) => {
+                for item in files.remove(&i).unwrap_or_default() {
+                    if tx.blocking_send(Ok(item)).is_err() {
+                        return;
+                    }
+                }
+            }
+            Input::Lines(path) => {
+                let (label, reader): (String, Box<dyn BufRead>) = match &path {
+                    None => (
+                        "standard input".into(),
+                        Box::new(BufReader::new(std::io::stdin())),
+                    ),
+                    Some(p) => match File::open(p) {
+                        Ok(f) => (p.display().to_string(), Box::new(BufReader::new(f))),
+                        Err(e) => {
+                            let _ = tx.blocking_send(Err(format!("{}: {e}", p.display())));
+                            return;
+                        }
+                    },
+                };
+                for next in JsonLines::new(reader) {
+                    let item = match next {
+                        Ok((line, capture)) => Ok(Item {
+                            label: format!("{label}:{line}"),
+                            capture,
+                        }),
+                        Err(LineError::Parse(e)) if skip_invalid => {
+                            eprintln!("hookline: skipped {label}: {e}");
+                            continue;
+                        }
+                        Err(e) => Err(format!("{label}: {e}")),
+                    };
+                    let stop = item.is_err();
+                    if tx.blocking_send(item).is_err() || stop {
+                        return;
+                    }
+                }
+            }
+        }
+    }
+}
