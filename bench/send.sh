@@ -21,25 +21,7 @@ need jq jq
 cargo build --release --quiet --bin hookline
 HOOKLINE=$PWD/target/release/hookline
 
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-mkdir -p "$WORK/nginx"
-cat > "$WORK/nginx.conf" <<CONF
-worker_processes 1;
-pid $WORK/nginx.pid;
-error_log $WORK/nginx/error.log;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  client_body_temp_path $WORK/nginx;
-  server {
-    listen 127.0.0.1:$PORT;
-    location / { client_max_body_size 1m; return 202; }
-  }
-}
-CONF
-nginx -c "$WORK/nginx.conf"
-URL="http://127.0.0.1:$PORT/hooks"
-for _ in $(seq 50); do curl -s -o /dev/null "$URL" && break; sleep 0.05; done
+URL="$(nginx_sink "$WORK")/hooks"
 
 FIXTURE=fixtures/job.completed.json
 SIG=$($HOOKLINE sign "$FIXTURE" --secret "$SECRET" | sed 's/^X-Signature: //')
