@@ -1,7 +1,7 @@
 //! `hookline listen`: flags → engine settings; bind; serve until Ctrl-C / SIGTERM; summary.
 
 use std::net::{IpAddr, SocketAddr, ToSocketAddrs};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -21,7 +21,10 @@ pub fn run(config: &Config, args: ListenArgs) -> Result<ExitCode> {
     let verify = verification(&signing)?;
     let save = match &args.save {
         Some(dir) => Some(SaveTo {
-            dir: prepare_save_dir(dir)?,
+            dir: {
+                super::prepare_output_dir("--save", dir)?;
+                dir.clone()
+            },
             fsync: args.fsync,
         }),
         None => None,
@@ -186,18 +189,6 @@ fn verification(
         tolerance_secs: signing.tolerance.as_secs(),
     };
     Ok(Some((options, signing.secrets.clone())))
-}
-
-/// Creates DIR when missing and proves it writable, before listening: a save that fails
-/// later would turn every answer into a 500.
-fn prepare_save_dir(dir: &Path) -> Result<PathBuf> {
-    std::fs::create_dir_all(dir)
-        .map_err(|e| anyhow!("--save {}: cannot create the directory: {e}", dir.display()))?;
-    tempfile::Builder::new()
-        .prefix(".hookline-probe-")
-        .tempfile_in(dir)
-        .map_err(|e| anyhow!("--save {}: cannot write there: {e}", dir.display()))?;
-    Ok(dir.to_path_buf())
 }
 
 /// `$XDG_CACHE_HOME/hookline`, else `~/.cache/hookline`.

@@ -1,5 +1,6 @@
 //! One small file per subcommand: options → engine → output.
 
+mod dead_letter;
 mod generate;
 mod input;
 mod listen;
@@ -45,4 +46,18 @@ pub fn unix_now() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs() as i64)
+}
+
+/// Creates DIR when missing and proves it writable, before any work starts: a directory
+/// that fails later would lose what should have been written there. `flag` names the
+/// option in errors (`--save`, `--dead-letter`).
+fn prepare_output_dir(flag: &str, dir: &std::path::Path) -> Result<()> {
+    std::fs::create_dir_all(dir).map_err(|e| {
+        anyhow::anyhow!("{flag} {}: cannot create the directory: {e}", dir.display())
+    })?;
+    tempfile::Builder::new()
+        .prefix(".hookline-probe-")
+        .tempfile_in(dir)
+        .map_err(|e| anyhow::anyhow!("{flag} {}: cannot write there: {e}", dir.display()))?;
+    Ok(())
 }

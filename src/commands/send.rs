@@ -7,18 +7,17 @@ use std::process::ExitCode;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
 
-use anyhow::{anyhow, bail, Context, Result};
+use anyhow::{bail, Context, Result};
 use bytes::Bytes;
 use http::header::{HeaderName, HeaderValue};
 use http::HeaderMap;
-use serde_json::json;
 
 use super::signals::Signals;
 use super::EXIT_FALSE;
 use crate::capture::Capture;
 use crate::cli::{RetryArgs, SendArgs, TlsClientArgs};
 use crate::config::{Config, SigningSettings};
-use crate::delivery::{self, Client, Delivery, Policy, Verdict};
+use crate::delivery::{self, Client, Policy};
 use crate::fixture::{self, Fixture};
 use crate::output::send::{Out, Summary};
 use crate::secret::Secret;
@@ -49,7 +48,7 @@ pub fn run(config: &Config, args: SendArgs) -> Result<ExitCode> {
     let secret = settings.require_secrets()?[0].clone();
     scheme.mac_key(&secret).map_err(|e| settings.key_error(e))?;
     if let Some(dir) = &args.dead_letter {
-        prepare_dir(dir)?;
+        super::prepare_output_dir("--dead-letter", dir)?;
     }
     // Everything is read and checked before anything is sent.
     let fixtures = fixture::load_all(&args.fixtures)?;
@@ -178,14 +177,6 @@ pub fn run(config: &Config, args: SendArgs) -> Result<ExitCode> {
 /// The shell's code for a command ended by Ctrl-C.
 const EXIT_INTERRUPTED: u8 = 130;
 
-fn failure_reason(d: &Delivery) -> String {
-    match &d.verdict {
-        Verdict::Rejected { status } => format!("{status}, not retried"),
-        Verdict::Exhausted { reason } => reason.clone(),
-        Verdict::Delivered { .. } => String::new(),
-    }
-}
-
 /// What every delivery task shares.
 struct Sender {
     plan: Arc<Plan>,
@@ -222,8 +213,10 @@ impl Sender {
                 },
             )
             .await;
-        let dead = !is_delivered(&delivery)
-            && self.write_dead_letter(fixture, id, &delivery.attempts, &failure_reason(&delivery));
+        let dead = delivery
+            .verdict
+            .failure()
+            .is_some_and(|reason| self.write_dead_letter(fixture, id, &delivery.attempts, &reason));
         {
             let mut summary = self.summary.lock().unwrap_or_else(|e| e.into_inner());
             summary.add(name, &delivery);
@@ -371,10 +364,6 @@ pub(super) fn client_for(to: &http::Uri, tls: &TlsClientArgs) -> Result<Client> 
     Ok(Client::with_tls(config))
 }
 
-fn is_delivered(d: &Delivery) -> bool {
-    matches!(d.verdict, Verdict::Delivered { .. })
-}
-
 /// One id per delivery, kept across its retries: `msg_…` for Standard Webhooks (its
 /// convention), `dlv_…` otherwise.
 fn new_delivery_id(scheme: Scheme) -> String {
@@ -410,27 +399,6 @@ fn write_dead_letter(
         .collect();
     capture.event = plan.event.clone().or(fixture.event.clone());
     capture.received_at = attempts.last().map(|a| a.at.clone());
-    capture.extra.insert("attempts".into(), json!(attempts));
-    capture.extra.insert(
-        "dead_letter".into(),
-        json!({ "to": plan.to.to_string(), "reason": reason, "fixture": fixture.label }),
-    );
-    let path: PathBuf = dir.join(format!("{id}.json"));
-    capture
-        .write_file(&path, false)
-        .map_err(|e| anyhow!("--dead-letter {}: {e}", dir.display()))
-}
-
-fn prepare_dir(dir: &Path) -> Result<()> {
-    std::fs::create_dir_all(dir).map_err(|e| {
-        anyhow!(
-            "--dead-letter {}: cannot create the directory: {e}",
-            dir.display()
-        )
-    })?;
-    tempfile::Builder::new()
-        .prefix(".hookline-probe-")
-        .tempfile_in(dir)
-        .map_err(|e| anyhow!("--dead-letter {}: cannot write there: {e}", dir.display()))?;
-    Ok(())
+    let to = plan.to.to_string();
+    super::dead_letter::write(dir, capture, attempts, reason, &to, &fixture.label)
 }

@@ -175,6 +175,26 @@ pub enum Verdict {
     Exhausted { reason: String },
 }
 
+impl Verdict {
+    /// `delivered`, `rejected` or `exhausted`, as JSON output writes it.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Verdict::Delivered { .. } => "delivered",
+            Verdict::Rejected { .. } => "rejected",
+            Verdict::Exhausted { .. } => "exhausted",
+        }
+    }
+
+    /// Why it failed, in words (`404, not retried`, `timed out`); `None` when delivered.
+    pub fn failure(&self) -> Option<String> {
+        match self {
+            Verdict::Delivered { .. } => None,
+            Verdict::Rejected { status } => Some(format!("{status}, not retried")),
+            Verdict::Exhausted { reason } => Some(reason.clone()),
+        }
+    }
+}
+
 /// One attempt as history: when, and how it ended.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct AttemptRecord {
@@ -192,6 +212,12 @@ pub struct AttemptRecord {
 pub struct Delivery {
     pub attempts: Vec<AttemptRecord>,
     pub verdict: Verdict,
+}
+
+impl Delivery {
+    pub fn is_delivered(&self) -> bool {
+        matches!(self.verdict, Verdict::Delivered { .. })
+    }
 }
 
 impl Outcome {

@@ -288,15 +288,11 @@ fn attempt_line(name: &str, id: &str, attempt: u32, of: u32, a: &Attempt, json: 
 pub fn result_line(name: &str, id: &str, d: &Delivery, json: bool) -> String {
     let attempts = d.attempts.len();
     if json {
-        let (result, status, reason) = match &d.verdict {
-            Verdict::Delivered { status } => ("delivered", Some(*status), None),
-            Verdict::Rejected { status } => (
-                "rejected",
-                Some(*status),
-                Some(format!("{status}, not retried")),
-            ),
-            Verdict::Exhausted { reason } => ("exhausted", None, Some(reason.clone())),
+        let status = match &d.verdict {
+            Verdict::Delivered { status } | Verdict::Rejected { status } => Some(*status),
+            Verdict::Exhausted { .. } => None,
         };
+        let (result, reason) = (d.verdict.name(), d.verdict.failure());
         return json!({
             "type": "result", "fixture": name, "delivery_id": id, "result": result,
             "status": status, "attempts": attempts, "reason": reason,
@@ -339,9 +335,9 @@ impl Summary {
         }
         match &d.verdict {
             Verdict::Delivered { .. } => self.delivered += 1,
-            Verdict::Rejected { status } => self
+            Verdict::Rejected { .. } => self
                 .failed
-                .push((name.to_string(), format!("{status}, not retried"))),
+                .push((name.to_string(), d.verdict.failure().unwrap_or_default())),
             Verdict::Exhausted { reason } => self.failed.push((
                 name.to_string(),
                 format!(

@@ -5,7 +5,6 @@
 
 use std::collections::BTreeMap;
 use std::io::{IsTerminal, Write};
-use std::path::Path;
 use std::process::ExitCode;
 use std::sync::{Arc, Mutex};
 
@@ -14,7 +13,6 @@ use bytes::Bytes;
 use http::header::{HeaderName, HeaderValue};
 use http::{HeaderMap, Method, Uri};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use serde_json::json;
 use tokio::sync::mpsc;
 
 mod inputs;
@@ -30,7 +28,7 @@ use super::EXIT_FALSE;
 use crate::capture::Capture;
 use crate::cli::ReplayArgs;
 use crate::config::{Config, SigningSettings};
-use crate::delivery::{self, Delivery, Verdict};
+use crate::delivery::{self, Delivery};
 use crate::http_headers::is_hop_by_hop;
 use crate::output::send::Summary;
 
@@ -58,12 +56,7 @@ pub fn run(config: &Config, args: ReplayArgs) -> Result<ExitCode> {
         }
     }
     if let Some(dir) = &args.dead_letter {
-        std::fs::create_dir_all(dir).map_err(|e| {
-            anyhow!(
-                "--dead-letter {}: cannot create the directory: {e}",
-                dir.display()
-            )
-        })?;
+        super::prepare_output_dir("--dead-letter", dir)?;
     }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -172,7 +165,7 @@ pub fn run(config: &Config, args: ReplayArgs) -> Result<ExitCode> {
                 match &bar {
                     Some(bar) => {
                         bar.inc(1);
-                        if !delivered(&delivery) {
+                        if !delivery.is_delivered() {
                             bar.println(line);
                             let failed = lock(&summary).failed.len() + 1;
                             bar.set_message(format!("{failed} failed"));
@@ -183,8 +176,11 @@ pub fn run(config: &Config, args: ReplayArgs) -> Result<ExitCode> {
                         let _ = writeln!(out, "{line}");
                     }
                 }
-                if let (Some(dir), false) = (&*dead_letter, delivered(&delivery)) {
-                    if let Err(e) = write_dead_letter(dir, &item, &request, &delivery) {
+                if let (Some(dir), Some(reason)) = (&*dead_letter, delivery.verdict.failure()) {
+                    let to = request.url.to_string();
+                    let capture = item.capture.clone();
+                    let written = super::dead_letter::write(dir, capture, &delivery.attempts, &reason, &to, &item.label);
+                    if let Err(e) = written {
                         eprintln!("hookline: {e:#}");
                     } else {
                         lock(&summary).dead_lettered += 1;
@@ -310,19 +306,11 @@ fn print_dry_run(request: &delivery::Request) {
     );
 }
 
-fn delivered(d: &Delivery) -> bool {
-    matches!(d.verdict, Verdict::Delivered { .. })
-}
-
 fn result_line(label: &str, request: &delivery::Request, d: &Delivery, json: bool) -> String {
     let last = d.attempts.last();
     let status = last.and_then(|a| a.status);
     let latency = last.map_or(0.0, |a| a.latency_ms);
-    let (result, reason) = match &d.verdict {
-        Verdict::Delivered { .. } => ("delivered", None),
-        Verdict::Rejected { status } => ("rejected", Some(format!("{status}, not retried"))),
-        Verdict::Exhausted { reason } => ("exhausted", Some(reason.clone())),
-    };
+    let (result, reason) = (d.verdict.name(), d.verdict.failure());
     if json {
         #[derive(serde::Serialize)]
         struct Line<'a> {
@@ -358,30 +346,4 @@ fn result_line(label: &str, request: &delivery::Request, d: &Delivery, json: boo
         request.url.path(),
         crate::output::millis_text(latency)
     )
-}
-
-fn write_dead_letter(
-    dir: &Path,
-    item: &Item,
-    request: &delivery::Request,
-    d: &Delivery,
-) -> Result<()> {
-    let mut capture = item.capture.clone();
-    let reason = match &d.verdict {
-        Verdict::Rejected { status } => format!("{status}, not retried"),
-        Verdict::Exhausted { reason } => reason.clone(),
-        Verdict::Delivered { .. } => String::new(),
-    };
-    capture.extra.insert("attempts".into(), json!(d.attempts));
-    capture.extra.insert(
-        "dead_letter".into(),
-        json!({ "to": request.url.to_string(), "reason": reason, "capture": item.label }),
-    );
-    let id = capture
-        .id
-        .clone()
-        .unwrap_or_else(|| crate::ids::new_id("evt_"));
-    capture
-        .write_file(&dir.join(format!("{id}.json")), false)
-        .map_err(|e| anyhow!("--dead-letter {}: {e}", dir.display()))
 }
