@@ -40,6 +40,22 @@ pub fn strip_hop_by_hop(headers: &mut HeaderMap) {
     }
 }
 
+/// Appends `(name, value)` pairs in order (repeats kept). Errors name the first header
+/// HTTP cannot carry.
+pub fn append_pairs<'a>(
+    map: &mut HeaderMap,
+    pairs: impl IntoIterator<Item = &'a Header>,
+) -> Result<(), String> {
+    for (name, value) in pairs {
+        let n = HeaderName::from_bytes(name.as_bytes())
+            .map_err(|_| format!("header name `{name}` is not valid"))?;
+        let v = http::HeaderValue::from_bytes(value.as_bytes())
+            .map_err(|_| format!("header {name}: the value is not valid"))?;
+        map.append(n, v);
+    }
+    Ok(())
+}
+
 /// The headers as ordered `(name, value)` pairs, names lowercase (as HTTP/2 sends them).
 /// Repeated headers keep their order. Errors with the name of a header whose value is not
 /// UTF-8, which a capture cannot hold as text.

@@ -406,6 +406,10 @@ fn bad_input_is_one_line_exit_2_and_nothing_sent() {
             ],
             "base64",
         ),
+        (
+            vec!["ok.json", "--to", &to, "--secret", "k", "-H", "X(Y): v"],
+            "-H: header name `X(Y)` is not valid",
+        ),
     ];
     for (args, needle) in cases {
         let out = send(dir.path(), &args);

@@ -9,7 +9,6 @@ use std::sync::{Arc, Mutex};
 
 use anyhow::{bail, Context, Result};
 use bytes::Bytes;
-use http::header::{HeaderName, HeaderValue};
 use http::HeaderMap;
 
 use super::signals::Signals;
@@ -19,6 +18,7 @@ use crate::cli::{RetryArgs, SendArgs, TlsClientArgs};
 use crate::config::{Config, SigningSettings};
 use crate::delivery::{self, Client, Policy};
 use crate::fixture::{self, Fixture};
+use crate::http_headers::append_pairs;
 use crate::output::send::{Out, Summary};
 use crate::secret::Secret;
 use crate::signing::{Header, Scheme, SchemeChoice, Signer};
@@ -52,6 +52,11 @@ pub fn run(config: &Config, args: SendArgs) -> Result<ExitCode> {
     }
     // Everything is read and checked before anything is sent.
     let fixtures = fixture::load_all(&args.fixtures)?;
+    append_pairs(&mut HeaderMap::new(), &args.headers).map_err(|e| anyhow::anyhow!("-H: {e}"))?;
+    for fixture in &fixtures {
+        append_pairs(&mut HeaderMap::new(), &fixture.headers)
+            .map_err(|e| anyhow::anyhow!("{}: {e}", fixture.label))?;
+    }
 
     let plan = Arc::new(Plan {
         to: args.to,
@@ -320,14 +325,8 @@ impl Plan {
         headers.extend(self.extra_headers.iter().cloned());
         headers.extend(signed);
         let mut map = HeaderMap::new();
-        for (name, value) in &headers {
-            if let (Ok(n), Ok(v)) = (
-                HeaderName::from_bytes(name.as_bytes()),
-                HeaderValue::from_bytes(value.as_bytes()),
-            ) {
-                map.append(n, v);
-            }
-        }
+        // Checked before sending: envelope and -H headers (see `run`), signer output.
+        let _ = append_pairs(&mut map, &headers);
         delivery::Request {
             method: self.method.clone(),
             url: self.to.clone(),

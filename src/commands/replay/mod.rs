@@ -10,7 +10,6 @@ use std::sync::{Arc, Mutex};
 
 use anyhow::{anyhow, bail, Context, Result};
 use bytes::Bytes;
-use http::header::{HeaderName, HeaderValue};
 use http::{HeaderMap, Method, Uri};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use tokio::sync::mpsc;
@@ -29,7 +28,7 @@ use crate::capture::Capture;
 use crate::cli::ReplayArgs;
 use crate::config::{Config, SigningSettings};
 use crate::delivery::{self, Delivery};
-use crate::http_headers::is_hop_by_hop;
+use crate::http_headers::{append_pairs, is_hop_by_hop};
 use crate::output::send::Summary;
 
 pub fn run(config: &Config, args: ReplayArgs) -> Result<ExitCode> {
@@ -256,17 +255,11 @@ fn build_request(capture: &Capture, to: &Uri) -> Result<delivery::Request> {
         .parse()
         .map_err(|e| anyhow!("path `{target}`: {e}"))?;
     let mut headers = HeaderMap::new();
-    for (name, value) in &capture.headers {
+    let kept = capture.headers.iter().filter(|(name, _)| {
         let lower = name.to_ascii_lowercase();
-        if is_hop_by_hop(&lower) || lower == "host" || lower == "content-length" {
-            continue;
-        }
-        let name = HeaderName::from_bytes(name.as_bytes())
-            .map_err(|_| anyhow!("header name `{name}` is not valid"))?;
-        let value = HeaderValue::from_bytes(value.as_bytes())
-            .map_err(|_| anyhow!("header {name}: the value is not valid"))?;
-        headers.append(name, value);
-    }
+        !(is_hop_by_hop(&lower) || lower == "host" || lower == "content-length")
+    });
+    append_pairs(&mut headers, kept).map_err(|e| anyhow!(e))?;
     Ok(delivery::Request {
         method,
         url,

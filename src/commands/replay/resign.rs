@@ -5,11 +5,12 @@ use std::sync::Arc;
 use std::time::SystemTime;
 
 use anyhow::{anyhow, Result};
-use http::header::{HeaderName, HeaderValue};
+use http::header::HeaderName;
 
 use crate::capture::Capture;
 use crate::config::SigningSettings;
 use crate::delivery;
+use crate::http_headers::append_pairs;
 use crate::secret::Secret;
 use crate::signing::{header_values, is_signing_header, Scheme, SchemeChoice, Signer};
 
@@ -95,14 +96,8 @@ impl Resigner {
         .expect("the key was checked for this capture")
         .with_signature_header(self.resign.signature_header.as_deref());
         signer.update(&request.body);
-        for (name, value) in signer.finish() {
-            if let (Ok(n), Ok(v)) = (
-                HeaderName::from_bytes(name.as_bytes()),
-                HeaderValue::from_str(&value),
-            ) {
-                signed.headers.append(n, v);
-            }
-        }
+        append_pairs(&mut signed.headers, &signer.finish())
+            .expect("signature headers are plain ASCII");
         signed
     }
 }
