@@ -356,3 +356,14 @@ fn header_names_are_case_insensitive() {
     );
     assert!(verdict.is_valid());
 }
+
+#[test]
+fn timestamped_schemes() {
+    use hookline::signing::Scheme;
+    let timestamped: Vec<&str> = Scheme::ALL
+        .into_iter()
+        .filter(|s| s.is_timestamped())
+        .map(|s| s.name())
+        .collect();
+    assert_eq!(timestamped, ["stripe", "standard", "slack"]);
+}

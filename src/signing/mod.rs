@@ -122,6 +122,12 @@ impl Scheme {
         }
     }
 
+    /// Whether the signature covers a timestamp (and so goes stale): Stripe's sits in its
+    /// signature header, Slack's and Standard Webhooks' in their own.
+    pub fn is_timestamped(self) -> bool {
+        self.signed_prefix(0, "").is_some()
+    }
+
     /// The bytes fed to the MAC before the body.
     fn signed_prefix(self, timestamp: i64, id: &str) -> Option<String> {
         match self {

@@ -104,10 +104,10 @@ impl Resigner {
 
 /// Whether a capture's signature is timestamped and older than the tolerance by now.
 pub fn is_stale(capture: &Capture, tolerance: std::time::Duration) -> bool {
-    let timestamped = capture.verification.as_ref().is_some_and(|v| {
-        Scheme::from_name(&v.scheme)
-            .is_some_and(|s| s.headers().timestamp.is_some() || s == Scheme::Stripe)
-    });
+    let timestamped = capture
+        .verification
+        .as_ref()
+        .is_some_and(|v| Scheme::from_name(&v.scheme).is_some_and(Scheme::is_timestamped));
     let received = capture
         .received_at
         .as_deref()
