@@ -16,3 +16,9 @@ pub mod output;
 pub mod secret;
 pub mod signing;
 pub mod watch;
+
+/// Locks a mutex, going on past a panic elsewhere: every lock here guards counters and
+/// buffers that stay usable, and a listener must keep serving.
+pub(crate) fn lock<T>(mutex: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|e| e.into_inner())
+}

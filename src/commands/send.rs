@@ -162,8 +162,7 @@ pub fn run(config: &Config, args: SendArgs) -> Result<ExitCode> {
             }
         }
     }
-    let mut summary =
-        std::mem::take(&mut *sender.summary.lock().unwrap_or_else(|e| e.into_inner()));
+    let mut summary = std::mem::take(&mut *crate::lock(&sender.summary));
     let text = summary.text();
     if args.json {
         eprintln!("{text}");
@@ -223,7 +222,7 @@ impl Sender {
             .failure()
             .is_some_and(|reason| self.write_dead_letter(fixture, id, &delivery.attempts, &reason));
         {
-            let mut summary = self.summary.lock().unwrap_or_else(|e| e.into_inner());
+            let mut summary = crate::lock(&self.summary);
             summary.add(name, &delivery);
             summary.dead_lettered += usize::from(dead);
         }
@@ -236,7 +235,7 @@ impl Sender {
         let s = if attempts_made == 1 { "" } else { "s" };
         let reason = format!("interrupted after {attempts_made} attempt{s}");
         let dead = self.write_dead_letter(fixture, id, &[], &reason);
-        let mut summary = self.summary.lock().unwrap_or_else(|e| e.into_inner());
+        let mut summary = crate::lock(&self.summary);
         summary.dead_lettered += usize::from(dead);
         summary.failed.push((fixture.label.clone(), reason));
     }

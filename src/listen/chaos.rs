@@ -84,7 +84,7 @@ impl Chaos {
         }
         let s = &self.settings;
         let mut plan = Plan::default();
-        let mut rng = self.rng.lock().unwrap_or_else(|e| e.into_inner());
+        let mut rng = crate::lock(&self.rng);
         if let Some((low, high)) = s.delay {
             let ms = if low == high {
                 low.as_millis()

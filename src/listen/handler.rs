@@ -151,10 +151,7 @@ pub(super) async fn handle(state: Arc<State>, req: Request<Incoming>) -> Result<
 impl State {
     /// Records a delivery id; returns when it was first seen, for a repeat.
     fn remember(&self, id: &str, when: &str) -> Option<String> {
-        self.seen
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .check(id, when)
+        crate::lock(&self.seen).check(id, when)
     }
 
     /// The answer, in this order: a chaos failure, the app's (forwarding), 401 for an

@@ -118,22 +118,22 @@ impl Printer {
         let worker = printer.clone();
         let handle = std::thread::spawn(move || worker.flush_loop());
         let _ = printer.flusher.set(handle.thread().clone());
-        *lock(&printer.joined) = Some(handle);
+        *crate::lock(&printer.joined) = Some(handle);
         printer
     }
 
     /// Writes what is left and returns the counts.
     pub fn finish(&self) -> Summary {
         self.stop.store(true, Ordering::SeqCst);
-        if let Some(handle) = lock(&self.joined).take() {
+        if let Some(handle) = crate::lock(&self.joined).take() {
             handle.thread().unpark();
             let _ = handle.join();
         }
-        std::mem::take(&mut lock(&self.pending).summary)
+        std::mem::take(&mut crate::lock(&self.pending).summary)
     }
 
     fn is_empty(&self) -> bool {
-        let pending = lock(&self.pending);
+        let pending = crate::lock(&self.pending);
         pending.out.is_empty() && pending.err.is_empty()
     }
 
@@ -149,7 +149,7 @@ impl Printer {
             let stopping = self.stop.load(Ordering::SeqCst);
             {
                 // Swap, not copy: the lock is held for two pointer swaps.
-                let mut pending = lock(&self.pending);
+                let mut pending = crate::lock(&self.pending);
                 std::mem::swap(&mut out, &mut pending.out);
                 std::mem::swap(&mut err, &mut pending.err);
             }
@@ -180,7 +180,7 @@ impl Printer {
 
     /// Appends under the lock, waiting while too much is pending.
     fn push(&self, to_stderr: bool, text: &str, count: impl FnOnce(&mut Summary)) {
-        let mut pending = lock(&self.pending);
+        let mut pending = crate::lock(&self.pending);
         while pending.out.len() + pending.err.len() > MAX_PENDING
             && !self.stop.load(Ordering::SeqCst)
         {
@@ -208,10 +208,6 @@ impl Printer {
             }
         }
     }
-}
-
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 impl Reporter for Printer {

@@ -94,7 +94,7 @@ impl Live {
         let weak = Arc::downgrade(&slots);
         std::thread::spawn(move || {
             while let Some(slots) = weak.upgrade() {
-                for slot in lock(&slots).iter() {
+                for slot in crate::lock(&slots).iter() {
                     if let (Some(bar), Some(at)) = (&slot.bar, slot.retry_at) {
                         let left = at.saturating_duration_since(Instant::now());
                         bar.set_message(format!(
@@ -112,7 +112,7 @@ impl Live {
     }
 
     fn progress(&self, index: usize, name: &str, step: &Progress<'_>) {
-        let mut slots = lock(&self.slots);
+        let mut slots = crate::lock(&self.slots);
         let slot = &mut slots[index];
         let bar = slot.bar.get_or_insert_with(|| {
             let bar = self.multi.add(ProgressBar::new_spinner());
@@ -145,7 +145,7 @@ impl Live {
     }
 
     fn result(&self, index: usize, line: &str) {
-        let mut slots = lock(&self.slots);
+        let mut slots = crate::lock(&self.slots);
         let slot = &mut slots[index];
         slot.done = true;
         if let Some(bar) = slot.bar.take() {
@@ -156,21 +156,17 @@ impl Live {
     }
 
     fn is_finished(&self, index: usize) -> bool {
-        lock(&self.slots).get(index).is_some_and(|s| s.done)
+        crate::lock(&self.slots).get(index).is_some_and(|s| s.done)
     }
 
     fn close(&self) {
-        for slot in lock(&self.slots).iter_mut() {
+        for slot in crate::lock(&self.slots).iter_mut() {
             if let Some(bar) = slot.bar.take() {
                 bar.finish_and_clear();
             }
         }
         let _ = self.multi.clear();
     }
-}
-
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 /// Prints deliveries' lines in their order, whatever order they run in.
@@ -197,7 +193,7 @@ impl Ordered {
     }
 
     pub fn line(&self, delivery: usize, text: String) {
-        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        let mut state = crate::lock(&self.state);
         if delivery == state.head {
             print_line(&text);
         } else {
@@ -206,13 +202,13 @@ impl Ordered {
     }
 
     pub fn is_finished(&self, delivery: usize) -> bool {
-        let state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        let state = crate::lock(&self.state);
         state.done.get(delivery).copied().unwrap_or(false)
     }
 
     /// Prints every line still waiting for its turn (when the run is cut short).
     pub fn flush_waiting(&self) {
-        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        let mut state = crate::lock(&self.state);
         for (_, lines) in std::mem::take(&mut state.waiting) {
             for text in lines {
                 print_line(&text);
@@ -221,7 +217,7 @@ impl Ordered {
     }
 
     pub fn finished(&self, delivery: usize) {
-        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        let mut state = crate::lock(&self.state);
         state.done[delivery] = true;
         while state.head < state.done.len() && state.done[state.head] {
             state.head += 1;
@@ -243,7 +239,7 @@ fn ms(d: Duration) -> String {
 }
 
 /// One progress step as a line, or `None` for steps not worth a line.
-pub fn progress_line(name: &str, id: &str, step: &Progress<'_>, json: bool) -> Option<String> {
+fn progress_line(name: &str, id: &str, step: &Progress<'_>, json: bool) -> Option<String> {
     match step {
         Progress::Sending { .. } => None,
         Progress::Attempted {
@@ -285,7 +281,7 @@ fn attempt_line(name: &str, id: &str, attempt: u32, of: u32, a: &Attempt, json: 
 }
 
 /// The final line for a delivery.
-pub fn result_line(name: &str, id: &str, d: &Delivery, json: bool) -> String {
+fn result_line(name: &str, id: &str, d: &Delivery, json: bool) -> String {
     let attempts = d.attempts.len();
     if json {
         let status = match &d.verdict {

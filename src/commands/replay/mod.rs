@@ -166,12 +166,12 @@ pub fn run(config: &Config, args: ReplayArgs) -> Result<ExitCode> {
                         bar.inc(1);
                         if !delivery.is_delivered() {
                             bar.println(line);
-                            let failed = lock(&summary).failed.len() + 1;
+                            let failed = crate::lock(&summary).failed.len() + 1;
                             bar.set_message(format!("{failed} failed"));
                         }
                     }
                     None => {
-                        let mut out = lock(&out);
+                        let mut out = crate::lock(&out);
                         let _ = writeln!(out, "{line}");
                     }
                 }
@@ -182,10 +182,10 @@ pub fn run(config: &Config, args: ReplayArgs) -> Result<ExitCode> {
                     if let Err(e) = written {
                         eprintln!("hookline: {e:#}");
                     } else {
-                        lock(&summary).dead_lettered += 1;
+                        crate::lock(&summary).dead_lettered += 1;
                     }
                 }
-                lock(&summary).add(&item.label, &delivery);
+                crate::lock(&summary).add(&item.label, &delivery);
             });
             // Finished tasks are kept until joined: reap them, so memory stays flat.
             while tasks.try_join_next().is_some() {}
@@ -195,12 +195,12 @@ pub fn run(config: &Config, args: ReplayArgs) -> Result<ExitCode> {
     });
     drop(rx);
     let _ = reader.join();
-    let _ = lock(&out).flush();
+    let _ = crate::lock(&out).flush();
     if let Some(bar) = &bar {
         bar.finish_and_clear();
     }
 
-    let mut summary = std::mem::take(&mut *lock(&summary));
+    let mut summary = std::mem::take(&mut *crate::lock(&summary));
     if let Some(message) = stopped {
         let sent = summary.delivered + summary.failed.len();
         bail!(
@@ -228,10 +228,6 @@ pub fn run(config: &Config, args: ReplayArgs) -> Result<ExitCode> {
     } else {
         ExitCode::from(EXIT_FALSE)
     })
-}
-
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 /// The request as captured: method, headers (order and repeats kept; hop-by-hop headers,
