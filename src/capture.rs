@@ -9,11 +9,13 @@
 use std::borrow::Cow;
 use std::fmt;
 use std::io::{self, BufRead, Write};
+use std::marker::PhantomData;
 use std::path::Path;
 
 use base64::engine::general_purpose::STANDARD as BASE64;
 use base64::Engine;
-use serde::{Deserialize, Serialize};
+use serde::de::{self, MapAccess, SeqAccess, Visitor};
+use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Map, Value};
 
 use crate::signing::Header;
@@ -273,6 +275,14 @@ impl<R: BufRead> JsonLines<R> {
     }
 }
 
+impl<R: io::Read> JsonLines<io::BufReader<R>> {
+    /// Whether the next line can be read without waiting for the input (some of it is
+    /// already buffered).
+    pub fn has_buffered_input(&self) -> bool {
+        !self.reader.buffer().is_empty()
+    }
+}
+
 /// Why a JSON-lines item could not be read. A parse error's `line` is the file's line.
 #[derive(Debug)]
 pub enum LineError {
@@ -315,9 +325,9 @@ impl<R: BufRead> Iterator for JsonLines<R> {
     }
 }
 
-/// The serialised shape, read with serde. (Writing is [`Capture::to_json`]; a test holds it
-/// to the bytes serde would write from this shape.)
-#[derive(Serialize, Deserialize)]
+/// The serialised shape. Reading is a hand-written visitor below; writing is
+/// [`Capture::to_json`], and a test holds it to the bytes serde would write from this shape.
+#[derive(Serialize)]
 struct Wire<'a> {
     hookline: u64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -345,7 +355,7 @@ struct Wire<'a> {
 }
 
 /// Headers as written (ordered pairs), or, in a hand-written envelope, an object.
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize)]
 #[serde(untagged)]
 enum WireHeaders<'a> {
     Pairs(Cow<'a, [Header]>),
@@ -355,6 +365,89 @@ enum WireHeaders<'a> {
 impl Default for WireHeaders<'_> {
     fn default() -> Self {
         WireHeaders::Pairs(Cow::Owned(Vec::new()))
+    }
+}
+
+/// A string borrowed from the input when it has no escapes.
+#[derive(Deserialize)]
+struct Text<'a>(#[serde(borrow)] Cow<'a, str>);
+
+// Read by hand, not derived: serde's `flatten` (for `extra`) and `untagged` (for
+// `headers`) buffer every value, the body included, before reading it a second time, and
+// `replay` reads one capture per request.
+impl<'de: 'a, 'a> Deserialize<'de> for Wire<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields<'a>(PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> Visitor<'de> for Fields<'a> {
+            type Value = Wire<'a>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a capture object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Wire<'a>, A::Error> {
+                let text = |t: Option<Text<'de>>| t.map(|t| t.0);
+                let mut hookline = None;
+                let mut wire = Wire {
+                    hookline: 0,
+                    id: None,
+                    received_at: None,
+                    method: None,
+                    path: None,
+                    query: None,
+                    headers: WireHeaders::default(),
+                    body: None,
+                    body_base64: None,
+                    verification: None,
+                    event: None,
+                    extra: Cow::Owned(Map::new()),
+                };
+                let mut extra = Map::new();
+                while let Some(Text(key)) = map.next_key::<Text<'de>>()? {
+                    match &*key {
+                        "hookline" => hookline = Some(map.next_value::<u64>()?),
+                        "id" => wire.id = text(map.next_value()?),
+                        "received_at" => wire.received_at = text(map.next_value()?),
+                        "method" => wire.method = text(map.next_value()?),
+                        "path" => wire.path = text(map.next_value()?),
+                        "query" => wire.query = text(map.next_value()?),
+                        "headers" => wire.headers = map.next_value()?,
+                        "body" => wire.body = text(map.next_value()?),
+                        "body_base64" => wire.body_base64 = map.next_value()?,
+                        "verification" => {
+                            wire.verification = map.next_value::<Option<_>>()?.map(Cow::Owned)
+                        }
+                        "event" => wire.event = text(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                wire.hookline = hookline.ok_or_else(|| de::Error::missing_field("hookline"))?;
+                wire.extra = Cow::Owned(extra);
+                Ok(wire)
+            }
+        }
+        d.deserialize_map(Fields(PhantomData))
+    }
+}
+
+impl<'de> Deserialize<'de> for WireHeaders<'_> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Either;
+        impl<'de> Visitor<'de> for Either {
+            type Value = WireHeaders<'static>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a list of [name, value] pairs, or an object")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+                let pairs = Vec::deserialize(de::value::SeqAccessDeserializer::new(seq))?;
+                Ok(WireHeaders::Pairs(Cow::Owned(pairs)))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+                let object = Map::deserialize(de::value::MapAccessDeserializer::new(map))?;
+                Ok(WireHeaders::Object(object))
+            }
+        }
+        d.deserialize_any(Either)
     }
 }
 

@@ -5,6 +5,11 @@ use clap::Parser;
 use hookline::cli::Cli;
 use hookline::commands::{self, EXIT_USAGE};
 
+// replay's reader thread allocates what its runtime thread frees; glibc's arenas spent
+// a quarter of replay's CPU on lock waits for that (bench/replay.sh), mimalloc does not.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,

@@ -373,3 +373,47 @@ fn resign_makes_stale_stripe_and_standard_signatures_valid_again() {
         no_secret.stderr
     );
 }
+
+/// Lines on standard input are sent as they arrive, not held back until a batch fills or
+/// the input ends (`tail -f captures.jsonl | hookline replay -`).
+#[test]
+fn stdin_lines_are_sent_as_they_arrive() {
+    use std::io::Write;
+    use std::process::Stdio;
+    use std::time::{Duration, Instant};
+
+    let dir = tempfile::tempdir().unwrap();
+    let saved = dir.path().join("saved");
+    let target = Listener::start(dir.path(), &["--save", saved.to_str().unwrap()]);
+    let to = format!("http://{}", target.addr);
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_hookline"))
+        .current_dir(dir.path())
+        .args(["replay", "-", "--to", &to])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let saved_count = || fs::read_dir(&saved).map_or(0, |d| d.count());
+    for n in 1..=2 {
+        writeln!(
+            stdin,
+            r#"{{"hookline":1,"path":"/live","body":"line {n}"}}"#
+        )
+        .unwrap();
+        stdin.flush().unwrap();
+        // Generous: only "before the input ends" is asserted, not how soon.
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while saved_count() < n {
+            assert!(
+                Instant::now() < deadline,
+                "line {n} was not sent while stdin stayed open"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+    drop(stdin);
+    assert!(child.wait().unwrap().success());
+    assert_eq!(saved_count(), 2);
+}

@@ -102,7 +102,7 @@ impl Client {
     }
 
     /// One attempt, bounded by `timeout` from the first byte sent to the last received.
-    pub async fn attempt(&self, request: &Request, timeout: Duration) -> Attempt {
+    pub async fn attempt(&self, request: Request, timeout: Duration) -> Attempt {
         let started = Instant::now();
         let outcome = match tokio::time::timeout(timeout, self.exchange(request)).await {
             Ok(Ok(answer)) => Outcome::Answered(answer),
@@ -115,13 +115,13 @@ impl Client {
         }
     }
 
-    async fn exchange(&self, request: &Request) -> Result<Answer, String> {
+    async fn exchange(&self, request: Request) -> Result<Answer, String> {
         let mut outgoing = http::Request::builder()
-            .method(request.method.clone())
-            .uri(request.url.clone())
-            .body(Full::new(request.body.clone()))
+            .method(request.method)
+            .uri(request.url)
+            .body(Full::new(request.body))
             .map_err(|e| e.to_string())?;
-        *outgoing.headers_mut() = request.headers.clone();
+        *outgoing.headers_mut() = request.headers;
         let response = match &self.inner {
             Inner::Plain(client) => client.request(outgoing).await,
             Inner::Tls(client) => client.request(outgoing).await,
@@ -247,7 +247,7 @@ impl Client {
             let request = build(attempt);
             on(Progress::Sending { attempt, of });
             let at = humantime::format_rfc3339_millis(std::time::SystemTime::now()).to_string();
-            let result = self.attempt(&request, policy.timeout).await;
+            let result = self.attempt(request, policy.timeout).await;
             on(Progress::Attempted {
                 attempt,
                 of,

@@ -77,7 +77,7 @@ impl Forwarder {
                 return (Err(502), record);
             }
         };
-        let attempt = self.client.attempt(&request, self.timeout).await;
+        let attempt = self.client.attempt(request, self.timeout).await;
         record.latency_ms = attempt.latency.as_secs_f64() * 1000.0;
         let outcome = match attempt.outcome {
             Outcome::Answered(mut answer) => {

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 use std::fs::File;
-use std::io::{BufRead, BufReader};
+use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
 
 use anyhow::{anyhow, bail, Context, Result};
@@ -82,37 +82,74 @@ pub fn read_capture(path: &Path) -> Result<Item> {
     Ok(Item { label, capture })
 }
 
+/// What the reader thread hands over: a batch of items, the last possibly an error.
+pub type Batch = Vec<Result<Item, String>>;
+
+/// Items go over in batches, one hand-off (and one wake-up of the runtime) per batch rather
+/// than per item. A batch goes when it holds 64 items or 1 MiB of bodies, and whenever the
+/// reader would have to wait for more input, so a slow standard input still flows at once.
+struct Batcher {
+    tx: mpsc::Sender<Batch>,
+    batch: Batch,
+    bytes: usize,
+}
+
+impl Batcher {
+    const ITEMS: usize = 64;
+    const BYTES: usize = 1 << 20;
+
+    /// False once the receiver is gone.
+    fn push(&mut self, item: Result<Item, String>) -> bool {
+        self.bytes += item.as_ref().map_or(0, |i| i.capture.body.len());
+        self.batch.push(item);
+        if self.batch.len() >= Self::ITEMS || self.bytes >= Self::BYTES {
+            return self.flush();
+        }
+        true
+    }
+
+    fn flush(&mut self) -> bool {
+        self.bytes = 0;
+        let batch = std::mem::take(&mut self.batch);
+        batch.is_empty() || self.tx.blocking_send(batch).is_ok()
+    }
+}
+
 /// Sends every item in input order; stops at the first bad line unless skipping.
 pub fn feed(
     inputs: Vec<Input>,
     mut files: BTreeMap<usize, Vec<Item>>,
     skip_invalid: bool,
-    tx: mpsc::Sender<Result<Item, String>>,
+    tx: mpsc::Sender<Batch>,
 ) {
+    let mut out = Batcher {
+        tx,
+        batch: Vec::new(),
+        bytes: 0,
+    };
     for (i, input) in inputs.into_iter().enumerate() {
         match input {
             Input::File(_) => {
                 for item in files.remove(&i).unwrap_or_default() {
-                    if tx.blocking_send(Ok(item)).is_err() {
+                    if !out.push(Ok(item)) {
                         return;
                     }
                 }
             }
             Input::Lines(path) => {
-                let (label, reader): (String, Box<dyn BufRead>) = match &path {
-                    None => (
-                        "standard input".into(),
-                        Box::new(BufReader::new(std::io::stdin())),
-                    ),
+                let (label, reader): (String, Box<dyn Read>) = match &path {
+                    None => ("standard input".into(), Box::new(std::io::stdin())),
                     Some(p) => match File::open(p) {
-                        Ok(f) => (p.display().to_string(), Box::new(BufReader::new(f))),
+                        Ok(f) => (p.display().to_string(), Box::new(f)),
                         Err(e) => {
-                            let _ = tx.blocking_send(Err(format!("{}: {e}", p.display())));
+                            out.push(Err(format!("{}: {e}", p.display())));
+                            out.flush();
                             return;
                         }
                     },
                 };
-                for next in JsonLines::new(reader) {
+                let mut lines = JsonLines::new(BufReader::with_capacity(256 * 1024, reader));
+                while let Some(next) = lines.next() {
                     let item = match next {
                         Ok((line, capture)) => Ok(Item {
                             label: format!("{label}:{line}"),
@@ -125,11 +162,16 @@ pub fn feed(
                         Err(e) => Err(format!("{label}: {e}")),
                     };
                     let stop = item.is_err();
-                    if tx.blocking_send(item).is_err() || stop {
+                    if !out.push(item) || stop {
+                        out.flush();
+                        return;
+                    }
+                    if !lines.has_buffered_input() && !out.flush() {
                         return;
                     }
                 }
             }
         }
     }
+    out.flush();
 }
