@@ -14,6 +14,7 @@ pub mod ids;
 pub mod listen;
 pub mod output;
 pub mod secret;
+pub mod server;
 pub mod signing;
 pub mod watch;
 

@@ -11,7 +11,8 @@ use tokio::sync::Notify;
 use super::signals::Signals;
 use crate::cli::ListenArgs;
 use crate::config::{Config, SigningSettings};
-use crate::listen::{tls, Chaos, ChaosSettings, Forwarder, SaveTo, Server, Settings};
+use crate::listen::{tls, Chaos, ChaosSettings, Engine, Forwarder, SaveTo, Settings};
+use crate::server::Server;
 use crate::output::listen::{Printer, Style};
 use crate::signing::{SchemeChoice, VerifyOptions};
 
@@ -124,9 +125,11 @@ pub fn run(config: &Config, args: ListenArgs) -> Result<ExitCode> {
         signals.next().await;
         on_force.notify_one();
     });
+    let header_timeout = settings.header_timeout;
+    let engine = Engine::new(settings, printer.clone());
     let finished = runtime.block_on(server.serve(
-        settings,
-        printer.clone(),
+        engine,
+        header_timeout,
         stop.notified(),
         force.notified(),
         args.grace,

@@ -2,7 +2,6 @@
 //! chaos, forward, save, then answer. The answer waits for the saved file, so an answered
 //! event is never lost.
 
-use std::convert::Infallible;
 use std::future::Future;
 use std::sync::{Arc, Mutex};
 use std::task::Poll;
@@ -12,7 +11,7 @@ use bytes::Bytes;
 use http::header::{CONNECTION, CONTENT_LENGTH, CONTENT_TYPE, RETRY_AFTER};
 use http::{HeaderValue, Request, Response, StatusCode};
 use http_body_util::{BodyExt, Full};
-use hyper::body::Incoming;
+use hyper::body::Body;
 use serde_json::{json, Value};
 
 use super::seen::SeenIds;
@@ -29,7 +28,12 @@ pub(super) struct State {
 
 type Reply = Response<Full<Bytes>>;
 
-pub(super) async fn handle(state: Arc<State>, req: Request<Incoming>) -> Result<Reply, Infallible> {
+/// Any body: a connection's own, or one relayed whole.
+pub(super) async fn handle<B>(state: Arc<State>, req: Request<B>) -> Reply
+where
+    B: Body<Data = Bytes> + Unpin,
+    B::Error: std::fmt::Display,
+{
     let started = Instant::now();
     let at = SystemTime::now();
     let settings = &state.settings;
@@ -47,7 +51,7 @@ pub(super) async fn handle(state: Arc<State>, req: Request<Incoming>) -> Result<
             status,
             why,
         });
-        Ok(reply)
+        reply
     };
 
     let headers = match to_pairs(&parts.headers) {
@@ -145,7 +149,7 @@ pub(super) async fn handle(state: Arc<State>, req: Request<Incoming>) -> Result<
         }
     }
     state.reporter.event(event);
-    Ok(reply)
+    reply
 }
 
 impl State {
@@ -249,11 +253,15 @@ async fn save_event(save: &SaveTo, event: &Event) -> std::io::Result<Arc<String>
 
 /// Reads the body, refusing it past `max_body` (413) or when it stalls longer than the
 /// body timeout (408); a broken body (bad chunked encoding, reset) is a 400.
-async fn read_body(
-    mut body: Incoming,
+async fn read_body<B>(
+    mut body: B,
     settings: &Settings,
     declared: Option<u64>,
-) -> Result<Vec<u8>, (u16, String)> {
+) -> Result<Vec<u8>, (u16, String)>
+where
+    B: Body<Data = Bytes> + Unpin,
+    B::Error: std::fmt::Display,
+{
     let mut buf = Vec::with_capacity(declared.unwrap_or(0).min(1 << 20) as usize);
     loop {
         // Poll once before arming the idle timer: a small body is usually buffered already,

@@ -10,19 +10,15 @@ mod handler;
 mod seen;
 pub mod tls;
 
-use std::future::Future;
-use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
-use hyper::service::service_fn;
-use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
-use hyper_util::server::conn::auto;
-use hyper_util::server::graceful::GracefulShutdown;
+use bytes::Bytes;
+use http::{Request, Response};
+use http_body_util::Full;
+use hyper::body::Incoming;
 use serde::Serialize;
-use tokio::net::{TcpListener, TcpStream};
-use tokio_rustls::TlsAcceptor;
 
 use crate::capture::Capture;
 use crate::secret::Secret;
@@ -33,8 +29,6 @@ pub use forward::{ForwardRecord, Forwarder};
 
 /// How many delivery ids are remembered for duplicate detection.
 pub const SEEN_IDS: usize = 100_000;
-/// Largest request head (request line + headers); larger gets 431.
-const MAX_HEAD: usize = 64 * 1024;
 
 pub struct Settings {
     /// `None`: no secret, every request is accepted and marked unverified.
@@ -118,112 +112,44 @@ pub struct Refused {
     pub why: String,
 }
 
-/// A bound listener, not yet serving: binding first lets the command report a busy port
-/// as a usage error before anything else happens.
-pub struct Server {
-    listener: TcpListener,
-    tls: Option<TlsAcceptor>,
+/// The listen engine: settings, duplicate memory and the reporter. It answers requests
+/// from its own server ([`crate::server::Handler`]) and requests relayed from a
+/// `hookline relay` alike ([`Engine::handle_relayed`]).
+pub struct Engine {
+    state: Arc<handler::State>,
 }
 
-impl Server {
-    pub async fn bind(
-        addr: SocketAddr,
-        tls: Option<Arc<rustls::ServerConfig>>,
-    ) -> std::io::Result<Self> {
-        let listener = TcpListener::bind(addr).await?;
-        Ok(Server {
-            listener,
-            tls: tls.map(TlsAcceptor::from),
+impl Engine {
+    pub fn new(settings: Settings, reporter: Arc<dyn Reporter>) -> Arc<Engine> {
+        Arc::new(Engine {
+            state: Arc::new(handler::State {
+                settings,
+                seen: Mutex::new(seen::SeenIds::new(SEEN_IDS)),
+                reporter,
+            }),
         })
     }
 
-    pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
-        self.listener.local_addr()
+    pub fn settings(&self) -> &Settings {
+        &self.state.settings
     }
 
-    /// Serves until `shutdown` resolves, then stops accepting and waits for requests in
-    /// flight, up to `grace` or until `force` resolves. Returns false when requests were
-    /// still in flight at that point.
-    pub async fn serve(
-        self,
-        settings: Settings,
-        reporter: Arc<dyn Reporter>,
-        shutdown: impl Future<Output = ()>,
-        force: impl Future<Output = ()>,
-        grace: Duration,
-    ) -> bool {
-        let header_timeout = settings.header_timeout;
-        let state = Arc::new(handler::State {
-            settings,
-            seen: Mutex::new(seen::SeenIds::new(SEEN_IDS)),
-            reporter,
-        });
-        let mut builder = auto::Builder::new(TokioExecutor::new());
-        builder
-            .http1()
-            .timer(TokioTimer::new())
-            .header_read_timeout(header_timeout)
-            .max_buf_size(MAX_HEAD);
-        builder.http2().timer(TokioTimer::new());
-        let builder = Arc::new(builder);
-        let graceful = GracefulShutdown::new();
-        tokio::pin!(shutdown);
-        loop {
-            let stream = tokio::select! {
-                accepted = self.listener.accept() => match accepted {
-                    Ok((stream, _)) => stream,
-                    Err(e) => {
-                        // Out of file descriptors and the like: pause instead of spinning.
-                        state.reporter.problem(format!("accept failed: {e}"));
-                        tokio::time::sleep(Duration::from_millis(100)).await;
-                        continue;
-                    }
-                },
-                () = &mut shutdown => break,
-            };
-            let _ = stream.set_nodelay(true);
-            let watcher = graceful.watcher();
-            let state = state.clone();
-            let builder = builder.clone();
-            let tls = self.tls.clone();
-            tokio::spawn(async move {
-                let service = service_fn(move |req| handler::handle(state.clone(), req));
-                let serve = |io| watcher.watch(builder.serve_connection(io, service).into_owned());
-                match tls {
-                    None => {
-                        if first_byte_within(&stream, header_timeout).await {
-                            let _ = serve(TokioIo::new(Box::new(stream) as Box<dyn Io>)).await;
-                        }
-                    }
-                    Some(acceptor) => {
-                        let handshake =
-                            tokio::time::timeout(header_timeout, acceptor.accept(stream));
-                        if let Ok(Ok(stream)) = handshake.await {
-                            let _ = serve(TokioIo::new(Box::new(stream) as Box<dyn Io>)).await;
-                        }
-                    }
-                }
-            });
-        }
-        drop(self.listener);
-        tokio::select! {
-            () = graceful.shutdown() => true,
-            () = tokio::time::sleep(grace) => false,
-            () = force => false,
-        }
+    /// A request that came through the relay, its body already whole.
+    pub async fn handle_relayed(&self, req: Request<Full<Bytes>>) -> Response<Full<Bytes>> {
+        handler::handle(self.state.clone(), req).await
+    }
+
+    pub fn problem(&self, text: String) {
+        self.state.reporter.problem(text);
     }
 }
 
-/// A plain or TLS stream, so one connection type serves both.
-trait Io: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send {}
-impl<T: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send> Io for T {}
+impl crate::server::Handler for Engine {
+    async fn handle(self: Arc<Self>, req: Request<Incoming>) -> Response<Full<Bytes>> {
+        handler::handle(self.state.clone(), req).await
+    }
 
-/// A connection that sends nothing at all is dropped after the header timeout (hyper's
-/// own timeout only starts once a request begins).
-async fn first_byte_within(stream: &TcpStream, limit: Duration) -> bool {
-    let mut byte = [0u8; 1];
-    matches!(
-        tokio::time::timeout(limit, stream.peek(&mut byte)).await,
-        Ok(Ok(n)) if n > 0
-    )
+    fn problem(&self, text: String) {
+        self.state.reporter.problem(text);
+    }
 }
