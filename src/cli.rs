@@ -46,6 +46,13 @@ pub enum Command {
     Send(Box<SendArgs>),
     /// Re-send captured requests byte for byte (captures, their folders, JSON lines)
     Replay(Box<ReplayArgs>),
+    /// Run a relay: a public endpoint that tunnels each channel's webhooks to `listen --relay`
+    Relay(Box<RelayArgs>),
+    /// Manage relay channels
+    Channel {
+        #[command(subcommand)]
+        action: ChannelAction,
+    },
     /// Print a shell completion script
     Completions {
         /// The shell to generate for
@@ -284,6 +291,94 @@ pub struct ListenArgs {
     /// Serve HTTPS with a self-signed certificate for localhost (kept in the cache dir; its path and fingerprint are printed)
     #[arg(long, conflicts_with = "tls_cert", help_heading = "HTTPS")]
     pub tls_self_signed: bool,
+
+    /// Also receive the webhooks of a relay channel: URL or URL/CHANNEL (without a channel, the one saved for that relay, else a new one)
+    #[arg(long, value_name = "URL", value_parser = parse_target_url, help_heading = "Relay")]
+    pub relay: Option<http::Uri>,
+
+    /// The channel's subscriber token [default: the one saved by `channel create`]
+    #[arg(long, value_name = "TOKEN", env = "HOOKLINE_RELAY_TOKEN", hide_env_values = true, requires = "relay", help_heading = "Relay")]
+    pub relay_token: Option<String>,
+
+    #[command(flatten)]
+    pub relay_tls: TlsClientArgs,
+}
+
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Server")]
+pub struct RelayArgs {
+    /// Port to listen on; 0 picks a free one
+    #[arg(long, short = 'p', value_name = "PORT", default_value_t = 8080, env = "HOOKLINE_RELAY_PORT")]
+    pub port: u16,
+
+    /// Address to bind: HOST or HOST:PORT (0.0.0.0 or :: to accept other machines)
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]
+    pub bind: String,
+
+    /// The URL senders reach this relay at (behind a proxy, say) [default: from the bound address]
+    #[arg(long, value_name = "URL", value_parser = parse_target_url)]
+    pub public_url: Option<http::Uri>,
+
+    /// Keep channels (ids and token hashes, never tokens) in FILE, so a restart keeps them
+    #[arg(long, value_name = "FILE")]
+    pub state: Option<PathBuf>,
+
+    /// Largest body relayed; larger ones get 413
+    #[arg(long, value_name = "SIZE", default_value = "25MiB", value_parser = parse_size)]
+    pub max_body: u64,
+
+    /// How long a sender waits for the subscriber's answer before a 504
+    #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = parse_duration)]
+    pub wait: Duration,
+
+    /// Requests in flight per channel; more get 503 with Retry-After
+    #[arg(long, value_name = "N", default_value_t = 64, value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_in_flight: u32,
+
+    /// Forget channels unused (no event, no subscriber) for this long
+    #[arg(long, value_name = "DURATION", default_value = "30days", value_parser = parse_duration)]
+    pub channel_ttl: Duration,
+
+    /// Most channels kept; creating more gets 503
+    #[arg(long, value_name = "N", default_value_t = 10_000)]
+    pub max_channels: usize,
+
+    /// Drop a client that has not sent a request's headers within this time
+    #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = parse_duration)]
+    pub header_timeout: Duration,
+
+    /// Drop a sender whose body stalls (no bytes) for this long
+    #[arg(long, value_name = "DURATION", default_value = "15s", value_parser = parse_duration)]
+    pub body_timeout: Duration,
+
+    /// On Ctrl-C / SIGTERM, wait this long for requests in flight
+    #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = parse_duration)]
+    pub grace: Duration,
+
+    /// Log one line per relayed request on stderr
+    #[arg(long)]
+    pub access_log: bool,
+
+    /// Serve HTTPS with this certificate chain (PEM)
+    #[arg(long, value_name = "FILE", requires = "tls_key", help_heading = "HTTPS")]
+    pub tls_cert: Option<PathBuf>,
+
+    /// The private key for --tls-cert (PEM)
+    #[arg(long, value_name = "FILE", requires = "tls_cert", help_heading = "HTTPS")]
+    pub tls_key: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ChannelAction {
+    /// Make a channel on a relay; prints its public URL and token (once) and saves them
+    Create {
+        /// The relay, e.g. https://relay.example.com
+        #[arg(long, value_name = "URL", value_parser = parse_target_url)]
+        relay: http::Uri,
+
+        #[command(flatten)]
+        tls: TlsClientArgs,
+    },
 }
 
 #[derive(Debug, Args)]

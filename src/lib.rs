@@ -13,6 +13,7 @@ pub mod http_headers;
 pub mod ids;
 pub mod listen;
 pub mod output;
+pub mod relay;
 pub mod secret;
 pub mod server;
 pub mod signing;

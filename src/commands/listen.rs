@@ -1,6 +1,5 @@
 //! `hookline listen`: flags → engine settings; bind; serve until Ctrl-C / SIGTERM; summary.
 
-use std::net::{IpAddr, SocketAddr, ToSocketAddrs};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -9,7 +8,10 @@ use anyhow::{anyhow, bail, Context, Result};
 use tokio::sync::Notify;
 
 use super::signals::Signals;
+use std::time::Duration;
+
 use crate::cli::ListenArgs;
+use crate::relay::{client, credentials};
 use crate::config::{Config, SigningSettings};
 use crate::listen::{tls, Chaos, ChaosSettings, Engine, Forwarder, SaveTo, Settings};
 use crate::server::Server;
@@ -17,7 +19,7 @@ use crate::output::listen::{Printer, Style};
 use crate::signing::{SchemeChoice, VerifyOptions};
 
 pub fn run(config: &Config, args: ListenArgs) -> Result<ExitCode> {
-    let addr = bind_address(&args.bind, args.port)?;
+    let addr = super::bind_address(&args.bind, args.port)?;
     let signing = SigningSettings::resolve(config, &args.signing, args.tolerance)?;
     let verify = verification(&signing)?;
     let save = match &args.save {
@@ -104,6 +106,11 @@ pub fn run(config: &Config, args: ListenArgs) -> Result<ExitCode> {
     if let Some(url) = &args.forward_to {
         eprintln!("forwarding to {url}");
     }
+    // The relay link is made before `listening on`, so its public URL is in the banner.
+    let relay = match &args.relay {
+        Some(url) => Some(runtime.block_on(relay_link(url, &args))?),
+        None => None,
+    };
     let scheme = if tls_on { "https" } else { "http" };
     eprintln!("listening on {scheme}://{local}");
 
@@ -127,6 +134,9 @@ pub fn run(config: &Config, args: ListenArgs) -> Result<ExitCode> {
     });
     let header_timeout = settings.header_timeout;
     let engine = Engine::new(settings, printer.clone());
+    if let Some((relay, channel, token, link)) = relay {
+        runtime.spawn(keep_relay_link(relay, channel, token, link, engine.clone()));
+    }
     let finished = runtime.block_on(server.serve(
         engine,
         header_timeout,
@@ -145,29 +155,6 @@ pub fn run(config: &Config, args: ListenArgs) -> Result<ExitCode> {
     }
     eprintln!("hookline: stopped · {}", summary.line());
     Ok(ExitCode::SUCCESS)
-}
-
-/// `--bind` is a host (with --port) or host:port; a name like `localhost` is resolved.
-fn bind_address(bind: &str, port: u16) -> Result<SocketAddr> {
-    if let Ok(addr) = bind.parse::<SocketAddr>() {
-        return Ok(addr);
-    }
-    let host = bind.trim_start_matches('[').trim_end_matches(']');
-    if let Ok(ip) = host.parse::<IpAddr>() {
-        return Ok(SocketAddr::new(ip, port));
-    }
-    let with_port = if bind.contains(':') {
-        bind.to_string()
-    } else {
-        format!("{bind}:{port}")
-    };
-    with_port
-        .to_socket_addrs()
-        .ok()
-        .and_then(|mut addrs| addrs.next())
-        .ok_or_else(|| {
-            anyhow!("--bind {bind}: not an address (use e.g. 127.0.0.1, ::1 or 0.0.0.0:9000)")
-        })
 }
 
 /// Verification is on when any secret is set; the scheme then defaults to auto.
@@ -202,4 +189,82 @@ fn cache_dir() -> Result<PathBuf> {
         .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))
         .ok_or_else(|| anyhow!("--tls-self-signed: neither XDG_CACHE_HOME nor HOME is set"))?;
     Ok(base.join("hookline"))
+}
+
+/// `--relay`: the relay, channel and token (saved, given, or made now), and the first link
+/// (`None` when the relay is not reachable yet: it is retried in the background). A token
+/// the relay refuses is an error here.
+async fn relay_link(
+    url: &http::Uri,
+    args: &ListenArgs,
+) -> Result<(client::Relay, String, String, Option<client::Link>)> {
+    let tls = super::channel::tls_config(url, &args.relay_tls)?;
+    let (relay, channel) = client::parse(url, tls)?;
+    let (channel, token) = match (channel, &args.relay_token) {
+        (Some(channel), Some(token)) => (channel, token.clone()),
+        (Some(channel), None) => match credentials::find(&relay.base, Some(&channel))? {
+            Some(saved) => (channel, saved.token),
+            None => bail!("--relay: no token saved for channel {channel}: pass --relay-token (or HOOKLINE_RELAY_TOKEN)"),
+        },
+        (None, Some(_)) => bail!("--relay-token: give the channel too, as --relay URL/CHANNEL"),
+        (None, None) => match credentials::find(&relay.base, None)? {
+            Some(saved) => (saved.channel, saved.token),
+            None => {
+                let made = relay.create_channel().await?;
+                let path = credentials::save(credentials::Saved {
+                    relay: relay.base.clone(),
+                    channel: made.channel.clone(),
+                    token: made.token.clone(),
+                })?;
+                eprintln!("relay: made channel {} (its token is saved in {})", made.channel, path.display());
+                (made.channel, made.token)
+            }
+        },
+    };
+    let link = match relay.connect(&channel, &token).await {
+        Ok(link) => {
+            eprintln!("public URL: {}", link.public_url);
+            Some(link)
+        }
+        Err(client::ConnectError::Refused(why)) => bail!("--relay: {why}"),
+        Err(client::ConnectError::Unreachable(why)) => {
+            eprintln!("relay: cannot connect to {} ({why}); retrying", relay.base);
+            None
+        }
+    };
+    Ok((relay, channel, token, link))
+}
+
+/// Serves the relay link; when it drops, reconnects with backoff (0.5 s doubling to 30 s,
+/// jittered) and says so on stderr. Gives up only when the relay refuses the token.
+async fn keep_relay_link(
+    relay: client::Relay,
+    channel: String,
+    token: String,
+    mut link: Option<client::Link>,
+    engine: Arc<Engine>,
+) {
+    let mut wait = Duration::from_millis(500);
+    loop {
+        if let Some(up) = link.take() {
+            wait = Duration::from_millis(500);
+            let why = up.serve(engine.clone()).await;
+            eprintln!("relay: link lost ({why}); reconnecting");
+        }
+        tokio::time::sleep(wait.mul_f64(0.5 + rand::random::<f64>() / 2.0)).await;
+        wait = (wait * 2).min(Duration::from_secs(30));
+        match relay.connect(&channel, &token).await {
+            Ok(up) => {
+                eprintln!("relay: reconnected · public URL: {}", up.public_url);
+                link = Some(up);
+            }
+            Err(client::ConnectError::Refused(why)) => {
+                eprintln!("hookline: relay: {why}; no longer trying (local listening goes on)");
+                return;
+            }
+            Err(client::ConnectError::Unreachable(why)) => {
+                eprintln!("relay: cannot connect ({why}); retrying");
+            }
+        }
+    }
 }

@@ -3,7 +3,9 @@
 mod dead_letter;
 mod generate;
 mod input;
+mod channel;
 mod listen;
+mod relay;
 mod replay;
 mod send;
 mod sign;
@@ -12,7 +14,9 @@ mod verify;
 
 use std::process::ExitCode;
 
-use anyhow::Result;
+use std::net::{IpAddr, SocketAddr, ToSocketAddrs};
+
+use anyhow::{anyhow, Result};
 
 use crate::cli::{Cli, Command};
 use crate::config::{self, Config};
@@ -37,6 +41,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Listen(args) => listen::run(&config, *args),
         Command::Send(args) => send::run(&config, *args),
         Command::Replay(args) => replay::run(&config, *args),
+        Command::Relay(args) => relay::run(*args),
+        Command::Channel { action } => channel::run(action),
         Command::Completions { .. } | Command::Man => unreachable!("handled above"),
     }
 }
@@ -60,4 +66,27 @@ fn prepare_output_dir(flag: &str, dir: &std::path::Path) -> Result<()> {
         .tempfile_in(dir)
         .map_err(|e| anyhow::anyhow!("{flag} {}: cannot write there: {e}", dir.display()))?;
     Ok(())
+}
+
+/// `--bind` is a host (with --port) or host:port; a name like `localhost` is resolved.
+fn bind_address(bind: &str, port: u16) -> Result<SocketAddr> {
+    if let Ok(addr) = bind.parse::<SocketAddr>() {
+        return Ok(addr);
+    }
+    let host = bind.trim_start_matches('[').trim_end_matches(']');
+    if let Ok(ip) = host.parse::<IpAddr>() {
+        return Ok(SocketAddr::new(ip, port));
+    }
+    let with_port = if bind.contains(':') {
+        bind.to_string()
+    } else {
+        format!("{bind}:{port}")
+    };
+    with_port
+        .to_socket_addrs()
+        .ok()
+        .and_then(|mut addrs| addrs.next())
+        .ok_or_else(|| {
+            anyhow!("--bind {bind}: not an address (use e.g. 127.0.0.1, ::1 or 0.0.0.0:9000)")
+        })
 }

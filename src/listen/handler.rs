@@ -2,19 +2,18 @@
 //! chaos, forward, save, then answer. The answer waits for the saved file, so an answered
 //! event is never lost.
 
-use std::future::Future;
 use std::sync::{Arc, Mutex};
-use std::task::Poll;
 use std::time::{Instant, SystemTime};
 
 use bytes::Bytes;
 use http::header::{CONNECTION, CONTENT_LENGTH, CONTENT_TYPE, RETRY_AFTER};
 use http::{HeaderValue, Request, Response, StatusCode};
-use http_body_util::{BodyExt, Full};
+use http_body_util::Full;
 use hyper::body::Body;
 use serde_json::{json, Value};
 
 use super::seen::SeenIds;
+use crate::server::read_body;
 use super::{Answer, Event, ForwardRecord, Plan, Refused, Reporter, SaveTo, Settings};
 use crate::capture::{Capture, VerificationRecord};
 use crate::http_headers::to_pairs;
@@ -66,9 +65,10 @@ where
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
     if declared.is_some_and(|len| len > settings.max_body) {
-        return refuse(413, too_large(settings.max_body));
+        return refuse(413, crate::server::too_large(settings.max_body));
     }
-    let body = match read_body(body, settings, declared).await {
+    let read = read_body(body, settings.max_body, settings.body_timeout, declared);
+    let body = match read.await {
         Ok(body) => body,
         Err((status, why)) => {
             return refuse(status, why);
@@ -249,55 +249,6 @@ async fn save_event(save: &SaveTo, event: &Event) -> std::io::Result<Arc<String>
         .await
         .map_err(std::io::Error::other)??;
     Ok(line)
-}
-
-/// Reads the body, refusing it past `max_body` (413) or when it stalls longer than the
-/// body timeout (408); a broken body (bad chunked encoding, reset) is a 400.
-async fn read_body<B>(
-    mut body: B,
-    settings: &Settings,
-    declared: Option<u64>,
-) -> Result<Vec<u8>, (u16, String)>
-where
-    B: Body<Data = Bytes> + Unpin,
-    B::Error: std::fmt::Display,
-{
-    let mut buf = Vec::with_capacity(declared.unwrap_or(0).min(1 << 20) as usize);
-    loop {
-        // Poll once before arming the idle timer: a small body is usually buffered already,
-        // and a timer per frame showed up in the profile.
-        let mut next = std::pin::pin!(body.frame());
-        let polled = std::future::poll_fn(|cx| Poll::Ready(next.as_mut().poll(cx))).await;
-        let ready = match polled {
-            Poll::Ready(ready) => ready,
-            Poll::Pending => match tokio::time::timeout(settings.body_timeout, next).await {
-                Ok(ready) => ready,
-                Err(_) => {
-                    let idle = humantime::format_duration(settings.body_timeout);
-                    return Err((408, format!("body stalled for {idle}")));
-                }
-            },
-        };
-        let frame = match ready {
-            None => break,
-            Some(Err(e)) => return Err((400, format!("broken body: {e}"))),
-            Some(Ok(frame)) => frame,
-        };
-        if let Ok(data) = frame.into_data() {
-            if (buf.len() + data.len()) as u64 > settings.max_body {
-                return Err((413, too_large(settings.max_body)));
-            }
-            buf.extend_from_slice(&data);
-        }
-    }
-    Ok(buf)
-}
-
-fn too_large(max: u64) -> String {
-    format!(
-        "body over --max-body ({})",
-        bytesize::ByteSize(max).display().iec()
-    )
 }
 
 /// Verifies with the shared core. A secret the detected scheme cannot use (say, not

@@ -1,0 +1,104 @@
+//! `hookline relay`: flags → relay settings; load the channel state; serve until Ctrl-C /
+//! SIGTERM, expiring unused channels every minute.
+
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::{anyhow, Context, Result};
+use tokio::sync::Notify;
+
+use super::signals::Signals;
+use crate::cli::RelayArgs;
+use crate::listen::tls;
+use crate::relay::channels::Channels;
+use crate::relay::hub::LocalHub;
+use crate::relay::{self, Relay, Settings};
+use crate::server::Server;
+
+pub fn run(args: RelayArgs) -> Result<ExitCode> {
+    let addr = super::bind_address(&args.bind, args.port)?;
+    let channels = Channels::open(
+        args.state.as_deref(),
+        args.channel_ttl,
+        args.max_channels,
+        relay::now(),
+    )?;
+    let tls_config = match (&args.tls_cert, &args.tls_key) {
+        (Some(cert), Some(key)) => Some(tls::from_files(cert, key)?),
+        _ => None,
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    let scheme = if tls_config.is_some() { "https" } else { "http" };
+    let server = runtime
+        .block_on(Server::bind(addr, tls_config))
+        .map_err(|e| anyhow!("cannot listen on {addr}: {e}"))?;
+    let local = server.local_addr()?;
+    let public_url = match &args.public_url {
+        Some(url) => url.to_string().trim_end_matches('/').to_string(),
+        None => format!("{scheme}://{local}"),
+    };
+    let kept = match &args.state {
+        Some(path) => format!(
+            "{} channel{} kept in {}",
+            channels.len(),
+            if channels.len() == 1 { "" } else { "s" },
+            path.display()
+        ),
+        None => "channels kept in memory only (no --state): a restart forgets them".into(),
+    };
+    let relay = Relay::new(
+        Settings {
+            public_url: public_url.clone(),
+            max_body: args.max_body,
+            body_timeout: args.body_timeout,
+            wait: args.wait,
+            access_log: args.access_log,
+        },
+        channels,
+        LocalHub::new(args.max_in_flight as usize),
+    );
+    eprintln!("{kept}");
+    eprintln!("public URL {public_url}: channels at {public_url}/c/<channel>");
+    eprintln!("listening on {scheme}://{local}");
+
+    let expiring = relay.clone();
+    runtime.spawn(async move {
+        let mut every = tokio::time::interval(Duration::from_secs(60));
+        loop {
+            every.tick().await;
+            match expiring.channels().expire(relay::now()) {
+                Ok(0) => {}
+                Ok(n) => eprintln!("hookline: {n} unused channel{} expired", if n == 1 { "" } else { "s" }),
+                Err(e) => eprintln!("hookline: {e:#}"),
+            }
+        }
+    });
+    let stop = Arc::new(Notify::new());
+    let force = Arc::new(Notify::new());
+    let mut signals = runtime
+        .block_on(async { Signals::new() })
+        .context("cannot listen for Ctrl-C / SIGTERM")?;
+    let (on_stop, on_force) = (stop.clone(), force.clone());
+    runtime.spawn(async move {
+        signals.next().await;
+        on_stop.notify_one();
+        signals.next().await;
+        on_force.notify_one();
+    });
+    runtime.block_on(server.serve(
+        relay.clone(),
+        args.header_timeout,
+        stop.notified(),
+        force.notified(),
+        args.grace,
+    ));
+    runtime.shutdown_timeout(Duration::from_secs(1));
+    // Last-used times are written out with the final expiry.
+    relay.channels().expire(relay::now())?;
+    eprintln!("hookline: relay stopped");
+    Ok(ExitCode::SUCCESS)
+}

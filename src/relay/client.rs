@@ -1,0 +1,261 @@
+//! The subscriber's side, for `hookline listen --relay` and `hookline channel create`:
+//! make a channel, connect out to the relay's WebSocket, run each relayed request through
+//! listen's engine (verify, print, save, chaos, forward) and send its answer back; notice
+//! a dead link by its missing heartbeats and reconnect with backoff.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::{anyhow, bail, Result};
+use bytes::Bytes;
+use futures_util::{SinkExt, StreamExt};
+use http::{HeaderValue, Request, Uri};
+use http_body_util::{BodyExt, Full};
+use rustls::pki_types::ServerName;
+use tokio::net::TcpStream;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
+use tokio_tungstenite::tungstenite::{self, Message};
+use tokio_tungstenite::WebSocketStream;
+
+use super::frame::{self, AnswerHead, RequestHead};
+use super::HEARTBEAT;
+use crate::delivery;
+use crate::http_headers::{append_pairs, to_pairs};
+use crate::listen::Engine;
+use crate::server::Io;
+
+/// A relay, as `--relay URL` names it.
+#[derive(Debug, Clone)]
+pub struct Relay {
+    /// `scheme://host:port`, the key of saved channels.
+    pub base: String,
+    host: String,
+    port: u16,
+    tls: Option<Arc<rustls::ClientConfig>>,
+}
+
+/// `--relay http(s)://HOST[:PORT][/CHANNEL]` (also `/c/CHANNEL`, the public URL itself).
+pub fn parse(url: &Uri, tls: Option<Arc<rustls::ClientConfig>>) -> Result<(Relay, Option<String>)> {
+    let secure = match url.scheme_str() {
+        Some("https") => true,
+        Some("http") => false,
+        _ => bail!("--relay {url}: use an http:// or https:// URL"),
+    };
+    let host = url
+        .host()
+        .ok_or_else(|| anyhow!("--relay {url}: no host"))?
+        .trim_matches(['[', ']'])
+        .to_string();
+    let port = url.port_u16().unwrap_or(if secure { 443 } else { 80 });
+    let path = url.path().trim_matches('/');
+    let channel = path.strip_prefix("c/").unwrap_or(path);
+    if channel.contains('/') {
+        bail!("--relay {url}: the path should be just a channel id");
+    }
+    let authority = url.authority().expect("a host").as_str();
+    let relay = Relay {
+        base: format!("{}://{authority}", if secure { "https" } else { "http" }),
+        host,
+        port,
+        tls: if secure {
+            Some(tls.ok_or_else(|| anyhow!("https relay without a TLS configuration"))?)
+        } else {
+            None
+        },
+    };
+    Ok((relay, (!channel.is_empty()).then(|| channel.to_string())))
+}
+
+/// A channel just made: shown once, then saved.
+#[derive(Debug, serde::Deserialize)]
+pub struct NewChannel {
+    pub channel: String,
+    pub token: String,
+    pub url: String,
+}
+
+impl Relay {
+    /// `POST /channels`.
+    pub async fn create_channel(&self) -> Result<NewChannel> {
+        let client = match &self.tls {
+            Some(config) => delivery::Client::with_tls((**config).clone()),
+            None => delivery::Client::new(),
+        };
+        let request = delivery::Request {
+            method: http::Method::POST,
+            url: format!("{}/channels", self.base).parse()?,
+            headers: Default::default(),
+            body: Bytes::new(),
+        };
+        let attempt = client.attempt(request, Duration::from_secs(30)).await;
+        match attempt.outcome {
+            delivery::Outcome::Answered(a) if a.status == 201 => serde_json::from_slice(&a.body)
+                .map_err(|e| anyhow!("{}: not a hookline relay ({e})", self.base)),
+            delivery::Outcome::Answered(a) => bail!(
+                "{} refused to make a channel: {} {}",
+                self.base,
+                a.status,
+                String::from_utf8_lossy(&a.body).trim()
+            ),
+            other => bail!("cannot reach the relay {}: {}", self.base, other.reason()),
+        }
+    }
+
+    /// Opens the channel's WebSocket; returns it and the public URL the relay announced.
+    pub async fn connect(&self, channel: &str, token: &str) -> Result<Link, ConnectError> {
+        let lost = |e: String| ConnectError::Unreachable(e);
+        let tcp = TcpStream::connect((self.host.as_str(), self.port))
+            .await
+            .map_err(|e| lost(e.to_string()))?;
+        let _ = tcp.set_nodelay(true);
+        let stream: Box<dyn Io> = match &self.tls {
+            None => Box::new(tcp),
+            Some(config) => {
+                let name = ServerName::try_from(self.host.clone()).map_err(|e| lost(e.to_string()))?;
+                let connector = tokio_rustls::TlsConnector::from(config.clone());
+                Box::new(connector.connect(name, tcp).await.map_err(|e| lost(e.to_string()))?)
+            }
+        };
+        let ws_url = format!(
+            "{}/subscribe/{channel}",
+            self.base.replacen("http", "ws", 1)
+        );
+        let mut request = ws_url
+            .into_client_request()
+            .map_err(|e| lost(e.to_string()))?;
+        let bearer = HeaderValue::from_str(&format!("Bearer {token}"))
+            .map_err(|_| ConnectError::Refused("the token is not a valid header value".into()))?;
+        request.headers_mut().insert(http::header::AUTHORIZATION, bearer);
+        let config = WebSocketConfig::default()
+            .max_message_size(Some(1 << 30))
+            .max_frame_size(Some(1 << 30));
+        let handshake = tokio_tungstenite::client_async_with_config(request, stream, Some(config));
+        let (mut ws, _) = match tokio::time::timeout(Duration::from_secs(30), handshake).await {
+            Err(_) => return Err(lost("no handshake within 30s".into())),
+            Ok(Err(tungstenite::Error::Http(response))) if response.status() == 401 => {
+                return Err(ConnectError::Refused(format!(
+                    "the relay refused the token for channel {channel} (unknown, expired, or another token)"
+                )))
+            }
+            Ok(Err(e)) => return Err(lost(e.to_string())),
+            Ok(Ok(done)) => done,
+        };
+        // The relay greets with the channel's public URL.
+        let public_url = match tokio::time::timeout(Duration::from_secs(30), ws.next()).await {
+            Ok(Some(Ok(Message::Text(text)))) => serde_json::from_str::<serde_json::Value>(&text)
+                .ok()
+                .and_then(|v| v["public_url"].as_str().map(str::to_string))
+                .ok_or_else(|| lost("the relay's greeting is malformed".into()))?,
+            _ => return Err(lost("the relay did not greet".into())),
+        };
+        Ok(Link { ws, public_url })
+    }
+}
+
+#[derive(Debug)]
+pub enum ConnectError {
+    /// The relay said no (401): retrying will not help.
+    Refused(String),
+    /// Not reachable, or the connection broke: worth retrying.
+    Unreachable(String),
+}
+
+pub struct Link {
+    ws: WebSocketStream<Box<dyn Io>>,
+    pub public_url: String,
+}
+
+impl Link {
+    /// Answers relayed requests through `engine` until the link ends; says why it ended.
+    pub async fn serve(self, engine: Arc<Engine>) -> String {
+        let (mut sink, mut stream) = self.ws.split();
+        let (answers, mut answered) = tokio::sync::mpsc::channel::<Bytes>(256);
+        let mut ping = tokio::time::interval(HEARTBEAT);
+        let mut heard = Instant::now();
+        loop {
+            tokio::select! {
+                message = stream.next() => {
+                    heard = Instant::now();
+                    match message {
+                        Some(Ok(Message::Binary(bytes))) => {
+                            let (engine, answers) = (engine.clone(), answers.clone());
+                            tokio::spawn(async move {
+                                if let Some(answer) = answer(&engine, bytes).await {
+                                    let _ = answers.send(answer).await;
+                                }
+                            });
+                        }
+                        Some(Ok(Message::Ping(_))) => {
+                            let _ = sink.flush().await;
+                        }
+                        Some(Ok(Message::Close(frame))) => {
+                            let reason = frame.map(|f| f.reason.to_string()).filter(|r| !r.is_empty());
+                            return reason.unwrap_or_else(|| "the relay closed the link".into());
+                        }
+                        None => return "the relay closed the link".into(),
+                        Some(Err(e)) => return e.to_string(),
+                        Some(Ok(_)) => {}
+                    }
+                }
+                Some(answer) = answered.recv() => {
+                    if let Err(e) = sink.send(Message::Binary(answer)).await {
+                        return e.to_string();
+                    }
+                }
+                _ = ping.tick() => {
+                    if heard.elapsed() > HEARTBEAT * 3 {
+                        return format!("no heartbeat from the relay for {}s", heard.elapsed().as_secs());
+                    }
+                    if let Err(e) = sink.send(Message::Ping(Bytes::new())).await {
+                        return e.to_string();
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// One relayed request through the engine, exactly like a local one; `None` for a
+/// malformed frame (reported, and dropped: the relay answers that sender 504 in time).
+async fn answer(engine: &Engine, bytes: Bytes) -> Option<Bytes> {
+    let (head, body): (RequestHead, Bytes) = match frame::decode(&bytes) {
+        Ok(decoded) => decoded,
+        Err(e) => {
+            engine.problem(format!("relay: malformed frame dropped: {e}"));
+            return None;
+        }
+    };
+    let target = match &head.query {
+        Some(q) => format!("{}?{q}", head.path),
+        None => head.path.clone(),
+    };
+    let built = Request::builder()
+        .method(head.method.as_str())
+        .uri(&target)
+        .body(Full::new(body))
+        .map_err(|e| e.to_string())
+        .and_then(|mut req| {
+            append_pairs(req.headers_mut(), &head.headers)?;
+            Ok(req)
+        });
+    let (status, headers, body) = match built {
+        Ok(req) => {
+            let reply = engine.handle_relayed(req).await;
+            let (parts, body) = reply.into_parts();
+            let body = body.collect().await.map(|b| b.to_bytes()).unwrap_or_default();
+            (parts.status.as_u16(), to_pairs(&parts.headers).unwrap_or_default(), body)
+        }
+        Err(why) => {
+            engine.problem(format!("relay: request {} {target} refused: {why}", head.method));
+            let body = serde_json::json!({ "error": why }).to_string();
+            (400, vec![("content-type".into(), "application/json".into())], Bytes::from(body))
+        }
+    };
+    let head = AnswerHead {
+        id: head.id,
+        status,
+        headers,
+    };
+    Some(frame::encode(&head, &body))
+}

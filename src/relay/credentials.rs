@@ -1,0 +1,65 @@
+//! The channels this user made, with their tokens, in `$XDG_CONFIG_HOME/hookline/relay.json`
+//! (else `~/.config/hookline/relay.json`; mode 0600), so `listen --relay URL` reuses them.
+
+use std::path::PathBuf;
+
+use anyhow::{anyhow, Context, Result};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Saved {
+    /// The relay's base URL, `scheme://host:port`.
+    pub relay: String,
+    pub channel: String,
+    pub token: String,
+}
+
+#[derive(Default, Serialize, Deserialize)]
+struct File {
+    channels: Vec<Saved>,
+}
+
+pub fn path() -> Result<PathBuf> {
+    let base = std::env::var_os("XDG_CONFIG_HOME")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".config")))
+        .ok_or_else(|| anyhow!("--relay: neither XDG_CONFIG_HOME nor HOME is set"))?;
+    Ok(base.join("hookline").join("relay.json"))
+}
+
+fn load() -> Result<File> {
+    let path = path()?;
+    match std::fs::read(&path) {
+        Ok(text) => serde_json::from_slice(&text)
+            .with_context(|| format!("{}: not a hookline relay file", path.display())),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(File::default()),
+        Err(e) => Err(e).with_context(|| path.display().to_string()),
+    }
+}
+
+/// The saved channel for `relay`: that one when `channel` is given, else the newest.
+pub fn find(relay: &str, channel: Option<&str>) -> Result<Option<Saved>> {
+    Ok(load()?
+        .channels
+        .into_iter()
+        .rev()
+        .find(|s| s.relay == relay && channel.is_none_or(|c| c == s.channel)))
+}
+
+/// Adds (or refreshes) a channel; returns the file's path.
+pub fn save(entry: Saved) -> Result<PathBuf> {
+    let path = path()?;
+    let mut file = load()?;
+    file.channels
+        .retain(|s| !(s.relay == entry.relay && s.channel == entry.channel));
+    file.channels.push(entry);
+    let dir = path.parent().expect("a file in a directory");
+    std::fs::create_dir_all(dir).with_context(|| dir.display().to_string())?;
+    // NamedTempFile is created 0600, and the rename keeps that.
+    let mut tmp = tempfile::NamedTempFile::new_in(dir).with_context(|| dir.display().to_string())?;
+    serde_json::to_writer_pretty(&mut tmp, &file)?;
+    tmp.persist(&path)
+        .with_context(|| path.display().to_string())?;
+    Ok(path)
+}

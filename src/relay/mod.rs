@@ -1,0 +1,373 @@
+//! `hookline relay`: a public endpoint that tunnels each request posted to
+//! `/c/<channel>/…` to the channel's subscriber (`hookline listen --relay`) over a
+//! WebSocket, byte for byte, and gives the sender the subscriber's real answer.
+//!
+//! Routes: `POST /channels` makes a channel (id + token, the token shown once);
+//! `GET /subscribe/<channel>` with `Authorization: Bearer <token>` upgrades to the
+//! subscriber's WebSocket; anything under `/c/<channel>` is a webhook for it.
+
+pub mod channels;
+pub mod client;
+pub mod credentials;
+pub mod frame;
+pub mod hub;
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use futures_util::{SinkExt, StreamExt};
+use http::header::{
+    AUTHORIZATION, CONNECTION, CONTENT_LENGTH, CONTENT_TYPE, RETRY_AFTER, SEC_WEBSOCKET_ACCEPT,
+    SEC_WEBSOCKET_KEY, UPGRADE, WWW_AUTHENTICATE,
+};
+use http::{HeaderValue, Method, Request, Response, StatusCode};
+use http_body_util::Full;
+use hyper::body::Incoming;
+use hyper_util::rt::TokioIo;
+use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
+use tokio_tungstenite::tungstenite::protocol::{CloseFrame, Role, WebSocketConfig};
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::WebSocketStream;
+
+use channels::{Channels, CreateError};
+use frame::{AnswerHead, RequestHead};
+use hub::{DispatchError, Hub, LocalHub, Subscription};
+
+use crate::http_headers::{append_pairs, is_hop_by_hop, to_pairs};
+
+/// How often each side pings the other; three silent intervals mean the link is dead.
+pub const HEARTBEAT: Duration = Duration::from_secs(10);
+
+pub struct Settings {
+    /// Where senders reach this relay, e.g. `https://relay.example.com` (no trailing `/`).
+    pub public_url: String,
+    pub max_body: u64,
+    pub body_timeout: Duration,
+    /// How long a sender waits for the subscriber's answer.
+    pub wait: Duration,
+    pub access_log: bool,
+}
+
+pub struct Relay<H: Hub = LocalHub> {
+    settings: Settings,
+    channels: Channels,
+    hub: H,
+}
+
+type Reply = Response<Full<Bytes>>;
+
+impl<H: Hub> Relay<H> {
+    pub fn new(settings: Settings, channels: Channels, hub: H) -> Arc<Self> {
+        Arc::new(Relay {
+            settings,
+            channels,
+            hub,
+        })
+    }
+
+    pub fn channels(&self) -> &Channels {
+        &self.channels
+    }
+
+    fn create_channel(&self) -> Reply {
+        match self.channels.create(now()) {
+            Ok(Ok(created)) => {
+                log(&format!("channel {} created", short(&created.id)));
+                let url = format!("{}/c/{}", self.settings.public_url, created.id);
+                let body = serde_json::json!({
+                    "channel": created.id, "token": created.token, "url": url,
+                });
+                json_reply(201, &body)
+            }
+            Ok(Err(CreateError::Full)) => {
+                error_reply(503, "this relay has as many channels as it keeps")
+            }
+            Err(e) => {
+                log(&format!("could not write the state file: {e:#}"));
+                error_reply(500, "the channel could not be stored")
+            }
+        }
+    }
+
+    /// A webhook for `channel`: relayed whole to its subscriber, whose answer is ours.
+    async fn public(&self, channel: &str, path: &str, req: Request<Incoming>) -> Reply {
+        if !self.channels.exists(channel) {
+            return error_reply(404, "no such channel");
+        }
+        let started = Instant::now();
+        let (parts, body) = req.into_parts();
+        let headers = match to_pairs(&parts.headers) {
+            Ok(pairs) => pairs
+                .into_iter()
+                .filter(|(name, _)| !is_hop_by_hop(name))
+                .collect(),
+            Err(name) => return error_reply(400, &format!("header {name} is not valid UTF-8")),
+        };
+        let declared = parts
+            .headers
+            .get(CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<u64>().ok());
+        let max = self.settings.max_body;
+        if declared.is_some_and(|len| len > max) {
+            return error_reply(413, &crate::server::too_large(max));
+        }
+        let read = crate::server::read_body(body, max, self.settings.body_timeout, declared);
+        let body = match read.await {
+            Ok(body) => body,
+            Err((status, why)) => return error_reply(status, &why),
+        };
+        self.channels.touch(channel, now());
+        let head = RequestHead {
+            id: 0,
+            method: parts.method.to_string(),
+            path: if path.is_empty() { "/".into() } else { path.into() },
+            query: parts.uri.query().map(str::to_string),
+            headers,
+        };
+        let method = head.method.clone();
+        let dispatched = self
+            .hub
+            .dispatch(channel, head, &body, self.settings.wait)
+            .await;
+        let reply = match dispatched {
+            Ok((answer, body)) => answer_reply(answer, body),
+            Err(DispatchError::NoSubscriber) => {
+                let mut reply = error_reply(503, "no subscriber on this channel right now");
+                reply.headers_mut().insert(RETRY_AFTER, HeaderValue::from_static("10"));
+                reply
+            }
+            Err(DispatchError::Busy) => {
+                let mut reply = error_reply(503, "too many requests in flight on this channel");
+                reply.headers_mut().insert(RETRY_AFTER, HeaderValue::from_static("1"));
+                reply
+            }
+            Err(DispatchError::Gone) => {
+                error_reply(502, "the subscriber went away before answering")
+            }
+            Err(DispatchError::TimedOut) => error_reply(
+                504,
+                &format!(
+                    "no answer from the subscriber within {}",
+                    humantime::format_duration(self.settings.wait)
+                ),
+            ),
+        };
+        if self.settings.access_log {
+            log(&format!(
+                "{method} /c/{}{path} → {} ({})",
+                short(channel),
+                reply.status().as_u16(),
+                crate::output::millis_text(started.elapsed().as_secs_f64() * 1000.0)
+            ));
+        }
+        reply
+    }
+
+    /// The subscriber's WebSocket, for the holder of the channel's token only. A wrong
+    /// token and an unknown channel get the same 401.
+    fn subscribe(self: Arc<Self>, channel: &str, mut req: Request<Incoming>) -> Reply {
+        let token = req
+            .headers()
+            .get(AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .unwrap_or("");
+        if !self.channels.authorize(channel, token) {
+            log("refused a subscriber: unknown channel or wrong token");
+            let mut reply = error_reply(401, "unauthorized");
+            reply
+                .headers_mut()
+                .insert(WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+            return reply;
+        }
+        let upgrade = req
+            .headers()
+            .get(UPGRADE)
+            .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"websocket"));
+        let Some(key) = req.headers().get(SEC_WEBSOCKET_KEY).filter(|_| upgrade) else {
+            return error_reply(426, "subscribe with a WebSocket upgrade");
+        };
+        let accept = tokio_tungstenite::tungstenite::handshake::derive_accept_key(key.as_bytes());
+        let on_upgrade = hyper::upgrade::on(&mut req);
+        let channel = channel.to_string();
+        let max_message = self.settings.max_body.max(25 << 20) as usize + (1 << 20);
+        tokio::spawn(async move {
+            let Ok(upgraded) = on_upgrade.await else {
+                return;
+            };
+            let config = WebSocketConfig::default()
+                .max_message_size(Some(max_message))
+                .max_frame_size(Some(max_message));
+            let ws =
+                WebSocketStream::from_raw_socket(TokioIo::new(upgraded), Role::Server, Some(config))
+                    .await;
+            self.serve_subscriber(ws, &channel).await;
+        });
+        let mut reply = Response::new(Full::new(Bytes::new()));
+        *reply.status_mut() = StatusCode::SWITCHING_PROTOCOLS;
+        let headers = reply.headers_mut();
+        headers.insert(UPGRADE, HeaderValue::from_static("websocket"));
+        headers.insert(CONNECTION, HeaderValue::from_static("Upgrade"));
+        headers.insert(
+            SEC_WEBSOCKET_ACCEPT,
+            HeaderValue::from_str(&accept).expect("base64 is a header value"),
+        );
+        reply
+    }
+
+    async fn serve_subscriber<S>(&self, ws: WebSocketStream<S>, channel: &str)
+    where
+        S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin,
+    {
+        let (subscription, mut frames) = self.hub.attach(channel);
+        self.channels.touch(channel, now());
+        log(&format!("subscriber connected to {}", short(channel)));
+        let why = self.link(ws, &subscription, &mut frames).await;
+        self.hub.detach(&subscription);
+        log(&format!("subscriber left {}: {why}", short(channel)));
+    }
+
+    /// Pumps request frames out and answers in until the link ends; says why it ended.
+    async fn link<S>(
+        &self,
+        ws: WebSocketStream<S>,
+        subscription: &Subscription,
+        frames: &mut tokio::sync::mpsc::Receiver<Bytes>,
+    ) -> String
+    where
+        S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin,
+    {
+        let (mut sink, mut stream) = ws.split();
+        let hello = serde_json::json!({
+            "hookline_relay": 1,
+            "public_url": format!("{}/c/{}", self.settings.public_url, subscription.channel),
+        });
+        if sink.send(Message::text(hello.to_string())).await.is_err() {
+            return "closed during the greeting".into();
+        }
+        let mut ping = tokio::time::interval(HEARTBEAT);
+        let mut heard = Instant::now();
+        loop {
+            tokio::select! {
+                frame = frames.recv() => match frame {
+                    Some(frame) => {
+                        if let Err(e) = sink.send(Message::Binary(frame)).await {
+                            return format!("send failed: {e}");
+                        }
+                    }
+                    None => {
+                        let close = CloseFrame {
+                            code: CloseCode::Policy,
+                            reason: "replaced by a newer subscriber".into(),
+                        };
+                        let _ = sink.send(Message::Close(Some(close))).await;
+                        return "replaced by a newer subscriber".into();
+                    }
+                },
+                message = stream.next() => {
+                    heard = Instant::now();
+                    match message {
+                        Some(Ok(Message::Binary(bytes))) => match frame::decode::<AnswerHead>(&bytes) {
+                            Ok((head, body)) => {
+                                let id = head.id;
+                                if !self.hub.answer(subscription, head, body) {
+                                    log(&format!("{}: answer for unknown request {id} dropped", short(&subscription.channel)));
+                                }
+                            }
+                            Err(e) => log(&format!("{}: malformed frame dropped: {e}", short(&subscription.channel))),
+                        },
+                        Some(Ok(Message::Ping(_))) => {
+                            let _ = sink.flush().await;
+                        }
+                        Some(Ok(Message::Close(_))) | None => return "closed".into(),
+                        Some(Err(e)) => return format!("{e}"),
+                        Some(Ok(_)) => {}
+                    }
+                },
+                _ = ping.tick() => {
+                    if heard.elapsed() > HEARTBEAT * 3 {
+                        return format!("silent for {}s", heard.elapsed().as_secs());
+                    }
+                    if sink.send(Message::Ping(Bytes::new())).await.is_err() {
+                        return "ping failed".into();
+                    }
+                }
+            }
+        }
+    }
+}
+
+impl<H: Hub> crate::server::Handler for Relay<H> {
+    async fn handle(self: Arc<Self>, req: Request<Incoming>) -> Reply {
+        let path = req.uri().path().to_string();
+        if let Some(rest) = path.strip_prefix("/c/") {
+            let (channel, sub) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+            return self.public(channel, sub, req).await;
+        }
+        if let Some(channel) = path.strip_prefix("/subscribe/") {
+            return self.clone().subscribe(channel, req);
+        }
+        match (req.method(), path.as_str()) {
+            (&Method::POST, "/channels") => self.create_channel(),
+            (&Method::GET, "/") => {
+                let mut reply = Response::new(Full::new(Bytes::from_static(
+                    b"hookline relay: POST /channels to make a channel; webhooks go to /c/<channel>/...\n",
+                )));
+                reply
+                    .headers_mut()
+                    .insert(CONTENT_TYPE, HeaderValue::from_static("text/plain"));
+                reply
+            }
+            _ => error_reply(404, "not found"),
+        }
+    }
+
+    fn problem(&self, text: String) {
+        log(&text);
+    }
+}
+
+/// The subscriber's answer as the sender gets it (hop-by-hop headers and the length are
+/// the relay's own).
+fn answer_reply(answer: AnswerHead, body: Bytes) -> Reply {
+    let mut reply = Response::new(Full::new(body));
+    *reply.status_mut() = StatusCode::from_u16(answer.status).unwrap_or(StatusCode::BAD_GATEWAY);
+    let kept = answer
+        .headers
+        .iter()
+        .filter(|(n, _)| !is_hop_by_hop(n) && !n.eq_ignore_ascii_case("content-length"));
+    if append_pairs(reply.headers_mut(), kept).is_err() {
+        return error_reply(502, "the subscriber's answer has a malformed header");
+    }
+    reply
+}
+
+fn json_reply(status: u16, body: &serde_json::Value) -> Reply {
+    let mut reply = Response::new(Full::new(Bytes::from(body.to_string())));
+    *reply.status_mut() = StatusCode::from_u16(status).expect("a valid status");
+    reply
+        .headers_mut()
+        .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    reply
+}
+
+fn error_reply(status: u16, why: &str) -> Reply {
+    json_reply(status, &serde_json::json!({ "error": why }))
+}
+
+/// A channel id shortened for logs: enough to tell channels apart, not enough to post.
+fn short(channel: &str) -> String {
+    format!("{}…", channel.chars().take(6).collect::<String>())
+}
+
+fn log(line: &str) {
+    let now = chrono::Local::now().format("%H:%M:%S%.3f");
+    eprintln!("{now} {line}");
+}
+
+/// Unix seconds, for channel bookkeeping.
+pub fn now() -> u64 {
+    crate::commands::unix_now().max(0) as u64
+}
