@@ -32,6 +32,8 @@ Register-ArgumentCompleter -Native -CommandName 'hookline' -ScriptBlock {
             [CompletionResult]::new('listen', 'listen', [CompletionResultType]::ParameterValue, 'Receive webhooks locally: verify, show, save, misbehave on purpose, forward')
             [CompletionResult]::new('send', 'send', [CompletionResultType]::ParameterValue, 'Send signed fixtures to an endpoint, with retries and dead letters')
             [CompletionResult]::new('replay', 'replay', [CompletionResultType]::ParameterValue, 'Re-send captured requests byte for byte (captures, their folders, JSON lines)')
+            [CompletionResult]::new('relay', 'relay', [CompletionResultType]::ParameterValue, 'Run a relay: a public endpoint that tunnels each channel''s webhooks to `listen --relay`')
+            [CompletionResult]::new('channel', 'channel', [CompletionResultType]::ParameterValue, 'Manage relay channels')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff) to stdout')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -99,6 +101,9 @@ Register-ArgumentCompleter -Native -CommandName 'hookline' -ScriptBlock {
             [CompletionResult]::new('--forward-timeout', '--forward-timeout', [CompletionResultType]::ParameterName, 'Give up on the app after this long and answer 504')
             [CompletionResult]::new('--tls-cert', '--tls-cert', [CompletionResultType]::ParameterName, 'Serve HTTPS with this certificate chain (PEM)')
             [CompletionResult]::new('--tls-key', '--tls-key', [CompletionResultType]::ParameterName, 'The private key for --tls-cert (PEM)')
+            [CompletionResult]::new('--relay', '--relay', [CompletionResultType]::ParameterName, 'Also receive the webhooks of a relay channel: URL or URL/CHANNEL (without a channel, the one saved for that relay, else a new one)')
+            [CompletionResult]::new('--relay-token', '--relay-token', [CompletionResultType]::ParameterName, 'The channel''s subscriber token [default: the one saved by `channel create`]')
+            [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Trust this CA certificate (PEM) for https:// targets, besides the usual roots')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Read settings from FILE instead of ./hookline.toml')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (only on a terminal, and not when NO_COLOR is set), always, never')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one capture (JSON) per line on stdout instead of human blocks')
@@ -106,6 +111,7 @@ Register-ArgumentCompleter -Native -CommandName 'hookline' -ScriptBlock {
             [CompletionResult]::new('--fsync', '--fsync', [CompletionResultType]::ParameterName, 'With --save, fsync each capture before answering (survives power loss, not only a kill)')
             [CompletionResult]::new('--forward-invalid', '--forward-invalid', [CompletionResultType]::ParameterName, 'Forward events whose signature is invalid too')
             [CompletionResult]::new('--tls-self-signed', '--tls-self-signed', [CompletionResultType]::ParameterName, 'Serve HTTPS with a self-signed certificate for localhost (kept in the cache dir; its path and fingerprint are printed)')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not check the target''s certificate (printed as a warning)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -180,6 +186,65 @@ Register-ArgumentCompleter -Native -CommandName 'hookline' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'hookline;relay' {
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Port to listen on; 0 picks a free one')
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Port to listen on; 0 picks a free one')
+            [CompletionResult]::new('--bind', '--bind', [CompletionResultType]::ParameterName, 'Address to bind: HOST or HOST:PORT (0.0.0.0 or :: to accept other machines)')
+            [CompletionResult]::new('--public-url', '--public-url', [CompletionResultType]::ParameterName, 'The URL senders reach this relay at (behind a proxy, say) [default: from the bound address]')
+            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'Keep channels (ids and token hashes, never tokens) in FILE, so a restart keeps them')
+            [CompletionResult]::new('--max-body', '--max-body', [CompletionResultType]::ParameterName, 'Largest body relayed; larger ones get 413')
+            [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'How long a sender waits for the subscriber''s answer before a 504')
+            [CompletionResult]::new('--max-in-flight', '--max-in-flight', [CompletionResultType]::ParameterName, 'Requests in flight per channel; more get 503 with Retry-After')
+            [CompletionResult]::new('--channel-ttl', '--channel-ttl', [CompletionResultType]::ParameterName, 'Forget channels unused (no event, no subscriber) for this long')
+            [CompletionResult]::new('--max-channels', '--max-channels', [CompletionResultType]::ParameterName, 'Most channels kept; creating more gets 503')
+            [CompletionResult]::new('--header-timeout', '--header-timeout', [CompletionResultType]::ParameterName, 'Drop a client that has not sent a request''s headers within this time')
+            [CompletionResult]::new('--body-timeout', '--body-timeout', [CompletionResultType]::ParameterName, 'Drop a sender whose body stalls (no bytes) for this long')
+            [CompletionResult]::new('--grace', '--grace', [CompletionResultType]::ParameterName, 'On Ctrl-C / SIGTERM, wait this long for requests in flight')
+            [CompletionResult]::new('--tls-cert', '--tls-cert', [CompletionResultType]::ParameterName, 'Serve HTTPS with this certificate chain (PEM)')
+            [CompletionResult]::new('--tls-key', '--tls-key', [CompletionResultType]::ParameterName, 'The private key for --tls-cert (PEM)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Read settings from FILE instead of ./hookline.toml')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (only on a terminal, and not when NO_COLOR is set), always, never')
+            [CompletionResult]::new('--access-log', '--access-log', [CompletionResultType]::ParameterName, 'Log one line per relayed request on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'hookline;channel' {
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Read settings from FILE instead of ./hookline.toml')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (only on a terminal, and not when NO_COLOR is set), always, never')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Make a channel on a relay; prints its public URL and token (once) and saves them')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'hookline;channel;create' {
+            [CompletionResult]::new('--relay', '--relay', [CompletionResultType]::ParameterName, 'The relay, e.g. https://relay.example.com')
+            [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Trust this CA certificate (PEM) for https:// targets, besides the usual roots')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Read settings from FILE instead of ./hookline.toml')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (only on a terminal, and not when NO_COLOR is set), always, never')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not check the target''s certificate (printed as a warning)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'hookline;channel;help' {
+            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Make a channel on a relay; prints its public URL and token (once) and saves them')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'hookline;channel;help;create' {
+            break
+        }
+        'hookline;channel;help;help' {
+            break
+        }
         'hookline;completions' {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Read settings from FILE instead of ./hookline.toml')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (only on a terminal, and not when NO_COLOR is set), always, never')
@@ -204,6 +269,8 @@ Register-ArgumentCompleter -Native -CommandName 'hookline' -ScriptBlock {
             [CompletionResult]::new('listen', 'listen', [CompletionResultType]::ParameterValue, 'Receive webhooks locally: verify, show, save, misbehave on purpose, forward')
             [CompletionResult]::new('send', 'send', [CompletionResultType]::ParameterValue, 'Send signed fixtures to an endpoint, with retries and dead letters')
             [CompletionResult]::new('replay', 'replay', [CompletionResultType]::ParameterValue, 'Re-send captured requests byte for byte (captures, their folders, JSON lines)')
+            [CompletionResult]::new('relay', 'relay', [CompletionResultType]::ParameterValue, 'Run a relay: a public endpoint that tunnels each channel''s webhooks to `listen --relay`')
+            [CompletionResult]::new('channel', 'channel', [CompletionResultType]::ParameterValue, 'Manage relay channels')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff) to stdout')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -222,6 +289,16 @@ Register-ArgumentCompleter -Native -CommandName 'hookline' -ScriptBlock {
             break
         }
         'hookline;help;replay' {
+            break
+        }
+        'hookline;help;relay' {
+            break
+        }
+        'hookline;help;channel' {
+            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Make a channel on a relay; prints its public URL and token (once) and saves them')
+            break
+        }
+        'hookline;help;channel;create' {
             break
         }
         'hookline;help;completions' {

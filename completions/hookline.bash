@@ -16,6 +16,9 @@ _hookline() {
             ",$1")
                 cmd="hookline"
                 ;;
+            hookline,channel)
+                cmd="hookline__subcmd__channel"
+                ;;
             hookline,completions)
                 cmd="hookline__subcmd__completions"
                 ;;
@@ -27,6 +30,9 @@ _hookline() {
                 ;;
             hookline,man)
                 cmd="hookline__subcmd__man"
+                ;;
+            hookline,relay)
+                cmd="hookline__subcmd__relay"
                 ;;
             hookline,replay)
                 cmd="hookline__subcmd__replay"
@@ -40,6 +46,21 @@ _hookline() {
             hookline,verify)
                 cmd="hookline__subcmd__verify"
                 ;;
+            hookline__subcmd__channel,create)
+                cmd="hookline__subcmd__channel__subcmd__create"
+                ;;
+            hookline__subcmd__channel,help)
+                cmd="hookline__subcmd__channel__subcmd__help"
+                ;;
+            hookline__subcmd__channel__subcmd__help,create)
+                cmd="hookline__subcmd__channel__subcmd__help__subcmd__create"
+                ;;
+            hookline__subcmd__channel__subcmd__help,help)
+                cmd="hookline__subcmd__channel__subcmd__help__subcmd__help"
+                ;;
+            hookline__subcmd__help,channel)
+                cmd="hookline__subcmd__help__subcmd__channel"
+                ;;
             hookline__subcmd__help,completions)
                 cmd="hookline__subcmd__help__subcmd__completions"
                 ;;
@@ -51,6 +72,9 @@ _hookline() {
                 ;;
             hookline__subcmd__help,man)
                 cmd="hookline__subcmd__help__subcmd__man"
+                ;;
+            hookline__subcmd__help,relay)
+                cmd="hookline__subcmd__help__subcmd__relay"
                 ;;
             hookline__subcmd__help,replay)
                 cmd="hookline__subcmd__help__subcmd__replay"
@@ -64,6 +88,9 @@ _hookline() {
             hookline__subcmd__help,verify)
                 cmd="hookline__subcmd__help__subcmd__verify"
                 ;;
+            hookline__subcmd__help__subcmd__channel,create)
+                cmd="hookline__subcmd__help__subcmd__channel__subcmd__create"
+                ;;
             *)
                 ;;
         esac
@@ -71,7 +98,7 @@ _hookline() {
 
     case "${cmd}" in
         hookline)
-            opts="-h -V --config --color --help --version sign verify listen send replay completions man help"
+            opts="-h -V --config --color --help --version sign verify listen send replay relay channel completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -85,6 +112,100 @@ _hookline() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hookline__subcmd__channel)
+            opts="-h -V --config --color --help --version create help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hookline__subcmd__channel__subcmd__create)
+            opts="-h -V --relay --cacert --insecure --config --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --relay)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hookline__subcmd__channel__subcmd__help)
+            opts="create help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hookline__subcmd__channel__subcmd__help__subcmd__create)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hookline__subcmd__channel__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 *)
                     COMPREPLY=()
                     ;;
@@ -115,8 +236,36 @@ _hookline() {
             return 0
             ;;
         hookline__subcmd__help)
-            opts="sign verify listen send replay completions man help"
+            opts="sign verify listen send replay relay channel completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hookline__subcmd__help__subcmd__channel)
+            opts="create"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hookline__subcmd__help__subcmd__channel__subcmd__create)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -171,6 +320,20 @@ _hookline() {
             return 0
             ;;
         hookline__subcmd__help__subcmd__man)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hookline__subcmd__help__subcmd__relay)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -241,7 +404,7 @@ _hookline() {
             return 0
             ;;
         hookline__subcmd__listen)
-            opts="-p -h -V --port --bind --status --max-body --header-timeout --body-timeout --grace --scheme --secret --secret-file --signature-header --tolerance --json --full --save --fsync --delay --fail-rate --fail-status --responses --retry-after --seed --forward-to --forward-timeout --forward-invalid --tls-cert --tls-key --tls-self-signed --config --color --help --version"
+            opts="-p -h -V --port --bind --status --max-body --header-timeout --body-timeout --grace --scheme --secret --secret-file --signature-header --tolerance --json --full --save --fsync --delay --fail-rate --fail-status --responses --retry-after --seed --forward-to --forward-timeout --forward-invalid --tls-cert --tls-key --tls-self-signed --relay --relay-token --cacert --insecure --config --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -343,6 +506,18 @@ _hookline() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --relay)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --relay-token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -365,6 +540,88 @@ _hookline() {
                 return 0
             fi
             case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hookline__subcmd__relay)
+            opts="-p -h -V --port --bind --public-url --state --max-body --wait --max-in-flight --channel-ttl --max-channels --header-timeout --body-timeout --grace --access-log --tls-cert --tls-key --config --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -p)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bind)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --public-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-body)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-in-flight)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --channel-ttl)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-channels)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --header-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --body-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --grace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

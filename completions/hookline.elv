@@ -29,6 +29,8 @@ set edit:completion:arg-completer[hookline] = {|@words|
             cand listen 'Receive webhooks locally: verify, show, save, misbehave on purpose, forward'
             cand send 'Send signed fixtures to an endpoint, with retries and dead letters'
             cand replay 'Re-send captured requests byte for byte (captures, their folders, JSON lines)'
+            cand relay 'Run a relay: a public endpoint that tunnels each channel''s webhooks to `listen --relay`'
+            cand channel 'Manage relay channels'
             cand completions 'Print a shell completion script'
             cand man 'Print the man page (roff) to stdout'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -93,6 +95,9 @@ set edit:completion:arg-completer[hookline] = {|@words|
             cand --forward-timeout 'Give up on the app after this long and answer 504'
             cand --tls-cert 'Serve HTTPS with this certificate chain (PEM)'
             cand --tls-key 'The private key for --tls-cert (PEM)'
+            cand --relay 'Also receive the webhooks of a relay channel: URL or URL/CHANNEL (without a channel, the one saved for that relay, else a new one)'
+            cand --relay-token 'The channel''s subscriber token [default: the one saved by `channel create`]'
+            cand --cacert 'Trust this CA certificate (PEM) for https:// targets, besides the usual roots'
             cand --config 'Read settings from FILE instead of ./hookline.toml'
             cand --color 'When to use colour: auto (only on a terminal, and not when NO_COLOR is set), always, never'
             cand --json 'Print one capture (JSON) per line on stdout instead of human blocks'
@@ -100,6 +105,7 @@ set edit:completion:arg-completer[hookline] = {|@words|
             cand --fsync 'With --save, fsync each capture before answering (survives power loss, not only a kill)'
             cand --forward-invalid 'Forward events whose signature is invalid too'
             cand --tls-self-signed 'Serve HTTPS with a self-signed certificate for localhost (kept in the cache dir; its path and fingerprint are printed)'
+            cand --insecure 'Do not check the target''s certificate (printed as a warning)'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
@@ -171,6 +177,59 @@ set edit:completion:arg-completer[hookline] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'hookline;relay'= {
+            cand -p 'Port to listen on; 0 picks a free one'
+            cand --port 'Port to listen on; 0 picks a free one'
+            cand --bind 'Address to bind: HOST or HOST:PORT (0.0.0.0 or :: to accept other machines)'
+            cand --public-url 'The URL senders reach this relay at (behind a proxy, say) [default: from the bound address]'
+            cand --state 'Keep channels (ids and token hashes, never tokens) in FILE, so a restart keeps them'
+            cand --max-body 'Largest body relayed; larger ones get 413'
+            cand --wait 'How long a sender waits for the subscriber''s answer before a 504'
+            cand --max-in-flight 'Requests in flight per channel; more get 503 with Retry-After'
+            cand --channel-ttl 'Forget channels unused (no event, no subscriber) for this long'
+            cand --max-channels 'Most channels kept; creating more gets 503'
+            cand --header-timeout 'Drop a client that has not sent a request''s headers within this time'
+            cand --body-timeout 'Drop a sender whose body stalls (no bytes) for this long'
+            cand --grace 'On Ctrl-C / SIGTERM, wait this long for requests in flight'
+            cand --tls-cert 'Serve HTTPS with this certificate chain (PEM)'
+            cand --tls-key 'The private key for --tls-cert (PEM)'
+            cand --config 'Read settings from FILE instead of ./hookline.toml'
+            cand --color 'When to use colour: auto (only on a terminal, and not when NO_COLOR is set), always, never'
+            cand --access-log 'Log one line per relayed request on stderr'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hookline;channel'= {
+            cand --config 'Read settings from FILE instead of ./hookline.toml'
+            cand --color 'When to use colour: auto (only on a terminal, and not when NO_COLOR is set), always, never'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand create 'Make a channel on a relay; prints its public URL and token (once) and saves them'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'hookline;channel;create'= {
+            cand --relay 'The relay, e.g. https://relay.example.com'
+            cand --cacert 'Trust this CA certificate (PEM) for https:// targets, besides the usual roots'
+            cand --config 'Read settings from FILE instead of ./hookline.toml'
+            cand --color 'When to use colour: auto (only on a terminal, and not when NO_COLOR is set), always, never'
+            cand --insecure 'Do not check the target''s certificate (printed as a warning)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hookline;channel;help'= {
+            cand create 'Make a channel on a relay; prints its public URL and token (once) and saves them'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'hookline;channel;help;create'= {
+        }
+        &'hookline;channel;help;help'= {
+        }
         &'hookline;completions'= {
             cand --config 'Read settings from FILE instead of ./hookline.toml'
             cand --color 'When to use colour: auto (only on a terminal, and not when NO_COLOR is set), always, never'
@@ -193,6 +252,8 @@ set edit:completion:arg-completer[hookline] = {|@words|
             cand listen 'Receive webhooks locally: verify, show, save, misbehave on purpose, forward'
             cand send 'Send signed fixtures to an endpoint, with retries and dead letters'
             cand replay 'Re-send captured requests byte for byte (captures, their folders, JSON lines)'
+            cand relay 'Run a relay: a public endpoint that tunnels each channel''s webhooks to `listen --relay`'
+            cand channel 'Manage relay channels'
             cand completions 'Print a shell completion script'
             cand man 'Print the man page (roff) to stdout'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -206,6 +267,13 @@ set edit:completion:arg-completer[hookline] = {|@words|
         &'hookline;help;send'= {
         }
         &'hookline;help;replay'= {
+        }
+        &'hookline;help;relay'= {
+        }
+        &'hookline;help;channel'= {
+            cand create 'Make a channel on a relay; prints its public URL and token (once) and saves them'
+        }
+        &'hookline;help;channel;create'= {
         }
         &'hookline;help;completions'= {
         }

@@ -35,6 +35,8 @@ complete -c hookline -n "__fish_hookline_needs_command" -f -a "verify" -d 'Check
 complete -c hookline -n "__fish_hookline_needs_command" -f -a "listen" -d 'Receive webhooks locally: verify, show, save, misbehave on purpose, forward'
 complete -c hookline -n "__fish_hookline_needs_command" -f -a "send" -d 'Send signed fixtures to an endpoint, with retries and dead letters'
 complete -c hookline -n "__fish_hookline_needs_command" -f -a "replay" -d 'Re-send captured requests byte for byte (captures, their folders, JSON lines)'
+complete -c hookline -n "__fish_hookline_needs_command" -f -a "relay" -d 'Run a relay: a public endpoint that tunnels each channel\'s webhooks to `listen --relay`'
+complete -c hookline -n "__fish_hookline_needs_command" -f -a "channel" -d 'Manage relay channels'
 complete -c hookline -n "__fish_hookline_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c hookline -n "__fish_hookline_needs_command" -f -a "man" -d 'Print the man page (roff) to stdout'
 complete -c hookline -n "__fish_hookline_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -109,6 +111,9 @@ complete -c hookline -n "__fish_hookline_using_subcommand listen" -l forward-to 
 complete -c hookline -n "__fish_hookline_using_subcommand listen" -l forward-timeout -d 'Give up on the app after this long and answer 504' -r
 complete -c hookline -n "__fish_hookline_using_subcommand listen" -l tls-cert -d 'Serve HTTPS with this certificate chain (PEM)' -r -F
 complete -c hookline -n "__fish_hookline_using_subcommand listen" -l tls-key -d 'The private key for --tls-cert (PEM)' -r -F
+complete -c hookline -n "__fish_hookline_using_subcommand listen" -l relay -d 'Also receive the webhooks of a relay channel: URL or URL/CHANNEL (without a channel, the one saved for that relay, else a new one)' -r
+complete -c hookline -n "__fish_hookline_using_subcommand listen" -l relay-token -d 'The channel\'s subscriber token [default: the one saved by `channel create`]' -r
+complete -c hookline -n "__fish_hookline_using_subcommand listen" -l cacert -d 'Trust this CA certificate (PEM) for https:// targets, besides the usual roots' -r -F
 complete -c hookline -n "__fish_hookline_using_subcommand listen" -l config -d 'Read settings from FILE instead of ./hookline.toml' -r -F
 complete -c hookline -n "__fish_hookline_using_subcommand listen" -l color -d 'When to use colour: auto (only on a terminal, and not when NO_COLOR is set), always, never' -r -f -a "auto\t''
 always\t''
@@ -118,6 +123,7 @@ complete -c hookline -n "__fish_hookline_using_subcommand listen" -l full -d 'Sh
 complete -c hookline -n "__fish_hookline_using_subcommand listen" -l fsync -d 'With --save, fsync each capture before answering (survives power loss, not only a kill)'
 complete -c hookline -n "__fish_hookline_using_subcommand listen" -l forward-invalid -d 'Forward events whose signature is invalid too'
 complete -c hookline -n "__fish_hookline_using_subcommand listen" -l tls-self-signed -d 'Serve HTTPS with a self-signed certificate for localhost (kept in the cache dir; its path and fingerprint are printed)'
+complete -c hookline -n "__fish_hookline_using_subcommand listen" -l insecure -d 'Do not check the target\'s certificate (printed as a warning)'
 complete -c hookline -n "__fish_hookline_using_subcommand listen" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hookline -n "__fish_hookline_using_subcommand listen" -s V -l version -d 'Print version'
 complete -c hookline -n "__fish_hookline_using_subcommand send" -l to -d 'The endpoint, e.g. http://localhost:3000/webhooks' -r
@@ -192,6 +198,46 @@ complete -c hookline -n "__fish_hookline_using_subcommand replay" -l json -d 'On
 complete -c hookline -n "__fish_hookline_using_subcommand replay" -l insecure -d 'Do not check the target\'s certificate (printed as a warning)'
 complete -c hookline -n "__fish_hookline_using_subcommand replay" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hookline -n "__fish_hookline_using_subcommand replay" -s V -l version -d 'Print version'
+complete -c hookline -n "__fish_hookline_using_subcommand relay" -s p -l port -d 'Port to listen on; 0 picks a free one' -r
+complete -c hookline -n "__fish_hookline_using_subcommand relay" -l bind -d 'Address to bind: HOST or HOST:PORT (0.0.0.0 or :: to accept other machines)' -r
+complete -c hookline -n "__fish_hookline_using_subcommand relay" -l public-url -d 'The URL senders reach this relay at (behind a proxy, say) [default: from the bound address]' -r
+complete -c hookline -n "__fish_hookline_using_subcommand relay" -l state -d 'Keep channels (ids and token hashes, never tokens) in FILE, so a restart keeps them' -r -F
+complete -c hookline -n "__fish_hookline_using_subcommand relay" -l max-body -d 'Largest body relayed; larger ones get 413' -r
+complete -c hookline -n "__fish_hookline_using_subcommand relay" -l wait -d 'How long a sender waits for the subscriber\'s answer before a 504' -r
+complete -c hookline -n "__fish_hookline_using_subcommand relay" -l max-in-flight -d 'Requests in flight per channel; more get 503 with Retry-After' -r
+complete -c hookline -n "__fish_hookline_using_subcommand relay" -l channel-ttl -d 'Forget channels unused (no event, no subscriber) for this long' -r
+complete -c hookline -n "__fish_hookline_using_subcommand relay" -l max-channels -d 'Most channels kept; creating more gets 503' -r
+complete -c hookline -n "__fish_hookline_using_subcommand relay" -l header-timeout -d 'Drop a client that has not sent a request\'s headers within this time' -r
+complete -c hookline -n "__fish_hookline_using_subcommand relay" -l body-timeout -d 'Drop a sender whose body stalls (no bytes) for this long' -r
+complete -c hookline -n "__fish_hookline_using_subcommand relay" -l grace -d 'On Ctrl-C / SIGTERM, wait this long for requests in flight' -r
+complete -c hookline -n "__fish_hookline_using_subcommand relay" -l tls-cert -d 'Serve HTTPS with this certificate chain (PEM)' -r -F
+complete -c hookline -n "__fish_hookline_using_subcommand relay" -l tls-key -d 'The private key for --tls-cert (PEM)' -r -F
+complete -c hookline -n "__fish_hookline_using_subcommand relay" -l config -d 'Read settings from FILE instead of ./hookline.toml' -r -F
+complete -c hookline -n "__fish_hookline_using_subcommand relay" -l color -d 'When to use colour: auto (only on a terminal, and not when NO_COLOR is set), always, never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c hookline -n "__fish_hookline_using_subcommand relay" -l access-log -d 'Log one line per relayed request on stderr'
+complete -c hookline -n "__fish_hookline_using_subcommand relay" -s h -l help -d 'Print help'
+complete -c hookline -n "__fish_hookline_using_subcommand relay" -s V -l version -d 'Print version'
+complete -c hookline -n "__fish_hookline_using_subcommand channel; and not __fish_seen_subcommand_from create help" -l config -d 'Read settings from FILE instead of ./hookline.toml' -r -F
+complete -c hookline -n "__fish_hookline_using_subcommand channel; and not __fish_seen_subcommand_from create help" -l color -d 'When to use colour: auto (only on a terminal, and not when NO_COLOR is set), always, never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c hookline -n "__fish_hookline_using_subcommand channel; and not __fish_seen_subcommand_from create help" -s h -l help -d 'Print help'
+complete -c hookline -n "__fish_hookline_using_subcommand channel; and not __fish_seen_subcommand_from create help" -s V -l version -d 'Print version'
+complete -c hookline -n "__fish_hookline_using_subcommand channel; and not __fish_seen_subcommand_from create help" -f -a "create" -d 'Make a channel on a relay; prints its public URL and token (once) and saves them'
+complete -c hookline -n "__fish_hookline_using_subcommand channel; and not __fish_seen_subcommand_from create help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hookline -n "__fish_hookline_using_subcommand channel; and __fish_seen_subcommand_from create" -l relay -d 'The relay, e.g. https://relay.example.com' -r
+complete -c hookline -n "__fish_hookline_using_subcommand channel; and __fish_seen_subcommand_from create" -l cacert -d 'Trust this CA certificate (PEM) for https:// targets, besides the usual roots' -r -F
+complete -c hookline -n "__fish_hookline_using_subcommand channel; and __fish_seen_subcommand_from create" -l config -d 'Read settings from FILE instead of ./hookline.toml' -r -F
+complete -c hookline -n "__fish_hookline_using_subcommand channel; and __fish_seen_subcommand_from create" -l color -d 'When to use colour: auto (only on a terminal, and not when NO_COLOR is set), always, never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c hookline -n "__fish_hookline_using_subcommand channel; and __fish_seen_subcommand_from create" -l insecure -d 'Do not check the target\'s certificate (printed as a warning)'
+complete -c hookline -n "__fish_hookline_using_subcommand channel; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help'
+complete -c hookline -n "__fish_hookline_using_subcommand channel; and __fish_seen_subcommand_from create" -s V -l version -d 'Print version'
+complete -c hookline -n "__fish_hookline_using_subcommand channel; and __fish_seen_subcommand_from help" -f -a "create" -d 'Make a channel on a relay; prints its public URL and token (once) and saves them'
+complete -c hookline -n "__fish_hookline_using_subcommand channel; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c hookline -n "__fish_hookline_using_subcommand completions" -l config -d 'Read settings from FILE instead of ./hookline.toml' -r -F
 complete -c hookline -n "__fish_hookline_using_subcommand completions" -l color -d 'When to use colour: auto (only on a terminal, and not when NO_COLOR is set), always, never' -r -f -a "auto\t''
 always\t''
@@ -204,11 +250,14 @@ always\t''
 never\t''"
 complete -c hookline -n "__fish_hookline_using_subcommand man" -s h -l help -d 'Print help'
 complete -c hookline -n "__fish_hookline_using_subcommand man" -s V -l version -d 'Print version'
-complete -c hookline -n "__fish_hookline_using_subcommand help; and not __fish_seen_subcommand_from sign verify listen send replay completions man help" -f -a "sign" -d 'Print the signature headers for a body, ready for `curl -H`'
-complete -c hookline -n "__fish_hookline_using_subcommand help; and not __fish_seen_subcommand_from sign verify listen send replay completions man help" -f -a "verify" -d 'Check a webhook signature: exit 0 valid, 1 invalid, 2 usage or input error'
-complete -c hookline -n "__fish_hookline_using_subcommand help; and not __fish_seen_subcommand_from sign verify listen send replay completions man help" -f -a "listen" -d 'Receive webhooks locally: verify, show, save, misbehave on purpose, forward'
-complete -c hookline -n "__fish_hookline_using_subcommand help; and not __fish_seen_subcommand_from sign verify listen send replay completions man help" -f -a "send" -d 'Send signed fixtures to an endpoint, with retries and dead letters'
-complete -c hookline -n "__fish_hookline_using_subcommand help; and not __fish_seen_subcommand_from sign verify listen send replay completions man help" -f -a "replay" -d 'Re-send captured requests byte for byte (captures, their folders, JSON lines)'
-complete -c hookline -n "__fish_hookline_using_subcommand help; and not __fish_seen_subcommand_from sign verify listen send replay completions man help" -f -a "completions" -d 'Print a shell completion script'
-complete -c hookline -n "__fish_hookline_using_subcommand help; and not __fish_seen_subcommand_from sign verify listen send replay completions man help" -f -a "man" -d 'Print the man page (roff) to stdout'
-complete -c hookline -n "__fish_hookline_using_subcommand help; and not __fish_seen_subcommand_from sign verify listen send replay completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hookline -n "__fish_hookline_using_subcommand help; and not __fish_seen_subcommand_from sign verify listen send replay relay channel completions man help" -f -a "sign" -d 'Print the signature headers for a body, ready for `curl -H`'
+complete -c hookline -n "__fish_hookline_using_subcommand help; and not __fish_seen_subcommand_from sign verify listen send replay relay channel completions man help" -f -a "verify" -d 'Check a webhook signature: exit 0 valid, 1 invalid, 2 usage or input error'
+complete -c hookline -n "__fish_hookline_using_subcommand help; and not __fish_seen_subcommand_from sign verify listen send replay relay channel completions man help" -f -a "listen" -d 'Receive webhooks locally: verify, show, save, misbehave on purpose, forward'
+complete -c hookline -n "__fish_hookline_using_subcommand help; and not __fish_seen_subcommand_from sign verify listen send replay relay channel completions man help" -f -a "send" -d 'Send signed fixtures to an endpoint, with retries and dead letters'
+complete -c hookline -n "__fish_hookline_using_subcommand help; and not __fish_seen_subcommand_from sign verify listen send replay relay channel completions man help" -f -a "replay" -d 'Re-send captured requests byte for byte (captures, their folders, JSON lines)'
+complete -c hookline -n "__fish_hookline_using_subcommand help; and not __fish_seen_subcommand_from sign verify listen send replay relay channel completions man help" -f -a "relay" -d 'Run a relay: a public endpoint that tunnels each channel\'s webhooks to `listen --relay`'
+complete -c hookline -n "__fish_hookline_using_subcommand help; and not __fish_seen_subcommand_from sign verify listen send replay relay channel completions man help" -f -a "channel" -d 'Manage relay channels'
+complete -c hookline -n "__fish_hookline_using_subcommand help; and not __fish_seen_subcommand_from sign verify listen send replay relay channel completions man help" -f -a "completions" -d 'Print a shell completion script'
+complete -c hookline -n "__fish_hookline_using_subcommand help; and not __fish_seen_subcommand_from sign verify listen send replay relay channel completions man help" -f -a "man" -d 'Print the man page (roff) to stdout'
+complete -c hookline -n "__fish_hookline_using_subcommand help; and not __fish_seen_subcommand_from sign verify listen send replay relay channel completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hookline -n "__fish_hookline_using_subcommand help; and __fish_seen_subcommand_from channel" -f -a "create" -d 'Make a channel on a relay; prints its public URL and token (once) and saves them'

@@ -297,7 +297,14 @@ pub struct ListenArgs {
     pub relay: Option<http::Uri>,
 
     /// The channel's subscriber token [default: the one saved by `channel create`]
-    #[arg(long, value_name = "TOKEN", env = "HOOKLINE_RELAY_TOKEN", hide_env_values = true, requires = "relay", help_heading = "Relay")]
+    #[arg(
+        long,
+        value_name = "TOKEN",
+        env = "HOOKLINE_RELAY_TOKEN",
+        hide_env_values = true,
+        requires = "relay",
+        help_heading = "Relay"
+    )]
     pub relay_token: Option<String>,
 
     #[command(flatten)]
@@ -308,7 +315,13 @@ pub struct ListenArgs {
 #[command(next_help_heading = "Server")]
 pub struct RelayArgs {
     /// Port to listen on; 0 picks a free one
-    #[arg(long, short = 'p', value_name = "PORT", default_value_t = 8080, env = "HOOKLINE_RELAY_PORT")]
+    #[arg(
+        long,
+        short = 'p',
+        value_name = "PORT",
+        default_value_t = 8080,
+        env = "HOOKLINE_RELAY_PORT"
+    )]
     pub port: u16,
 
     /// Address to bind: HOST or HOST:PORT (0.0.0.0 or :: to accept other machines)
@@ -360,11 +373,21 @@ pub struct RelayArgs {
     pub access_log: bool,
 
     /// Serve HTTPS with this certificate chain (PEM)
-    #[arg(long, value_name = "FILE", requires = "tls_key", help_heading = "HTTPS")]
+    #[arg(
+        long,
+        value_name = "FILE",
+        requires = "tls_key",
+        help_heading = "HTTPS"
+    )]
     pub tls_cert: Option<PathBuf>,
 
     /// The private key for --tls-cert (PEM)
-    #[arg(long, value_name = "FILE", requires = "tls_cert", help_heading = "HTTPS")]
+    #[arg(
+        long,
+        value_name = "FILE",
+        requires = "tls_cert",
+        help_heading = "HTTPS"
+    )]
     pub tls_key: Option<PathBuf>,
 }
 

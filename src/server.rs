@@ -11,8 +11,8 @@ use std::time::Duration;
 use std::task::Poll;
 
 use bytes::Bytes;
-use http_body_util::BodyExt;
 use http::{Request, Response};
+use http_body_util::BodyExt;
 use http_body_util::Full;
 use hyper::body::{Body, Incoming};
 use hyper::service::service_fn;
@@ -205,4 +205,3 @@ pub fn too_large(max: u64) -> String {
         bytesize::ByteSize(max).display().iec()
     )
 }
-

@@ -11,11 +11,11 @@ use super::signals::Signals;
 use std::time::Duration;
 
 use crate::cli::ListenArgs;
-use crate::relay::{client, credentials};
 use crate::config::{Config, SigningSettings};
 use crate::listen::{tls, Chaos, ChaosSettings, Engine, Forwarder, SaveTo, Settings};
-use crate::server::Server;
 use crate::output::listen::{Printer, Style};
+use crate::relay::{client, credentials};
+use crate::server::Server;
 use crate::signing::{SchemeChoice, VerifyOptions};
 
 pub fn run(config: &Config, args: ListenArgs) -> Result<ExitCode> {

@@ -1,9 +1,9 @@
 //! One small file per subcommand: options → engine → output.
 
+mod channel;
 mod dead_letter;
 mod generate;
 mod input;
-mod channel;
 mod listen;
 mod relay;
 mod replay;

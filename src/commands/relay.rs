@@ -32,7 +32,11 @@ pub fn run(args: RelayArgs) -> Result<ExitCode> {
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;
-    let scheme = if tls_config.is_some() { "https" } else { "http" };
+    let scheme = if tls_config.is_some() {
+        "https"
+    } else {
+        "http"
+    };
     let server = runtime
         .block_on(Server::bind(addr, tls_config))
         .map_err(|e| anyhow!("cannot listen on {addr}: {e}"))?;
@@ -72,7 +76,10 @@ pub fn run(args: RelayArgs) -> Result<ExitCode> {
             every.tick().await;
             match expiring.channels().expire(relay::now()) {
                 Ok(0) => {}
-                Ok(n) => eprintln!("hookline: {n} unused channel{} expired", if n == 1 { "" } else { "s" }),
+                Ok(n) => eprintln!(
+                    "hookline: {n} unused channel{} expired",
+                    if n == 1 { "" } else { "s" }
+                ),
                 Err(e) => eprintln!("hookline: {e:#}"),
             }
         }

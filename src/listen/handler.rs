@@ -13,10 +13,10 @@ use hyper::body::Body;
 use serde_json::{json, Value};
 
 use super::seen::SeenIds;
-use crate::server::read_body;
 use super::{Answer, Event, ForwardRecord, Plan, Refused, Reporter, SaveTo, Settings};
 use crate::capture::{Capture, VerificationRecord};
 use crate::http_headers::to_pairs;
+use crate::server::read_body;
 use crate::signing::{self, Header, Reason, Scheme, Verdict};
 
 pub(super) struct State {

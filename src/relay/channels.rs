@@ -52,7 +52,8 @@ impl Channels {
     pub fn open(path: Option<&Path>, ttl: Duration, max: usize, now: u64) -> Result<Channels> {
         let mut channels = HashMap::new();
         if let Some(path) = path.filter(|p| p.exists()) {
-            let text = std::fs::read(path).with_context(|| format!("--state {}", path.display()))?;
+            let text =
+                std::fs::read(path).with_context(|| format!("--state {}", path.display()))?;
             let file: StateFile = serde_json::from_slice(&text)
                 .with_context(|| format!("--state {}: not a relay state file", path.display()))?;
             channels = file.channels;
@@ -104,7 +105,10 @@ impl Channels {
     pub fn authorize(&self, id: &str, token: &str) -> bool {
         let given = Sha256::digest(token.as_bytes());
         let inner = crate::lock(&self.inner);
-        let (known, expected) = match inner.get(id).and_then(|r| hex::decode(&r.token_sha256).ok()) {
+        let (known, expected) = match inner
+            .get(id)
+            .and_then(|r| hex::decode(&r.token_sha256).ok())
+        {
             Some(hash) => (true, hash),
             None => (false, vec![0u8; 32]),
         };
@@ -138,7 +142,10 @@ impl Channels {
             hookline_relay: 1,
             channels: channels.clone(),
         };
-        let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let dir = path
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
         let mut tmp = tempfile::NamedTempFile::new_in(dir)
             .with_context(|| format!("--state {}", path.display()))?;
         serde_json::to_writer_pretty(&mut tmp, &file)?;

@@ -112,9 +112,15 @@ impl Relay {
         let stream: Box<dyn Io> = match &self.tls {
             None => Box::new(tcp),
             Some(config) => {
-                let name = ServerName::try_from(self.host.clone()).map_err(|e| lost(e.to_string()))?;
+                let name =
+                    ServerName::try_from(self.host.clone()).map_err(|e| lost(e.to_string()))?;
                 let connector = tokio_rustls::TlsConnector::from(config.clone());
-                Box::new(connector.connect(name, tcp).await.map_err(|e| lost(e.to_string()))?)
+                Box::new(
+                    connector
+                        .connect(name, tcp)
+                        .await
+                        .map_err(|e| lost(e.to_string()))?,
+                )
             }
         };
         let ws_url = format!(
@@ -126,7 +132,9 @@ impl Relay {
             .map_err(|e| lost(e.to_string()))?;
         let bearer = HeaderValue::from_str(&format!("Bearer {token}"))
             .map_err(|_| ConnectError::Refused("the token is not a valid header value".into()))?;
-        request.headers_mut().insert(http::header::AUTHORIZATION, bearer);
+        request
+            .headers_mut()
+            .insert(http::header::AUTHORIZATION, bearer);
         let config = WebSocketConfig::default()
             .max_message_size(Some(1 << 30))
             .max_frame_size(Some(1 << 30));
@@ -243,13 +251,28 @@ async fn answer(engine: &Engine, bytes: Bytes) -> Option<Bytes> {
         Ok(req) => {
             let reply = engine.handle_relayed(req).await;
             let (parts, body) = reply.into_parts();
-            let body = body.collect().await.map(|b| b.to_bytes()).unwrap_or_default();
-            (parts.status.as_u16(), to_pairs(&parts.headers).unwrap_or_default(), body)
+            let body = body
+                .collect()
+                .await
+                .map(|b| b.to_bytes())
+                .unwrap_or_default();
+            (
+                parts.status.as_u16(),
+                to_pairs(&parts.headers).unwrap_or_default(),
+                body,
+            )
         }
         Err(why) => {
-            engine.problem(format!("relay: request {} {target} refused: {why}", head.method));
+            engine.problem(format!(
+                "relay: request {} {target} refused: {why}",
+                head.method
+            ));
             let body = serde_json::json!({ "error": why }).to_string();
-            (400, vec![("content-type".into(), "application/json".into())], Bytes::from(body))
+            (
+                400,
+                vec![("content-type".into(), "application/json".into())],
+                Bytes::from(body),
+            )
         }
     };
     let head = AnswerHead {

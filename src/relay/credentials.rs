@@ -57,7 +57,8 @@ pub fn save(entry: Saved) -> Result<PathBuf> {
     let dir = path.parent().expect("a file in a directory");
     std::fs::create_dir_all(dir).with_context(|| dir.display().to_string())?;
     // NamedTempFile is created 0600, and the rename keeps that.
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).with_context(|| dir.display().to_string())?;
+    let mut tmp =
+        tempfile::NamedTempFile::new_in(dir).with_context(|| dir.display().to_string())?;
     serde_json::to_writer_pretty(&mut tmp, &file)?;
     tmp.persist(&path)
         .with_context(|| path.display().to_string())?;

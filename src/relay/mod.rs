@@ -122,7 +122,11 @@ impl<H: Hub> Relay<H> {
         let head = RequestHead {
             id: 0,
             method: parts.method.to_string(),
-            path: if path.is_empty() { "/".into() } else { path.into() },
+            path: if path.is_empty() {
+                "/".into()
+            } else {
+                path.into()
+            },
             query: parts.uri.query().map(str::to_string),
             headers,
         };
@@ -135,12 +139,16 @@ impl<H: Hub> Relay<H> {
             Ok((answer, body)) => answer_reply(answer, body),
             Err(DispatchError::NoSubscriber) => {
                 let mut reply = error_reply(503, "no subscriber on this channel right now");
-                reply.headers_mut().insert(RETRY_AFTER, HeaderValue::from_static("10"));
+                reply
+                    .headers_mut()
+                    .insert(RETRY_AFTER, HeaderValue::from_static("10"));
                 reply
             }
             Err(DispatchError::Busy) => {
                 let mut reply = error_reply(503, "too many requests in flight on this channel");
-                reply.headers_mut().insert(RETRY_AFTER, HeaderValue::from_static("1"));
+                reply
+                    .headers_mut()
+                    .insert(RETRY_AFTER, HeaderValue::from_static("1"));
                 reply
             }
             Err(DispatchError::Gone) => {
@@ -200,9 +208,12 @@ impl<H: Hub> Relay<H> {
             let config = WebSocketConfig::default()
                 .max_message_size(Some(max_message))
                 .max_frame_size(Some(max_message));
-            let ws =
-                WebSocketStream::from_raw_socket(TokioIo::new(upgraded), Role::Server, Some(config))
-                    .await;
+            let ws = WebSocketStream::from_raw_socket(
+                TokioIo::new(upgraded),
+                Role::Server,
+                Some(config),
+            )
+            .await;
             self.serve_subscriber(ws, &channel).await;
         });
         let mut reply = Response::new(Full::new(Bytes::new()));

@@ -31,6 +31,14 @@ impl Listener {
     }
 
     pub fn start_with_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Listener {
+        let mut all = vec!["listen", "--port", "0"];
+        all.extend_from_slice(args);
+        Self::spawn(dir, &all, env)
+    }
+
+    /// Starts `hookline ARGS` (a server: `listen` or `relay`) and waits for its
+    /// `listening on` line.
+    pub fn spawn(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Listener {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_hookline"));
         for (key, _) in std::env::vars_os() {
             if key.to_string_lossy().starts_with("HOOKLINE_") {
@@ -41,7 +49,6 @@ impl Listener {
         cmd.envs(env.iter().copied());
         let mut child = cmd
             .current_dir(dir)
-            .args(["listen", "--port", "0"])
             .args(args)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
@@ -54,7 +61,8 @@ impl Listener {
             let mut line = String::new();
             if stderr.read_line(&mut line).unwrap() == 0 {
                 let _ = child.kill();
-                panic!("listen exited before listening: {}", banner.join(""));
+                let _ = child.wait();
+                panic!("hookline exited before listening: {}", banner.join(""));
             }
             banner.push(line.clone());
             if let Some(rest) = line.trim().strip_prefix("listening on ") {

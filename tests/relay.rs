@@ -1,0 +1,291 @@
+//! `hookline relay` + `hookline listen --relay`: real processes on loopback. A sender posts
+//! to the channel's public URL; the request crosses the relay's WebSocket to listen, which
+//! verifies it and forwards it to a small app; the app's answer comes back the same way.
+
+mod common;
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use common::app::{start_app, App};
+use common::http::{post, Conn};
+use common::process::{json_lines, Listener};
+use common::{hookline_in, run};
+use hookline::secret::Secret;
+use hookline::signing::{self, Scheme};
+
+const SECRET: &str = "whsec_c2VjcmV0LWtleS1mb3ItbGlzdGVuLXRlc3Rz";
+
+fn relay(dir: &Path, args: &[&str]) -> Listener {
+    let mut all = vec!["relay", "--port", "0"];
+    all.extend_from_slice(args);
+    Listener::spawn(dir, &all, &[])
+}
+
+/// `listen --relay URL ARGS`, its saved channels under `dir/config`.
+fn subscriber(dir: &Path, relay_url: &str, args: &[&str]) -> Listener {
+    let mut all = vec!["listen", "--port", "0", "--relay", relay_url];
+    all.extend_from_slice(args);
+    let config = dir.join("config");
+    Listener::spawn(dir, &all, &[("XDG_CONFIG_HOME", config.to_str().unwrap())])
+}
+
+fn public_url(subscriber: &Listener) -> String {
+    subscriber
+        .banner
+        .iter()
+        .find_map(|l| l.trim().strip_prefix("public URL: "))
+        .unwrap_or_else(|| panic!("no public URL in {:?}", subscriber.banner))
+        .to_string()
+}
+
+/// `http://127.0.0.1:PORT/c/ID` → (address, `/c/ID`).
+fn split(url: &str) -> (std::net::SocketAddr, String) {
+    let rest = url.strip_prefix("http://").unwrap();
+    let slash = rest.find('/').unwrap();
+    (rest[..slash].parse().unwrap(), rest[slash..].to_string())
+}
+
+fn base(relay: &Listener) -> String {
+    format!("http://{}", relay.addr)
+}
+
+fn signed(scheme: Scheme, body: &[u8]) -> Vec<(String, String)> {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    signing::sign(scheme, &Secret::new(SECRET), now, "msg_relay", body).unwrap()
+}
+
+fn refs(headers: &[(String, String)]) -> Vec<(&str, &str)> {
+    headers
+        .iter()
+        .map(|(n, v)| (n.as_str(), v.as_str()))
+        .collect()
+}
+
+fn app_saw(app: &App, n: usize) -> Vec<u8> {
+    app.seen.lock().unwrap()[n].clone()
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+#[test]
+fn relayed_requests_reach_the_app_byte_for_byte_and_its_answer_comes_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = start_app(Duration::ZERO);
+    let relay = relay(dir.path(), &[]);
+    let forward = format!("http://{}", app.addr);
+    let sub = subscriber(
+        dir.path(),
+        &base(&relay),
+        &["--json", "--secret", SECRET, "--forward-to", &forward],
+    );
+    let (addr, channel_path) = split(&public_url(&sub));
+
+    let stripe_body = b"{ \"id\" :\"evt_1\",  \"type\":\"charge.succeeded\" }\n".to_vec();
+    let form_body = b"token=abc&text=two+words&n=%F0%9F%98%80".to_vec();
+    let binary_body: Vec<u8> = (0..=255u8).rev().collect();
+    let cases = [
+        (Scheme::Stripe, "application/json", stripe_body),
+        (
+            Scheme::Slack,
+            "application/x-www-form-urlencoded",
+            form_body,
+        ),
+        (Scheme::Standard, "application/octet-stream", binary_body),
+    ];
+    for (i, (scheme, content_type, body)) in cases.iter().enumerate() {
+        let mut headers = signed(*scheme, body);
+        headers.push(("Content-Type".into(), content_type.to_string()));
+        headers.push(("X-Keep".into(), "a".into()));
+        headers.push(("X-Keep".into(), "b".into()));
+        let target = format!("{channel_path}/hooks/{i}?q=1");
+        let r = post(addr, &target, &refs(&headers), body);
+        assert_eq!(r.status, 418, "{scheme:?}: {}", r.text());
+        assert_eq!(r.text(), "short and");
+        assert_eq!(r.header("x-app"), Some("yes"));
+
+        let raw = app_saw(&app, i);
+        let head_end = raw.windows(4).position(|w| w == b"\r\n\r\n").unwrap() + 4;
+        assert_eq!(&raw[head_end..], &body[..], "{scheme:?}: the body bytes");
+        let head = String::from_utf8_lossy(&raw[..head_end]).to_lowercase();
+        assert!(
+            head.starts_with(&format!("post /hooks/{i}?q=1 http/1.1\r\n")),
+            "{head}"
+        );
+        assert!(head.contains("x-keep: a\r\nx-keep: b\r\n"), "{head}");
+        for (name, value) in &headers {
+            let line = format!("{}: {}\r\n", name.to_lowercase(), value.to_lowercase());
+            assert!(head.contains(&line), "{scheme:?}: {line} missing in {head}");
+        }
+    }
+    let out = sub.stop();
+    let lines = json_lines(&out.stdout);
+    assert_eq!(lines.len(), 3);
+    for line in &lines {
+        assert_eq!(line["verification"]["valid"], true, "{line}");
+        assert_eq!(line["forward"]["status"], 418);
+    }
+    assert_eq!(lines[2]["body_base64"].as_str().map(str::len), Some(344));
+}
+
+#[test]
+fn channels_tokens_and_refusals() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("relay-state.json");
+    let relay = relay(
+        dir.path(),
+        &["--state", state.to_str().unwrap(), "--max-body", "1KiB"],
+    );
+    let config = dir.path().join("config");
+    let made = run(hookline_in(dir.path())
+        .env("XDG_CONFIG_HOME", &config)
+        .args(["channel", "create", "--relay", &base(&relay)]));
+    assert_eq!(made.code, 0, "{}", made.stderr);
+    let field = |name: &str| {
+        made.stdout
+            .lines()
+            .find_map(|l| l.strip_prefix(name))
+            .unwrap()
+            .trim()
+            .to_string()
+    };
+    let (channel, token, url) = (field("channel"), field("token"), field("public URL"));
+    assert!(channel.len() >= 22, "{channel}");
+    assert_eq!(url, format!("{}/c/{channel}", base(&relay)));
+    let saved = std::fs::read_to_string(config.join("hookline/relay.json")).unwrap();
+    assert!(saved.contains(&token));
+    let kept = std::fs::read_to_string(&state).unwrap();
+    assert!(
+        kept.contains(&channel) && !kept.contains(&token),
+        "hashes only: {kept}"
+    );
+
+    // Nobody subscribed: 503 with Retry-After, never a 2xx.
+    let (addr, path) = split(&url);
+    let r = post(addr, &path, &[], b"{}");
+    assert_eq!(r.status, 503);
+    assert!(r.header("retry-after").is_some());
+    // Unknown channel; too large.
+    assert_eq!(post(addr, "/c/nope/x", &[], b"{}").status, 404);
+    assert_eq!(post(addr, &path, &[], &[b'x'; 2048]).status, 413);
+
+    // A wrong token and an unknown channel look the same.
+    let subscribe = |channel: &str, token: &str| {
+        let mut conn = Conn::open(addr);
+        let bearer = format!("Bearer {token}");
+        let headers = [
+            ("Authorization", bearer.as_str()),
+            ("Upgrade", "websocket"),
+            ("Connection", "Upgrade"),
+            ("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ=="),
+            ("Sec-WebSocket-Version", "13"),
+        ];
+        conn.request("GET", &format!("/subscribe/{channel}"), &headers, b"")
+    };
+    let wrong = subscribe(&channel, "hlr_wrong");
+    let unknown = subscribe("unknown-channel", &token);
+    assert_eq!((wrong.status, unknown.status), (401, 401));
+    assert_eq!(wrong.body, unknown.body);
+
+    let refused = run(hookline_in(dir.path())
+        .env("XDG_CONFIG_HOME", &config)
+        .args([
+            "listen",
+            "--port",
+            "0",
+            "--relay",
+            &url,
+            "--relay-token",
+            "hlr_wrong",
+        ]));
+    assert_eq!(refused.code, 2);
+    assert!(
+        refused.stderr.contains("refused the token"),
+        "{}",
+        refused.stderr
+    );
+
+    // The saved token works without being given, and the channel is found by its URL.
+    let sub = subscriber(dir.path(), &url, &[]);
+    assert_eq!(public_url(&sub), url);
+    assert_eq!(post(addr, &format!("{path}/ok"), &[], b"{}").status, 202);
+    drop(sub);
+    let out = relay.stop();
+    assert!(!out.stderr.contains(&token), "the relay never logs a token");
+    assert!(!out.stderr.contains(&channel), "nor a whole channel id");
+}
+
+#[test]
+fn a_subscriber_killed_mid_request_is_a_502() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = start_app(Duration::from_secs(20));
+    let relay = relay(dir.path(), &[]);
+    let forward = format!("http://{}", app.addr);
+    let sub = subscriber(dir.path(), &base(&relay), &["--forward-to", &forward]);
+    let (addr, path) = split(&public_url(&sub));
+    let sender = std::thread::spawn(move || post(addr, &path, &[], b"{}"));
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while app.seen.lock().unwrap().is_empty() {
+        assert!(
+            Instant::now() < deadline,
+            "the request never reached the app"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    drop(sub); // SIGKILL
+    let r = sender.join().unwrap();
+    assert_eq!(r.status, 502, "{}", r.text());
+}
+
+#[test]
+fn the_subscriber_reconnects_after_a_relay_restart_and_big_bodies_arrive_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("state.json");
+    let app = start_app(Duration::ZERO);
+    let first = relay(dir.path(), &["--state", state.to_str().unwrap()]);
+    let port = first.addr.port().to_string();
+    let forward = format!("http://{}", app.addr);
+    let sub = subscriber(dir.path(), &base(&first), &["--forward-to", &forward]);
+    let (addr, path) = split(&public_url(&sub));
+    assert_eq!(post(addr, &path, &[], b"before").status, 418);
+
+    let stopped = first.stop();
+    assert_eq!(stopped.code, 0, "{}", stopped.stderr);
+    let _second = Listener::spawn(
+        dir.path(),
+        &["relay", "--port", &port, "--state", state.to_str().unwrap()],
+        &[],
+    );
+    // The channel survived the restart; the subscriber comes back on its own.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let status = loop {
+        let status = post(addr, &path, &[], b"after").status;
+        if status != 503 || Instant::now() > deadline {
+            break status;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert_eq!(status, 418);
+
+    let big: Vec<u8> = (0..20 * 1024 * 1024u32)
+        .map(|i| (i * 7 % 251) as u8)
+        .collect();
+    let r = post(
+        addr,
+        &format!("{path}/big"),
+        &[("Content-Type", "application/octet-stream")],
+        &big,
+    );
+    assert_eq!(r.status, 418);
+    let last = app.seen.lock().unwrap().len() - 1;
+    let raw = app_saw(&app, last);
+    assert!(raw.ends_with(&big), "20 MB arrived intact");
+    assert!(contains(&raw, b"POST /big HTTP/1.1"));
+    let out = sub.stop();
+    assert!(out.stderr.contains("reconnected"), "{}", out.stderr);
+}
