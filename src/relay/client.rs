@@ -207,7 +207,7 @@ impl Link {
                     }
                 }
                 Some(answer) = answered.recv() => {
-                    if let Err(e) = sink.send(Message::Binary(answer)).await {
+                    if let Err(e) = super::send_queued(&mut sink, answer, &mut answered).await {
                         return e.to_string();
                     }
                 }

@@ -264,7 +264,7 @@ impl<H: Hub> Relay<H> {
             tokio::select! {
                 frame = frames.recv() => match frame {
                     Some(frame) => {
-                        if let Err(e) = sink.send(Message::Binary(frame)).await {
+                        if let Err(e) = send_queued(&mut sink, frame, frames).await {
                             return format!("send failed: {e}");
                         }
                     }
@@ -338,6 +338,23 @@ impl<H: Hub> crate::server::Handler for Relay<H> {
     fn problem(&self, text: String) {
         log(&text);
     }
+}
+
+/// Sends `first` and whatever else is queued already, then flushes once: a burst of
+/// frames becomes one write instead of one per frame (both ends of the link use it).
+async fn send_queued<S>(
+    sink: &mut S,
+    first: Bytes,
+    queue: &mut tokio::sync::mpsc::Receiver<Bytes>,
+) -> Result<(), tokio_tungstenite::tungstenite::Error>
+where
+    S: futures_util::Sink<Message, Error = tokio_tungstenite::tungstenite::Error> + Unpin,
+{
+    sink.feed(Message::Binary(first)).await?;
+    while let Ok(more) = queue.try_recv() {
+        sink.feed(Message::Binary(more)).await?;
+    }
+    sink.flush().await
 }
 
 /// The subscriber's answer as the sender gets it (hop-by-hop headers and the length are
