@@ -5,9 +5,8 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use anyhow::{anyhow, bail, Context, Result};
-use tokio::sync::Notify;
 
-use super::signals::Signals;
+use super::signals::Shutdown;
 use std::time::Duration;
 
 use crate::cli::ListenArgs;
@@ -120,18 +119,7 @@ pub fn run(config: &Config, args: ListenArgs) -> Result<ExitCode> {
         Style::Human { full: args.full }
     };
     let printer = Printer::start(style);
-    let stop = Arc::new(Notify::new());
-    let force = Arc::new(Notify::new());
-    let mut signals = runtime
-        .block_on(async { Signals::new() })
-        .context("cannot listen for Ctrl-C / SIGTERM")?;
-    let (on_stop, on_force) = (stop.clone(), force.clone());
-    runtime.spawn(async move {
-        signals.next().await;
-        on_stop.notify_one();
-        signals.next().await;
-        on_force.notify_one();
-    });
+    let shutdown = Shutdown::watch(&runtime)?;
     let header_timeout = settings.header_timeout;
     let engine = Engine::new(settings, printer.clone());
     if let Some((relay, channel, token, link)) = relay {
@@ -140,8 +128,8 @@ pub fn run(config: &Config, args: ListenArgs) -> Result<ExitCode> {
     let finished = runtime.block_on(server.serve(
         engine,
         header_timeout,
-        stop.notified(),
-        force.notified(),
+        shutdown.stop.notified(),
+        shutdown.force.notified(),
         args.grace,
     ));
     // Requests still running past the grace period are dropped with the runtime.

@@ -2,13 +2,11 @@
 //! SIGTERM, expiring unused channels every minute.
 
 use std::process::ExitCode;
-use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{anyhow, Context, Result};
-use tokio::sync::Notify;
 
-use super::signals::Signals;
+use super::signals::Shutdown;
 use crate::cli::RelayArgs;
 use crate::listen::tls;
 use crate::relay::channels::Channels;
@@ -84,23 +82,12 @@ pub fn run(args: RelayArgs) -> Result<ExitCode> {
             }
         }
     });
-    let stop = Arc::new(Notify::new());
-    let force = Arc::new(Notify::new());
-    let mut signals = runtime
-        .block_on(async { Signals::new() })
-        .context("cannot listen for Ctrl-C / SIGTERM")?;
-    let (on_stop, on_force) = (stop.clone(), force.clone());
-    runtime.spawn(async move {
-        signals.next().await;
-        on_stop.notify_one();
-        signals.next().await;
-        on_force.notify_one();
-    });
+    let shutdown = Shutdown::watch(&runtime)?;
     runtime.block_on(server.serve(
         relay.clone(),
         args.header_timeout,
-        stop.notified(),
-        force.notified(),
+        shutdown.stop.notified(),
+        shutdown.force.notified(),
         args.grace,
     ));
     runtime.shutdown_timeout(Duration::from_secs(1));

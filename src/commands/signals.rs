@@ -35,3 +35,31 @@ impl Signals {
         }
     }
 }
+
+/// For servers (`listen`, `relay`): the first Ctrl-C / SIGTERM notifies `stop`, a second
+/// notifies `force` (stop waiting for requests in flight).
+pub struct Shutdown {
+    pub stop: std::sync::Arc<tokio::sync::Notify>,
+    pub force: std::sync::Arc<tokio::sync::Notify>,
+}
+
+impl Shutdown {
+    pub fn watch(runtime: &tokio::runtime::Runtime) -> anyhow::Result<Shutdown> {
+        use anyhow::Context;
+        let shutdown = Shutdown {
+            stop: Default::default(),
+            force: Default::default(),
+        };
+        let mut signals = runtime
+            .block_on(async { Signals::new() })
+            .context("cannot listen for Ctrl-C / SIGTERM")?;
+        let (stop, force) = (shutdown.stop.clone(), shutdown.force.clone());
+        runtime.spawn(async move {
+            signals.next().await;
+            stop.notify_one();
+            signals.next().await;
+            force.notify_one();
+        });
+        Ok(shutdown)
+    }
+}
