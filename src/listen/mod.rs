@@ -130,10 +130,6 @@ impl Engine {
         })
     }
 
-    pub fn settings(&self) -> &Settings {
-        &self.state.settings
-    }
-
     /// A request that came through the relay, its body already whole.
     pub async fn handle_relayed(&self, req: Request<Full<Bytes>>) -> Response<Full<Bytes>> {
         handler::handle(self.state.clone(), req).await
