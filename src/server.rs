@@ -11,7 +11,8 @@ use std::time::Duration;
 use std::task::Poll;
 
 use bytes::Bytes;
-use http::{Request, Response};
+use http::header::{CONNECTION, CONTENT_TYPE};
+use http::{HeaderValue, Request, Response, StatusCode};
 use http_body_util::BodyExt;
 use http_body_util::Full;
 use hyper::body::{Body, Incoming};
@@ -204,4 +205,25 @@ pub fn too_large(max: u64) -> String {
         "body over --max-body ({})",
         bytesize::ByteSize(max).display().iec()
     )
+}
+
+/// A JSON answer; `close` when the rest of the request was not read.
+pub fn json_reply(status: u16, body: serde_json::Value, close: bool) -> Response<Full<Bytes>> {
+    let mut reply = Response::new(Full::new(Bytes::from(body.to_string())));
+    *reply.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    reply
+        .headers_mut()
+        .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    if close {
+        // The rest of the request was not read: this connection cannot carry another.
+        reply
+            .headers_mut()
+            .insert(CONNECTION, HeaderValue::from_static("close"));
+    }
+    reply
+}
+
+/// `{"error": why}`.
+pub fn error_reply(status: u16, why: &str, close: bool) -> Response<Full<Bytes>> {
+    json_reply(status, serde_json::json!({ "error": why }), close)
 }

@@ -6,17 +6,17 @@ use std::sync::{Arc, Mutex};
 use std::time::{Instant, SystemTime};
 
 use bytes::Bytes;
-use http::header::{CONNECTION, CONTENT_LENGTH, CONTENT_TYPE, RETRY_AFTER};
+use http::header::{CONTENT_LENGTH, RETRY_AFTER};
 use http::{HeaderValue, Request, Response, StatusCode};
 use http_body_util::Full;
 use hyper::body::Body;
-use serde_json::{json, Value};
+use serde_json::json;
 
 use super::seen::SeenIds;
 use super::{Answer, Event, ForwardRecord, Plan, Refused, Reporter, SaveTo, Settings};
 use crate::capture::{Capture, VerificationRecord};
 use crate::http_headers::to_pairs;
-use crate::server::read_body;
+use crate::server::{error_reply, json_reply, read_body};
 use crate::signing::{self, Header, Reason, Scheme, Verdict};
 
 pub(super) struct State {
@@ -284,23 +284,4 @@ fn record(v: &Verdict) -> VerificationRecord {
 
 fn status_code(code: u16) -> StatusCode {
     StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
-}
-
-fn json_reply(status: u16, body: Value, close: bool) -> Reply {
-    let mut reply = Response::new(Full::new(Bytes::from(body.to_string())));
-    *reply.status_mut() = status_code(status);
-    reply
-        .headers_mut()
-        .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-    if close {
-        // The rest of the request was not read: this connection cannot carry another.
-        reply
-            .headers_mut()
-            .insert(CONNECTION, HeaderValue::from_static("close"));
-    }
-    reply
-}
-
-fn error_reply(status: u16, why: &str, close: bool) -> Reply {
-    json_reply(status, json!({ "error": why }), close)
 }

@@ -35,6 +35,7 @@ use frame::{AnswerHead, RequestHead};
 use hub::{DispatchError, Hub, LocalHub, Subscription};
 
 use crate::http_headers::{append_pairs, is_hop_by_hop, to_pairs};
+use crate::server::{error_reply, json_reply};
 
 /// How often each side pings the other; three silent intervals mean the link is dead.
 pub const HEARTBEAT: Duration = Duration::from_secs(10);
@@ -78,14 +79,14 @@ impl<H: Hub> Relay<H> {
                 let body = serde_json::json!({
                     "channel": created.id, "token": created.token, "url": url,
                 });
-                json_reply(201, &body)
+                json_reply(201, body, false)
             }
             Ok(Err(CreateError::Full)) => {
-                error_reply(503, "this relay has as many channels as it keeps")
+                error_reply(503, "this relay has as many channels as it keeps", false)
             }
             Err(e) => {
                 log(&format!("could not write the state file: {e:#}"));
-                error_reply(500, "the channel could not be stored")
+                error_reply(500, "the channel could not be stored", false)
             }
         }
     }
@@ -93,7 +94,7 @@ impl<H: Hub> Relay<H> {
     /// A webhook for `channel`: relayed whole to its subscriber, whose answer is ours.
     async fn public(&self, channel: &str, path: &str, req: Request<Incoming>) -> Reply {
         if !self.channels.exists(channel) {
-            return error_reply(404, "no such channel");
+            return error_reply(404, "no such channel", true);
         }
         let started = Instant::now();
         let (parts, body) = req.into_parts();
@@ -102,7 +103,9 @@ impl<H: Hub> Relay<H> {
                 .into_iter()
                 .filter(|(name, _)| !is_hop_by_hop(name))
                 .collect(),
-            Err(name) => return error_reply(400, &format!("header {name} is not valid UTF-8")),
+            Err(name) => {
+                return error_reply(400, &format!("header {name} is not valid UTF-8"), true)
+            }
         };
         let declared = parts
             .headers
@@ -111,12 +114,12 @@ impl<H: Hub> Relay<H> {
             .and_then(|v| v.parse::<u64>().ok());
         let max = self.settings.max_body;
         if declared.is_some_and(|len| len > max) {
-            return error_reply(413, &crate::server::too_large(max));
+            return error_reply(413, &crate::server::too_large(max), true);
         }
         let read = crate::server::read_body(body, max, self.settings.body_timeout, declared);
         let body = match read.await {
             Ok(body) => body,
-            Err((status, why)) => return error_reply(status, &why),
+            Err((status, why)) => return error_reply(status, &why, true),
         };
         self.channels.touch(channel, now());
         let head = RequestHead {
@@ -138,21 +141,22 @@ impl<H: Hub> Relay<H> {
         let reply = match dispatched {
             Ok((answer, body)) => answer_reply(answer, body),
             Err(DispatchError::NoSubscriber) => {
-                let mut reply = error_reply(503, "no subscriber on this channel right now");
+                let mut reply = error_reply(503, "no subscriber on this channel right now", false);
                 reply
                     .headers_mut()
                     .insert(RETRY_AFTER, HeaderValue::from_static("10"));
                 reply
             }
             Err(DispatchError::Busy) => {
-                let mut reply = error_reply(503, "too many requests in flight on this channel");
+                let mut reply =
+                    error_reply(503, "too many requests in flight on this channel", false);
                 reply
                     .headers_mut()
                     .insert(RETRY_AFTER, HeaderValue::from_static("1"));
                 reply
             }
             Err(DispatchError::Gone) => {
-                error_reply(502, "the subscriber went away before answering")
+                error_reply(502, "the subscriber went away before answering", false)
             }
             Err(DispatchError::TimedOut) => error_reply(
                 504,
@@ -160,6 +164,7 @@ impl<H: Hub> Relay<H> {
                     "no answer from the subscriber within {}",
                     humantime::format_duration(self.settings.wait)
                 ),
+                false,
             ),
         };
         if self.settings.access_log {
@@ -184,7 +189,7 @@ impl<H: Hub> Relay<H> {
             .unwrap_or("");
         if !self.channels.authorize(channel, token) {
             log("refused a subscriber: unknown channel or wrong token");
-            let mut reply = error_reply(401, "unauthorized");
+            let mut reply = error_reply(401, "unauthorized", false);
             reply
                 .headers_mut()
                 .insert(WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
@@ -195,7 +200,7 @@ impl<H: Hub> Relay<H> {
             .get(UPGRADE)
             .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"websocket"));
         let Some(key) = req.headers().get(SEC_WEBSOCKET_KEY).filter(|_| upgrade) else {
-            return error_reply(426, "subscribe with a WebSocket upgrade");
+            return error_reply(426, "subscribe with a WebSocket upgrade", false);
         };
         let accept = tokio_tungstenite::tungstenite::handshake::derive_accept_key(key.as_bytes());
         let on_upgrade = hyper::upgrade::on(&mut req);
@@ -331,7 +336,7 @@ impl<H: Hub> crate::server::Handler for Relay<H> {
                     .insert(CONTENT_TYPE, HeaderValue::from_static("text/plain"));
                 reply
             }
-            _ => error_reply(404, "not found"),
+            _ => error_reply(404, "not found", false),
         }
     }
 
@@ -367,22 +372,9 @@ fn answer_reply(answer: AnswerHead, body: Bytes) -> Reply {
         .iter()
         .filter(|(n, _)| !is_hop_by_hop(n) && !n.eq_ignore_ascii_case("content-length"));
     if append_pairs(reply.headers_mut(), kept).is_err() {
-        return error_reply(502, "the subscriber's answer has a malformed header");
+        return error_reply(502, "the subscriber's answer has a malformed header", false);
     }
     reply
-}
-
-fn json_reply(status: u16, body: &serde_json::Value) -> Reply {
-    let mut reply = Response::new(Full::new(Bytes::from(body.to_string())));
-    *reply.status_mut() = StatusCode::from_u16(status).expect("a valid status");
-    reply
-        .headers_mut()
-        .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-    reply
-}
-
-fn error_reply(status: u16, why: &str) -> Reply {
-    json_reply(status, &serde_json::json!({ "error": why }))
 }
 
 /// A channel id shortened for logs: enough to tell channels apart, not enough to post.
