@@ -142,14 +142,8 @@ impl Channels {
             hookline_relay: 1,
             channels: channels.clone(),
         };
-        let dir = path
-            .parent()
-            .filter(|d| !d.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        let mut tmp = tempfile::NamedTempFile::new_in(dir)
-            .with_context(|| format!("--state {}", path.display()))?;
-        serde_json::to_writer_pretty(&mut tmp, &file)?;
-        tmp.persist(path)
+        let json = serde_json::to_string_pretty(&file)?;
+        crate::capture::write_json_file(path, &json, false)
             .with_context(|| format!("--state {}", path.display()))?;
         Ok(())
     }

@@ -56,11 +56,9 @@ pub fn save(entry: Saved) -> Result<PathBuf> {
     file.channels.push(entry);
     let dir = path.parent().expect("a file in a directory");
     std::fs::create_dir_all(dir).with_context(|| dir.display().to_string())?;
-    // NamedTempFile is created 0600, and the rename keeps that.
-    let mut tmp =
-        tempfile::NamedTempFile::new_in(dir).with_context(|| dir.display().to_string())?;
-    serde_json::to_writer_pretty(&mut tmp, &file)?;
-    tmp.persist(&path)
+    // Written through a temp file, created 0600; the rename keeps that.
+    let json = serde_json::to_string_pretty(&file)?;
+    crate::capture::write_json_file(&path, &json, false)
         .with_context(|| path.display().to_string())?;
     Ok(path)
 }
