@@ -10,7 +10,19 @@ need() {
 # `nginx_sink DIR` starts nginx answering 202 to everything on a free loopback port, its
 # files in DIR (stopped by killing $(cat DIR/nginx.pid)), and prints the base URL.
 nginx_sink() {
-  local dir=$1 port
+  nginx_start "$1" "return 202;" ""
+}
+
+# `nginx_proxy DIR UPSTREAM_URL`: nginx as a keep-alive reverse proxy to UPSTREAM_URL, the
+# way one would put it in front of an app; same files and output as nginx_sink.
+nginx_proxy() {
+  local hostport=${2#http://}
+  nginx_start "$1" "proxy_http_version 1.1; proxy_set_header Connection \"\"; proxy_pass http://up;" \
+    "upstream up { server $hostport; keepalive 64; }"
+}
+
+nginx_start() {
+  local dir=$1 location=$2 http_extra=$3 port
   port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
   mkdir -p "$dir/nginx"
   cat > "$dir/nginx.conf" <<CONF
@@ -21,9 +33,10 @@ events { worker_connections 1024; }
 http {
   access_log off;
   client_body_temp_path $dir/nginx;
+  $http_extra
   server {
     listen 127.0.0.1:$port;
-    location / { client_max_body_size 1m; return 202; }
+    location / { client_max_body_size 1m; $location }
   }
 }
 CONF

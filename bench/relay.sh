@@ -3,6 +3,11 @@
 # --relay --forward-to that sink, in one run: requests/s at wrk -c32, and p50 latency at
 # -c1 (the latency the tunnel adds). Repeated RUNS times.
 #
+# For scale, the same run also measures nginx itself as one keep-alive reverse proxy in
+# front of the sink, and as two chained (the shape of relay + listen: two processes, each
+# receiving and re-sending every request). On a 2-core machine every process shares the
+# CPU with wrk and the sink, so these show what any proxy path can reach here.
+#
 #   bench/relay.sh [RUNS] [SECONDS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,7 +17,9 @@ WORK=$(mktemp -d)
 PIDS=()
 cleanup() {
   for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
-  [ -f "$WORK/nginx.pid" ] && kill "$(cat "$WORK/nginx.pid")" 2>/dev/null
+  for pid in "$WORK"/nginx.pid "$WORK"/proxy*/nginx.pid; do
+    [ -f "$pid" ] && kill "$(cat "$pid")" 2>/dev/null
+  done
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -26,6 +33,8 @@ need python3 python3
 cargo build --release --quiet --bin hookline
 HOOKLINE=$PWD/target/release/hookline
 SINK="$(nginx_sink "$WORK")"
+PROXY1="$(nginx_proxy "$WORK/proxy1" "$SINK")"
+PROXY2="$(nginx_proxy "$WORK/proxy2" "$PROXY1")"
 
 export XDG_CONFIG_HOME=$WORK/config
 $HOOKLINE relay --port 0 2> "$WORK/relay.err" &
@@ -50,12 +59,16 @@ rps() { awk '/^Requests\/sec/ {print $2}'; }
 # wrk prints the p50 as e.g. 81.00us or 1.20ms; in ms.
 p50() { awk '$1 == "50%" { v=$2; if (v ~ /us$/) { sub(/us/, "", v); v/=1000 } else if (v ~ /ms$/) { sub(/ms/, "", v) } else if (v ~ /s$/) { sub(/s/, "", v); v*=1000 }; print v }'; }
 
+ratio() { echo "$1/$2" | bc -l; }
 for r in $(seq "$RUNS"); do
   direct=$(wrk -t2 -c32 -d"${DUR}s" -s "$WORK/post.lua" "$SINK/hooks/job" | rps)
   relayed=$(wrk -t2 -c32 -d"${DUR}s" -s "$WORK/post.lua" "$PUBLIC/hooks/job" | rps)
+  nginx1=$(wrk -t2 -c32 -d"${DUR}s" -s "$WORK/post.lua" "$PROXY1/hooks/job" | rps)
+  nginx2=$(wrk -t2 -c32 -d"${DUR}s" -s "$WORK/post.lua" "$PROXY2/hooks/job" | rps)
   direct_p50=$(wrk -t1 -c1 -d"${DUR}s" --latency -s "$WORK/post.lua" "$SINK/hooks/job" | p50)
   relayed_p50=$(wrk -t1 -c1 -d"${DUR}s" --latency -s "$WORK/post.lua" "$PUBLIC/hooks/job" | p50)
-  printf 'run %s: c32 direct %.0f req/s  relayed %.0f req/s  ratio %.2fx | c1 p50 direct %.3f ms  relayed %.3f ms  added %.3f ms\n' \
-    "$r" "$direct" "$relayed" "$(echo "$relayed/$direct" | bc -l)" "$direct_p50" "$relayed_p50" "$(echo "$relayed_p50-$direct_p50" | bc -l)"
+  printf 'run %s: c32 direct %.0f req/s  relayed %.0f (%.2fx)  | nginx proxy 1 hop %.0f (%.2fx)  2 hops %.0f (%.2fx) | c1 p50 direct %.3f ms  relayed %.3f ms  added %.3f ms\n' \
+    "$r" "$direct" "$relayed" "$(ratio "$relayed" "$direct")" "$nginx1" "$(ratio "$nginx1" "$direct")" \
+    "$nginx2" "$(ratio "$nginx2" "$direct")" "$direct_p50" "$relayed_p50" "$(echo "$relayed_p50-$direct_p50" | bc -l)"
 done
 grep -c 'link lost' "$WORK/listen.err" | xargs printf 'relay link drops during the run: %s\n'

@@ -14,7 +14,6 @@ use http_body_util::{BodyExt, Full};
 use rustls::pki_types::ServerName;
 use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
-use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
 use tokio_tungstenite::tungstenite::{self, Message};
 use tokio_tungstenite::WebSocketStream;
 
@@ -135,9 +134,7 @@ impl Relay {
         request
             .headers_mut()
             .insert(http::header::AUTHORIZATION, bearer);
-        let config = WebSocketConfig::default()
-            .max_message_size(Some(1 << 30))
-            .max_frame_size(Some(1 << 30));
+        let config = super::link_config(1 << 30);
         let handshake = tokio_tungstenite::client_async_with_config(request, stream, Some(config));
         let (mut ws, _) = match tokio::time::timeout(Duration::from_secs(30), handshake).await {
             Err(_) => return Err(lost("no handshake within 30s".into())),

@@ -210,13 +210,10 @@ impl<H: Hub> Relay<H> {
             let Ok(upgraded) = on_upgrade.await else {
                 return;
             };
-            let config = WebSocketConfig::default()
-                .max_message_size(Some(max_message))
-                .max_frame_size(Some(max_message));
             let ws = WebSocketStream::from_raw_socket(
                 TokioIo::new(upgraded),
                 Role::Server,
-                Some(config),
+                Some(link_config(max_message)),
             )
             .await;
             self.serve_subscriber(ws, &channel).await;
@@ -343,6 +340,16 @@ impl<H: Hub> crate::server::Handler for Relay<H> {
     fn problem(&self, text: String) {
         log(&text);
     }
+}
+
+/// The link's WebSocket settings, both ends. tungstenite zero-fills its whole read buffer
+/// before every read (128 KiB by default); 16 KiB keeps that cheap for the small frames
+/// that are most webhooks, and a big body just takes more reads.
+pub(crate) fn link_config(max_message: usize) -> WebSocketConfig {
+    WebSocketConfig::default()
+        .read_buffer_size(16 << 10)
+        .max_message_size(Some(max_message))
+        .max_frame_size(Some(max_message))
 }
 
 /// Sends `first` and whatever else is queued already, then flushes once: a burst of
