@@ -289,3 +289,119 @@ fn the_subscriber_reconnects_after_a_relay_restart_and_big_bodies_arrive_whole()
     let out = sub.stop();
     assert!(out.stderr.contains("reconnected"), "{}", out.stderr);
 }
+
+/// A subscriber that misbehaves (a frame that does not parse, an answer for a request
+/// nobody asked, a message over the size limit) is logged and refused, and the relay goes
+/// on serving: the real answer still reaches its sender, and the channel takes a new
+/// subscriber after the oversized message ends the first link.
+#[test]
+fn a_misbehaving_subscriber_is_logged_and_the_relay_keeps_serving() {
+    use futures_util::{SinkExt, StreamExt};
+    use hookline::relay::frame::{self, AnswerHead, RequestHead};
+    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+    use tokio_tungstenite::tungstenite::Message;
+
+    let dir = tempfile::tempdir().unwrap();
+    let relay = relay(dir.path(), &[]);
+    let made = run(hookline_in(dir.path())
+        .env("XDG_CONFIG_HOME", dir.path().join("config"))
+        .args(["channel", "create", "--relay", &base(&relay)]));
+    assert_eq!(made.code, 0, "{}", made.stderr);
+    let field = |name: &str| {
+        made.stdout
+            .lines()
+            .find_map(|l| l.strip_prefix(name))
+            .unwrap()
+            .trim()
+            .to_string()
+    };
+    let (channel, token, url) = (field("channel"), field("token"), field("public URL"));
+    let (addr, path) = split(&url);
+
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let connect = || async {
+        let mut request = format!("ws://{addr}/subscribe/{channel}")
+            .into_client_request()
+            .unwrap();
+        request
+            .headers_mut()
+            .insert("authorization", format!("Bearer {token}").parse().unwrap());
+        let stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+        let (mut ws, _) = tokio_tungstenite::client_async(request, stream)
+            .await
+            .unwrap();
+        let hello = ws.next().await.unwrap().unwrap();
+        assert!(hello.is_text(), "a greeting first: {hello:?}");
+        ws
+    };
+    runtime.block_on(async {
+        let mut ws = connect().await;
+        let sender = std::thread::spawn(move || post(addr, &format!("{path}/hook"), &[], b"{}"));
+        let request = loop {
+            match ws.next().await.unwrap().unwrap() {
+                Message::Binary(bytes) => break bytes,
+                _ => continue,
+            }
+        };
+        let (head, body) = frame::decode::<RequestHead>(&request).unwrap();
+        assert_eq!((head.path.as_str(), &body[..]), ("/hook", &b"{}"[..]));
+
+        let answer = |id: u64, status: u16, body: &[u8]| {
+            let head = AnswerHead {
+                id,
+                status,
+                headers: vec![("x-from".into(), "test".into())],
+            };
+            Message::Binary(frame::encode(&head, body))
+        };
+        ws.send(Message::Binary(vec![0, 0, 0, 200, b'{'].into()))
+            .await
+            .unwrap();
+        ws.send(Message::Binary(vec![0, 0, 0, 2, b'n', b'o'].into()))
+            .await
+            .unwrap();
+        ws.send(answer(head.id + 1_000_000, 200, b"not yours"))
+            .await
+            .unwrap();
+        ws.send(answer(head.id, 207, b"the real one"))
+            .await
+            .unwrap();
+        let got = sender.join().unwrap();
+        assert_eq!((got.status, got.text()), (207, "the real one".to_string()));
+        assert_eq!(got.header("x-from"), Some("test"));
+
+        // Over the relay's message limit (26 MiB with the default --max-body): the relay
+        // ends this link rather than buffer it.
+        let huge = vec![b'x'; 27 << 20];
+        let _ = ws.send(answer(head.id, 200, &huge)).await;
+        let ended = tokio::time::timeout(Duration::from_secs(20), async {
+            loop {
+                match ws.next().await {
+                    None | Some(Err(_)) | Some(Ok(Message::Close(_))) => break,
+                    Some(Ok(_)) => continue,
+                }
+            }
+        })
+        .await;
+        assert!(ended.is_ok(), "the relay closes an oversized link");
+    });
+    // Nobody is subscribed now; the channel still works for the next subscriber.
+    let (addr, path) = split(&url);
+    assert_eq!(post(addr, &format!("{path}/again"), &[], b"{}").status, 503);
+    let sub = subscriber(dir.path(), &url, &["--relay-token", &token]);
+    assert_eq!(post(addr, &format!("{path}/again"), &[], b"{}").status, 202);
+    drop(sub);
+
+    let out = relay.stop();
+    for expected in [
+        "malformed frame dropped",
+        "answer for unknown request",
+        "too long",
+    ] {
+        assert!(out.stderr.contains(expected), "{expected}: {}", out.stderr);
+    }
+    assert!(!out.stderr.contains(&token), "the relay never logs a token");
+}
