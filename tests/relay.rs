@@ -405,3 +405,44 @@ fn a_misbehaving_subscriber_is_logged_and_the_relay_keeps_serving() {
     }
     assert!(!out.stderr.contains(&token), "the relay never logs a token");
 }
+
+/// A relay that goes silent without closing anything (here frozen with SIGSTOP, as a
+/// sleeping laptop or a dead Wi-Fi looks) is noticed by the heartbeat about 30 s later;
+/// listen reconnects, and events flow again once the relay is back. Takes ~40 s.
+#[test]
+fn a_silent_relay_is_noticed_by_the_heartbeat_and_the_link_comes_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = start_app(Duration::ZERO);
+    let relay = relay(dir.path(), &[]);
+    let forward = format!("http://{}", app.addr);
+    let sub = subscriber(dir.path(), &base(&relay), &["--forward-to", &forward]);
+    let (addr, path) = split(&public_url(&sub));
+    assert_eq!(post(addr, &path, &[], b"before").status, 418);
+
+    common::process::signal(relay.pid(), "STOP");
+    std::thread::sleep(Duration::from_secs(40));
+    common::process::signal(relay.pid(), "CONT");
+
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let status = loop {
+        let status = post(addr, &path, &[], b"after").status;
+        if status == 418 || Instant::now() > deadline {
+            break status;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert_eq!(status, 418);
+    let out = sub.stop();
+    let lost = out
+        .stderr
+        .lines()
+        .find_map(|l| l.split("no heartbeat from the relay for ").nth(1))
+        .unwrap_or_else(|| panic!("the silence was noticed: {}", out.stderr));
+    let silent: u64 = lost.split('s').next().unwrap().parse().unwrap();
+    assert!(
+        (25..=45).contains(&silent),
+        "noticed after {silent}s of silence"
+    );
+    assert!(out.stderr.contains("reconnected"), "{}", out.stderr);
+    assert_eq!(app.seen.lock().unwrap().len(), 2);
+}

@@ -4,7 +4,7 @@
 //! a dead link by its missing heartbeats and reconnect with backoff.
 
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use anyhow::{anyhow, bail, Result};
 use bytes::Bytes;
@@ -18,7 +18,7 @@ use tokio_tungstenite::tungstenite::{self, Message};
 use tokio_tungstenite::WebSocketStream;
 
 use super::frame::{self, AnswerHead, RequestHead};
-use super::HEARTBEAT;
+use super::{Beat, Heartbeat};
 use crate::delivery;
 use crate::http_headers::{append_pairs, to_pairs};
 use crate::listen::Engine;
@@ -176,12 +176,11 @@ impl Link {
     pub async fn serve(self, engine: Arc<Engine>) -> String {
         let (mut sink, mut stream) = self.ws.split();
         let (answers, mut answered) = tokio::sync::mpsc::channel::<Bytes>(256);
-        let mut ping = tokio::time::interval(HEARTBEAT);
-        let mut heard = Instant::now();
+        let mut heartbeat = Heartbeat::new();
         loop {
             tokio::select! {
                 message = stream.next() => {
-                    heard = Instant::now();
+                    heartbeat.heard();
                     match message {
                         Some(Ok(Message::Binary(bytes))) => {
                             let (engine, answers) = (engine.clone(), answers.clone());
@@ -208,14 +207,16 @@ impl Link {
                         return e.to_string();
                     }
                 }
-                _ = ping.tick() => {
-                    if heard.elapsed() > HEARTBEAT * 3 {
-                        return format!("no heartbeat from the relay for {}s", heard.elapsed().as_secs());
+                beat = heartbeat.next() => match beat {
+                    Beat::Dead(silent) => {
+                        return format!("no heartbeat from the relay for {}s", silent.as_secs())
                     }
-                    if let Err(e) = sink.send(Message::Ping(Bytes::new())).await {
-                        return e.to_string();
+                    Beat::Ping => {
+                        if let Err(e) = sink.send(Message::Ping(Bytes::new())).await {
+                            return e.to_string();
+                        }
                     }
-                }
+                },
             }
         }
     }

@@ -37,8 +37,55 @@ use hub::{DispatchError, Hub, LocalHub, Subscription};
 use crate::http_headers::{append_pairs, is_hop_by_hop, to_pairs};
 use crate::server::{error_reply, json_reply};
 
-/// How often each side pings the other; three silent intervals mean the link is dead.
-pub const HEARTBEAT: Duration = Duration::from_secs(10);
+/// How often each side pings the other.
+const HEARTBEAT: Duration = Duration::from_secs(10);
+/// Silence after which either side calls the link dead (a sleeping laptop, a dropped Wi-Fi).
+const DEAD_AFTER: Duration = Duration::from_secs(30);
+
+/// The link's keep-alive, the same on both ends: a ping every [`HEARTBEAT`], and a check
+/// every second so a dead link is seen [`DEAD_AFTER`] of silence later, not up to a whole
+/// ping interval after that.
+pub(crate) struct Heartbeat {
+    ping: tokio::time::Interval,
+    check: tokio::time::Interval,
+    heard: Instant,
+}
+
+pub(crate) enum Beat {
+    /// Time to send a ping.
+    Ping,
+    /// Nothing heard for this long: the link is dead.
+    Dead(Duration),
+}
+
+impl Heartbeat {
+    pub(crate) fn new() -> Self {
+        Heartbeat {
+            ping: tokio::time::interval(HEARTBEAT),
+            check: tokio::time::interval(Duration::from_secs(1)),
+            heard: Instant::now(),
+        }
+    }
+
+    /// Anything arrived from the other side.
+    pub(crate) fn heard(&mut self) {
+        self.heard = Instant::now();
+    }
+
+    /// Cancel-safe, for a `select!` branch.
+    pub(crate) async fn next(&mut self) -> Beat {
+        loop {
+            tokio::select! {
+                _ = self.ping.tick() => return Beat::Ping,
+                _ = self.check.tick() => {
+                    if self.heard.elapsed() > DEAD_AFTER {
+                        return Beat::Dead(self.heard.elapsed());
+                    }
+                }
+            }
+        }
+    }
+}
 
 pub struct Settings {
     /// Where senders reach this relay, e.g. `https://relay.example.com` (no trailing `/`).
@@ -260,8 +307,7 @@ impl<H: Hub> Relay<H> {
         if sink.send(Message::text(hello.to_string())).await.is_err() {
             return "closed during the greeting".into();
         }
-        let mut ping = tokio::time::interval(HEARTBEAT);
-        let mut heard = Instant::now();
+        let mut heartbeat = Heartbeat::new();
         loop {
             tokio::select! {
                 frame = frames.recv() => match frame {
@@ -280,7 +326,7 @@ impl<H: Hub> Relay<H> {
                     }
                 },
                 message = stream.next() => {
-                    heard = Instant::now();
+                    heartbeat.heard();
                     match message {
                         Some(Ok(Message::Binary(bytes))) => match frame::decode::<AnswerHead>(&bytes) {
                             Ok((head, body)) => {
@@ -299,14 +345,14 @@ impl<H: Hub> Relay<H> {
                         Some(Ok(_)) => {}
                     }
                 },
-                _ = ping.tick() => {
-                    if heard.elapsed() > HEARTBEAT * 3 {
-                        return format!("silent for {}s", heard.elapsed().as_secs());
+                beat = heartbeat.next() => match beat {
+                    Beat::Dead(silent) => return format!("silent for {}s", silent.as_secs()),
+                    Beat::Ping => {
+                        if sink.send(Message::Ping(Bytes::new())).await.is_err() {
+                            return "ping failed".into();
+                        }
                     }
-                    if sink.send(Message::Ping(Bytes::new())).await.is_err() {
-                        return "ping failed".into();
-                    }
-                }
+                },
             }
         }
     }

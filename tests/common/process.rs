@@ -123,8 +123,13 @@ fn drain(
 }
 
 pub fn signal_term(pid: u32) {
+    signal(pid, "TERM");
+}
+
+/// `kill -NAME pid`: TERM, STOP (freeze, the way a sleeping laptop looks), CONT.
+pub fn signal(pid: u32, name: &str) {
     let status = Command::new("kill")
-        .args(["-TERM", &pid.to_string()])
+        .args([&format!("-{name}"), &pid.to_string()])
         .status()
         .expect("kill runs");
     assert!(status.success());
