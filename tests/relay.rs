@@ -446,3 +446,140 @@ fn a_silent_relay_is_noticed_by_the_heartbeat_and_the_link_comes_back() {
     assert!(out.stderr.contains("reconnected"), "{}", out.stderr);
     assert_eq!(app.seen.lock().unwrap().len(), 2);
 }
+
+/// The relay's limits, as a sender sees them: an answer slower than `--wait` is a 504, and
+/// past `--max-in-flight` requests for one channel a 503 with Retry-After (never a 2xx).
+#[test]
+fn a_slow_answer_is_504_and_the_in_flight_cap_is_503() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = start_app(Duration::from_secs(20));
+    let relay = relay(dir.path(), &["--wait", "1s", "--max-in-flight", "1"]);
+    let forward = format!("http://{}", app.addr);
+    let sub = subscriber(dir.path(), &base(&relay), &["--forward-to", &forward]);
+    let (addr, path) = split(&public_url(&sub));
+    let first = {
+        let path = path.clone();
+        std::thread::spawn(move || {
+            let started = Instant::now();
+            (post(addr, &path, &[], b"slow"), started.elapsed())
+        })
+    };
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while app.seen.lock().unwrap().is_empty() {
+        assert!(
+            Instant::now() < deadline,
+            "the request never reached the app"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    // The first is still waiting for the app: the channel is full.
+    let second = post(addr, &path, &[], b"second");
+    assert_eq!(second.status, 503, "{}", second.text());
+    assert!(second.header("retry-after").is_some());
+
+    let (r, took) = first.join().unwrap();
+    assert_eq!(r.status, 504, "{}", r.text());
+    assert!(
+        took < Duration::from_secs(15),
+        "--wait 1s, answered after {took:?}"
+    );
+    assert_eq!(
+        app.seen.lock().unwrap().len(),
+        1,
+        "the refused one went nowhere"
+    );
+}
+
+/// A relayed request is an event like a local one: listen's chaos answers it, `--save`
+/// keeps it (the path as the sender wrote it after /c/<channel>, the body exactly).
+#[test]
+fn relayed_requests_are_saved_and_answered_by_chaos_like_local_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let caps = dir.path().join("caps");
+    let relay = relay(dir.path(), &[]);
+    let sub = subscriber(
+        dir.path(),
+        &base(&relay),
+        &["--responses", "503,202", "--save", caps.to_str().unwrap()],
+    );
+    let (addr, path) = split(&public_url(&sub));
+    let body = b"a=1&b=%20two";
+    let first = post(addr, &format!("{path}/hooks/form?x=y"), &[], body);
+    let second = post(addr, &format!("{path}/hooks/form?x=y"), &[], body);
+    assert_eq!((first.status, second.status), (503, 202));
+    let files: Vec<_> = std::fs::read_dir(&caps)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(files.len(), 2, "{files:?}");
+    for file in files {
+        let capture = hookline::capture::Capture::from_json(&std::fs::read(file).unwrap()).unwrap();
+        assert_eq!(capture.method, "POST");
+        assert_eq!(capture.path, "/hooks/form");
+        assert_eq!(capture.query.as_deref(), Some("x=y"));
+        assert_eq!(capture.body, body);
+    }
+}
+
+/// The relay over HTTPS (`--tls-cert/--tls-key`): listen trusts it with `--cacert`, a
+/// signed event sent over TLS verifies at the far end, and the access log shows the request
+/// with the channel id cut short.
+#[test]
+fn the_relay_serves_https_and_logs_requests_without_secrets() {
+    let dir = tempfile::tempdir().unwrap();
+    let certs = hookline::listen::tls::self_signed(&dir.path().join("certs")).unwrap();
+    let cert = certs.cert_path.to_str().unwrap().to_string();
+    let key = dir.path().join("certs/listen-key.pem");
+    let relay = relay(
+        dir.path(),
+        &[
+            "--tls-cert",
+            &cert,
+            "--tls-key",
+            key.to_str().unwrap(),
+            "--access-log",
+        ],
+    );
+    let https = format!("https://localhost:{}", relay.addr.port());
+    let sub = subscriber(
+        dir.path(),
+        &https,
+        &["--json", "--secret", "k", "--cacert", &cert],
+    );
+    let public = public_url(&sub);
+    assert!(public.starts_with("https://"), "{public}");
+    let channel = public.rsplit('/').next().unwrap().to_string();
+
+    std::fs::write(dir.path().join("event.json"), br#"{"type":"tls.test"}"#).unwrap();
+    let to = format!("https://localhost:{}/c/{channel}/tls", relay.addr.port());
+    let sent = run(hookline_in(dir.path()).args([
+        "send",
+        "event.json",
+        "--to",
+        &to,
+        "--secret",
+        "k",
+        "--retries",
+        "0",
+        "--cacert",
+        &cert,
+    ]));
+    assert_eq!(sent.code, 0, "{}{}", sent.stdout, sent.stderr);
+
+    let untrusted = run(hookline_in(dir.path())
+        .env("XDG_CONFIG_HOME", dir.path().join("other-config"))
+        .args(["channel", "create", "--relay", &https]));
+    assert_eq!(untrusted.code, 2, "{}", untrusted.stderr);
+
+    let out = sub.stop();
+    let lines = json_lines(&out.stdout);
+    assert_eq!(lines.len(), 1, "{}", out.stdout);
+    assert_eq!(lines[0]["verification"]["valid"], true, "{}", lines[0]);
+    assert_eq!(lines[0]["path"], "/tls");
+    let log = relay.stop().stderr;
+    assert!(
+        log.contains("POST /c/") && log.contains("/tls → 202"),
+        "{log}"
+    );
+    assert!(!log.contains(&channel), "{log}");
+}
