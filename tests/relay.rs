@@ -30,6 +30,23 @@ fn subscriber(dir: &Path, relay_url: &str, args: &[&str]) -> Listener {
     Listener::spawn(dir, &all, &[("XDG_CONFIG_HOME", config.to_str().unwrap())])
 }
 
+/// `hookline channel create` (saved under `dir/config`) → (channel, token, public URL).
+fn create_channel(dir: &Path, relay: &Listener) -> (String, String, String) {
+    let made = run(hookline_in(dir)
+        .env("XDG_CONFIG_HOME", dir.join("config"))
+        .args(["channel", "create", "--relay", &base(relay)]));
+    assert_eq!(made.code, 0, "{}", made.stderr);
+    let field = |name: &str| {
+        made.stdout
+            .lines()
+            .find_map(|l| l.strip_prefix(name))
+            .unwrap_or_else(|| panic!("no {name} in {}", made.stdout))
+            .trim()
+            .to_string()
+    };
+    (field("channel"), field("token"), field("public URL"))
+}
+
 fn public_url(subscriber: &Listener) -> String {
     subscriber
         .banner
@@ -67,6 +84,17 @@ fn refs(headers: &[(String, String)]) -> Vec<(&str, &str)> {
 
 fn app_saw(app: &App, n: usize) -> Vec<u8> {
     app.seen.lock().unwrap()[n].clone()
+}
+
+fn wait_until_the_app_has_a_request(app: &App) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while app.seen.lock().unwrap().is_empty() {
+        assert!(
+            Instant::now() < deadline,
+            "the request never reached the app"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
 }
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
@@ -142,19 +170,7 @@ fn channels_tokens_and_refusals() {
         &["--state", state.to_str().unwrap(), "--max-body", "1KiB"],
     );
     let config = dir.path().join("config");
-    let made = run(hookline_in(dir.path())
-        .env("XDG_CONFIG_HOME", &config)
-        .args(["channel", "create", "--relay", &base(&relay)]));
-    assert_eq!(made.code, 0, "{}", made.stderr);
-    let field = |name: &str| {
-        made.stdout
-            .lines()
-            .find_map(|l| l.strip_prefix(name))
-            .unwrap()
-            .trim()
-            .to_string()
-    };
-    let (channel, token, url) = (field("channel"), field("token"), field("public URL"));
+    let (channel, token, url) = create_channel(dir.path(), &relay);
     assert!(channel.len() >= 22, "{channel}");
     assert_eq!(url, format!("{}/c/{channel}", base(&relay)));
     let saved = std::fs::read_to_string(config.join("hookline/relay.json")).unwrap();
@@ -229,14 +245,7 @@ fn a_subscriber_killed_mid_request_is_a_502() {
     let sub = subscriber(dir.path(), &base(&relay), &["--forward-to", &forward]);
     let (addr, path) = split(&public_url(&sub));
     let sender = std::thread::spawn(move || post(addr, &path, &[], b"{}"));
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while app.seen.lock().unwrap().is_empty() {
-        assert!(
-            Instant::now() < deadline,
-            "the request never reached the app"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    wait_until_the_app_has_a_request(&app);
     drop(sub); // SIGKILL
     let r = sender.join().unwrap();
     assert_eq!(r.status, 502, "{}", r.text());
@@ -303,19 +312,7 @@ fn a_misbehaving_subscriber_is_logged_and_the_relay_keeps_serving() {
 
     let dir = tempfile::tempdir().unwrap();
     let relay = relay(dir.path(), &[]);
-    let made = run(hookline_in(dir.path())
-        .env("XDG_CONFIG_HOME", dir.path().join("config"))
-        .args(["channel", "create", "--relay", &base(&relay)]));
-    assert_eq!(made.code, 0, "{}", made.stderr);
-    let field = |name: &str| {
-        made.stdout
-            .lines()
-            .find_map(|l| l.strip_prefix(name))
-            .unwrap()
-            .trim()
-            .to_string()
-    };
-    let (channel, token, url) = (field("channel"), field("token"), field("public URL"));
+    let (channel, token, url) = create_channel(dir.path(), &relay);
     let (addr, path) = split(&url);
 
     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -464,14 +461,7 @@ fn a_slow_answer_is_504_and_the_in_flight_cap_is_503() {
             (post(addr, &path, &[], b"slow"), started.elapsed())
         })
     };
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while app.seen.lock().unwrap().is_empty() {
-        assert!(
-            Instant::now() < deadline,
-            "the request never reached the app"
-        );
-        std::thread::sleep(Duration::from_millis(10));
-    }
+    wait_until_the_app_has_a_request(&app);
     // The first is still waiting for the app: the channel is full.
     let second = post(addr, &path, &[], b"second");
     assert_eq!(second.status, 503, "{}", second.text());
