@@ -159,7 +159,16 @@ pub fn write_json_file(path: &Path, json: &str, durable: bool) -> io::Result<()>
     let mut tmp = tempfile::Builder::new()
         .prefix(".hookline-")
         .suffix(".tmp")
-        .tempfile_in(dir)?;
+        .tempfile_in(dir)
+        .map_err(|e| {
+            // tempfile's message names its random temp file; the directory is what to fix.
+            let why = e.to_string();
+            let why = why.split(" at path ").next().unwrap_or_default();
+            io::Error::new(
+                e.kind(),
+                format!("cannot create a file in {}: {why}", dir.display()),
+            )
+        })?;
     tmp.write_all(json.as_bytes())?;
     tmp.write_all(b"\n")?;
     if durable {

@@ -200,11 +200,11 @@ pub struct ListenArgs {
     pub max_body: u64,
 
     /// Drop a client that has not sent a request's headers within this time
-    #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = parse_duration)]
+    #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = parse_timeout)]
     pub header_timeout: Duration,
 
     /// Drop a client whose body stalls (no bytes) for this long
-    #[arg(long, value_name = "DURATION", default_value = "15s", value_parser = parse_duration)]
+    #[arg(long, value_name = "DURATION", default_value = "15s", value_parser = parse_timeout)]
     pub body_timeout: Duration,
 
     /// On Ctrl-C / SIGTERM, wait this long for requests in flight
@@ -263,7 +263,7 @@ pub struct ListenArgs {
     pub forward_to: Option<http::Uri>,
 
     /// Give up on the app after this long and answer 504
-    #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = parse_duration, help_heading = "Forwarding")]
+    #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = parse_timeout, help_heading = "Forwarding")]
     pub forward_timeout: Duration,
 
     /// Forward events whose signature is invalid too
@@ -341,7 +341,7 @@ pub struct RelayArgs {
     pub max_body: u64,
 
     /// How long a sender waits for the subscriber's answer before a 504
-    #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = parse_duration)]
+    #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = parse_timeout)]
     pub wait: Duration,
 
     /// Requests in flight per channel; more get 503 with Retry-After
@@ -349,7 +349,7 @@ pub struct RelayArgs {
     pub max_in_flight: u32,
 
     /// Forget channels unused (no event, no subscriber) for this long
-    #[arg(long, value_name = "DURATION", default_value = "30days", value_parser = parse_duration)]
+    #[arg(long, value_name = "DURATION", default_value = "30days", value_parser = parse_timeout)]
     pub channel_ttl: Duration,
 
     /// Most channels kept; creating more gets 503
@@ -357,11 +357,11 @@ pub struct RelayArgs {
     pub max_channels: usize,
 
     /// Drop a client that has not sent a request's headers within this time
-    #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = parse_duration)]
+    #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = parse_timeout)]
     pub header_timeout: Duration,
 
     /// Drop a sender whose body stalls (no bytes) for this long
-    #[arg(long, value_name = "DURATION", default_value = "15s", value_parser = parse_duration)]
+    #[arg(long, value_name = "DURATION", default_value = "15s", value_parser = parse_timeout)]
     pub body_timeout: Duration,
 
     /// On Ctrl-C / SIGTERM, wait this long for requests in flight
@@ -563,7 +563,7 @@ pub struct RetryArgs {
     pub max_backoff: Duration,
 
     /// Per-attempt timeout
-    #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = parse_duration, help_heading = "Retries")]
+    #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = parse_timeout, help_heading = "Retries")]
     pub timeout: Duration,
 
     /// Also retry these statuses (408, 425, 429 and 5xx always are), e.g. 404,409
@@ -598,6 +598,14 @@ pub fn parse_header(text: &str) -> Result<(String, String), String> {
 /// Durations like `500ms`, `10s`, `5m`.
 pub fn parse_duration(text: &str) -> Result<Duration, String> {
     humantime::parse_duration(text).map_err(|e| format!("{e} (use e.g. 500ms, 10s, 5m)"))
+}
+
+/// A timeout, wait or lifetime: a duration, and not zero (zero would refuse everything).
+pub fn parse_timeout(text: &str) -> Result<Duration, String> {
+    match parse_duration(text)? {
+        d if d.is_zero() => Err("must be more than zero".into()),
+        d => Ok(d),
+    }
 }
 
 /// Sizes like `5MB`, `25MiB`, `1024`.
@@ -676,6 +684,9 @@ pub fn parse_target_url(text: &str) -> Result<http::Uri, String> {
     match (uri.scheme_str(), uri.host()) {
         (Some("http"), Some(_)) => Ok(uri),
         (Some("https"), Some(_)) => Ok(uri),
+        (Some(other), Some(_)) if other != "http" && other != "https" => Err(format!(
+            "`{text}`: the scheme must be http:// or https://, not {other}://"
+        )),
         _ => Err(format!(
             "`{text}` needs a scheme and host, e.g. http://localhost:3000/webhooks"
         )),

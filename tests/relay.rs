@@ -573,3 +573,87 @@ fn the_relay_serves_https_and_logs_requests_without_secrets() {
     );
     assert!(!log.contains(&channel), "{log}");
 }
+
+/// Bad input to `relay`, `channel create` and `listen --relay`: one line naming the flag or
+/// file, exit 2, and nothing written (a malformed state file is left as it was).
+#[test]
+fn bad_input_is_one_line_exit_2_and_nothing_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad_state = dir.path().join("bad-state.json");
+    std::fs::write(&bad_state, "{not json").unwrap();
+    let missing_dir = dir.path().join("missing/state.json");
+    // A port nothing listens on.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    let nobody = format!("http://{closed}");
+    let cases: Vec<(Vec<&str>, &str)> = vec![
+        (vec!["relay", "--wait", "0s"], "--wait"),
+        (vec!["relay", "--max-in-flight", "0"], "--max-in-flight"),
+        (vec!["relay", "--channel-ttl", "soon"], "--channel-ttl"),
+        (
+            vec!["relay", "--public-url", "relay.example"],
+            "--public-url",
+        ),
+        (vec!["relay", "--tls-cert", "cert.pem"], "--tls-key"),
+        (
+            vec![
+                "relay",
+                "--port",
+                "0",
+                "--state",
+                bad_state.to_str().unwrap(),
+            ],
+            "bad-state.json: not a relay state file",
+        ),
+        (
+            vec![
+                "relay",
+                "--port",
+                "0",
+                "--state",
+                missing_dir.to_str().unwrap(),
+            ],
+            "cannot create a file in",
+        ),
+        (vec!["channel", "create", "--relay", "ftp://x"], "--relay"),
+        (
+            vec!["channel", "create", "--relay", &nobody],
+            "cannot reach the relay",
+        ),
+        (
+            vec!["listen", "--port", "0", "--relay", &nobody],
+            "cannot reach the relay",
+        ),
+        (
+            vec![
+                "listen",
+                "--port",
+                "0",
+                "--relay-token",
+                "t",
+                "--relay",
+                &nobody,
+            ],
+            "--relay-token",
+        ),
+    ];
+    let config = dir.path().join("config");
+    for (args, needle) in cases {
+        let out = run(hookline_in(dir.path())
+            .env("XDG_CONFIG_HOME", &config)
+            .args(&args));
+        assert_eq!(out.code, 2, "{args:?}: {}", out.stderr);
+        assert_eq!(out.stderr.lines().count(), 1, "{args:?}: {}", out.stderr);
+        assert!(out.stderr.contains(needle), "{args:?}: {}", out.stderr);
+        assert!(out.stdout.is_empty(), "{args:?}: {}", out.stdout);
+    }
+    assert_eq!(std::fs::read_to_string(&bad_state).unwrap(), "{not json");
+    assert!(!config.exists(), "no credentials saved");
+    let left: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(left, vec![std::ffi::OsString::from("bad-state.json")]);
+}

@@ -94,6 +94,13 @@ pub fn run(config: &Config, args: ListenArgs) -> Result<ExitCode> {
         chaos,
     };
 
+    // The relay link is made before anything is printed, so a refused token or an
+    // unreachable relay is the only line; its public URL goes in the banner.
+    let relay = match &args.relay {
+        Some(url) => Some(runtime.block_on(relay_link(url, &args))?),
+        None => None,
+    };
+
     // What is on, then `listening on …` last: scripts and tests wait for that line.
     if let Some(note) = tls_note {
         eprintln!("{note}");
@@ -105,11 +112,9 @@ pub fn run(config: &Config, args: ListenArgs) -> Result<ExitCode> {
     if let Some(url) = &args.forward_to {
         eprintln!("forwarding to {url}");
     }
-    // The relay link is made before `listening on`, so its public URL is in the banner.
-    let relay = match &args.relay {
-        Some(url) => Some(runtime.block_on(relay_link(url, &args))?),
-        None => None,
-    };
+    for note in relay.iter().flat_map(|r| &r.notes) {
+        eprintln!("{note}");
+    }
     let scheme = if tls_on { "https" } else { "http" };
     eprintln!("listening on {scheme}://{local}");
 
@@ -122,8 +127,14 @@ pub fn run(config: &Config, args: ListenArgs) -> Result<ExitCode> {
     let shutdown = Shutdown::watch(&runtime)?;
     let header_timeout = settings.header_timeout;
     let engine = Engine::new(settings, printer.clone());
-    if let Some((relay, channel, token, link)) = relay {
-        runtime.spawn(keep_relay_link(relay, channel, token, link, engine.clone()));
+    if let Some(start) = relay {
+        runtime.spawn(keep_relay_link(
+            start.relay,
+            start.channel,
+            start.token,
+            start.link,
+            engine.clone(),
+        ));
     }
     let finished = runtime.block_on(server.serve(
         engine,
@@ -180,12 +191,19 @@ fn cache_dir() -> Result<PathBuf> {
 }
 
 /// `--relay`: the relay, channel and token (saved, given, or made now), and the first link
-/// (`None` when the relay is not reachable yet: it is retried in the background). A token
-/// the relay refuses is an error here.
-async fn relay_link(
-    url: &http::Uri,
-    args: &ListenArgs,
-) -> Result<(client::Relay, String, String, Option<client::Link>)> {
+/// (`None` when the relay is not reachable yet: it is retried in the background).
+struct RelayStart {
+    relay: client::Relay,
+    channel: String,
+    token: String,
+    link: Option<client::Link>,
+    /// For the banner: a channel made, the public URL, or that the relay is not up yet.
+    notes: Vec<String>,
+}
+
+/// Sets up `--relay` without printing anything; a token the relay refuses is an error.
+async fn relay_link(url: &http::Uri, args: &ListenArgs) -> Result<RelayStart> {
+    let mut notes = Vec::new();
     let tls = super::channel::tls_config(url, &args.relay_tls)?;
     let (relay, channel) = client::parse(url, tls)?;
     let (channel, token) = match (channel, &args.relay_token) {
@@ -204,23 +222,32 @@ async fn relay_link(
                     channel: made.channel.clone(),
                     token: made.token.clone(),
                 })?;
-                eprintln!("relay: made channel {} (its token is saved in {})", made.channel, path.display());
+                notes.push(format!("relay: made channel {} (its token is saved in {})", made.channel, path.display()));
                 (made.channel, made.token)
             }
         },
     };
     let link = match relay.connect(&channel, &token).await {
         Ok(link) => {
-            eprintln!("public URL: {}", link.public_url);
+            notes.push(format!("public URL: {}", link.public_url));
             Some(link)
         }
         Err(client::ConnectError::Refused(why)) => bail!("--relay: {why}"),
         Err(client::ConnectError::Unreachable(why)) => {
-            eprintln!("relay: cannot connect to {} ({why}); retrying", relay.base);
+            notes.push(format!(
+                "relay: cannot connect to {} ({why}); retrying",
+                relay.base
+            ));
             None
         }
     };
-    Ok((relay, channel, token, link))
+    Ok(RelayStart {
+        relay,
+        channel,
+        token,
+        link,
+        notes,
+    })
 }
 
 /// Serves the relay link; when it drops, reconnects with backoff (0.5 s doubling to 30 s,
