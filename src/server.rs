@@ -157,18 +157,26 @@ async fn first_byte_within(stream: &TcpStream, limit: Duration) -> bool {
     )
 }
 
-/// Reads the body, refusing it past `max_body` (413) or when it stalls longer than the
-/// body timeout (408); a broken body (bad chunked encoding, reset) is a 400.
+/// Reads the body, refusing it past `max_body` (413: at once when its Content-Length says
+/// so) or when it stalls longer than the body timeout (408); a broken body (bad chunked
+/// encoding, reset) is a 400.
 pub async fn read_body<B>(
     mut body: B,
+    headers: &http::HeaderMap,
     max_body: u64,
     idle: Duration,
-    declared: Option<u64>,
 ) -> Result<Vec<u8>, (u16, String)>
 where
     B: Body<Data = Bytes> + Unpin,
     B::Error: std::fmt::Display,
 {
+    let declared = headers
+        .get(http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|len| len > max_body) {
+        return Err((413, too_large(max_body)));
+    }
     let mut buf = Vec::with_capacity(declared.unwrap_or(0).min(1 << 20) as usize);
     loop {
         // Poll once before arming the idle timer: a small body is usually buffered already,

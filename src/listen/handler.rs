@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Instant, SystemTime};
 
 use bytes::Bytes;
-use http::header::{CONTENT_LENGTH, RETRY_AFTER};
+use http::header::RETRY_AFTER;
 use http::{HeaderValue, Request, Response, StatusCode};
 use http_body_util::Full;
 use hyper::body::Body;
@@ -59,15 +59,12 @@ where
             return refuse(400, format!("header {name} is not valid UTF-8"));
         }
     };
-    let declared = parts
-        .headers
-        .get(CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok());
-    if declared.is_some_and(|len| len > settings.max_body) {
-        return refuse(413, crate::server::too_large(settings.max_body));
-    }
-    let read = read_body(body, settings.max_body, settings.body_timeout, declared);
+    let read = read_body(
+        body,
+        &parts.headers,
+        settings.max_body,
+        settings.body_timeout,
+    );
     let body = match read.await {
         Ok(body) => body,
         Err((status, why)) => {

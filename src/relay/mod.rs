@@ -18,8 +18,8 @@ use std::time::{Duration, Instant};
 use bytes::Bytes;
 use futures_util::{SinkExt, StreamExt};
 use http::header::{
-    AUTHORIZATION, CONNECTION, CONTENT_LENGTH, CONTENT_TYPE, RETRY_AFTER, SEC_WEBSOCKET_ACCEPT,
-    SEC_WEBSOCKET_KEY, UPGRADE, WWW_AUTHENTICATE,
+    AUTHORIZATION, CONNECTION, CONTENT_TYPE, RETRY_AFTER, SEC_WEBSOCKET_ACCEPT, SEC_WEBSOCKET_KEY,
+    UPGRADE, WWW_AUTHENTICATE,
 };
 use http::{HeaderValue, Method, Request, Response, StatusCode};
 use http_body_util::Full;
@@ -154,16 +154,8 @@ impl<H: Hub> Relay<H> {
                 return error_reply(400, &format!("header {name} is not valid UTF-8"), true)
             }
         };
-        let declared = parts
-            .headers
-            .get(CONTENT_LENGTH)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.parse::<u64>().ok());
-        let max = self.settings.max_body;
-        if declared.is_some_and(|len| len > max) {
-            return error_reply(413, &crate::server::too_large(max), true);
-        }
-        let read = crate::server::read_body(body, max, self.settings.body_timeout, declared);
+        let (max, idle) = (self.settings.max_body, self.settings.body_timeout);
+        let read = crate::server::read_body(body, &parts.headers, max, idle);
         let body = match read.await {
             Ok(body) => body,
             Err((status, why)) => return error_reply(status, &why, true),
