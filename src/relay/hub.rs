@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 use std::future::Future;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -55,8 +55,8 @@ type Pending = HashMap<u64, oneshot::Sender<(AnswerHead, Bytes)>>;
 
 struct Link {
     frames: mpsc::Sender<Bytes>,
+    /// The requests in flight on this link, waiting for their answers.
     pending: Mutex<Pending>,
-    in_flight: AtomicUsize,
 }
 
 pub struct LocalHub {
@@ -81,7 +81,6 @@ impl Hub for LocalHub {
         let link = Arc::new(Link {
             frames,
             pending: Mutex::new(HashMap::new()),
-            in_flight: AtomicUsize::new(0),
         });
         crate::lock(&self.links).insert(channel.to_string(), link.clone());
         let subscription = Subscription {
@@ -126,14 +125,16 @@ impl Hub for LocalHub {
             .get(channel)
             .cloned()
             .ok_or(DispatchError::NoSubscriber)?;
-        if link.in_flight.fetch_add(1, Ordering::AcqRel) >= self.max_in_flight {
-            link.in_flight.fetch_sub(1, Ordering::AcqRel);
-            return Err(DispatchError::Busy);
-        }
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
         head.id = id;
         let (tx, rx) = oneshot::channel();
-        crate::lock(&link.pending).insert(id, tx);
+        {
+            let mut pending = crate::lock(&link.pending);
+            if pending.len() >= self.max_in_flight {
+                return Err(DispatchError::Busy);
+            }
+            pending.insert(id, tx);
+        }
         // Undone however this ends, even when the sender hangs up and the wait is dropped.
         let _in_flight = InFlight { link: &link, id };
         link.frames
@@ -156,6 +157,5 @@ struct InFlight<'a> {
 impl Drop for InFlight<'_> {
     fn drop(&mut self) {
         crate::lock(&self.link.pending).remove(&self.id);
-        self.link.in_flight.fetch_sub(1, Ordering::AcqRel);
     }
 }
