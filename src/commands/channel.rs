@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use anyhow::{bail, Context, Result};
 
 use crate::cli::{ChannelAction, TlsClientArgs};
-use crate::relay::{client, credentials};
+use crate::relay::client;
 
 pub fn run(action: ChannelAction) -> Result<ExitCode> {
     match action {
@@ -19,12 +19,7 @@ pub fn run(action: ChannelAction) -> Result<ExitCode> {
                 .enable_all()
                 .build()
                 .context("cannot start the async runtime")?;
-            let made = runtime.block_on(relay.create_channel())?;
-            let saved = credentials::save(credentials::Saved {
-                relay: relay.base.clone(),
-                channel: made.channel.clone(),
-                token: made.token.clone(),
-            })?;
+            let (made, saved) = runtime.block_on(relay.create_saved_channel())?;
             println!("channel     {}", made.channel);
             println!("public URL  {}", made.url);
             println!("token       {}", made.token);

@@ -216,12 +216,7 @@ async fn relay_link(url: &http::Uri, args: &ListenArgs) -> Result<RelayStart> {
         (None, None) => match credentials::find(&relay.base, None)? {
             Some(saved) => (saved.channel, saved.token),
             None => {
-                let made = relay.create_channel().await?;
-                let path = credentials::save(credentials::Saved {
-                    relay: relay.base.clone(),
-                    channel: made.channel.clone(),
-                    token: made.token.clone(),
-                })?;
+                let (made, path) = relay.create_saved_channel().await?;
                 notes.push(format!("relay: made channel {} (its token is saved in {})", made.channel, path.display()));
                 (made.channel, made.token)
             }
@@ -250,8 +245,7 @@ async fn relay_link(url: &http::Uri, args: &ListenArgs) -> Result<RelayStart> {
     })
 }
 
-/// Serves the relay link; when it drops, reconnects with backoff (0.5 s doubling to 30 s,
-/// jittered) and says so on stderr. Gives up only when the relay refuses the token.
+/// Serves the relay link; when it drops, reconnects with backoff and says so on stderr. Gives up only when the relay refuses the token.
 async fn keep_relay_link(
     relay: client::Relay,
     channel: String,
@@ -259,15 +253,21 @@ async fn keep_relay_link(
     mut link: Option<client::Link>,
     engine: Arc<Engine>,
 ) {
-    let mut wait = Duration::from_millis(500);
+    // send's retry policy, for its backoff: full jitter from 0.5 s, doubling, capped at 30 s.
+    let backoff = crate::delivery::Policy {
+        backoff: Duration::from_millis(500),
+        max_backoff: Duration::from_secs(30),
+        ..Default::default()
+    };
+    let mut retry = 0;
     loop {
         if let Some(up) = link.take() {
-            wait = Duration::from_millis(500);
+            retry = 0;
             let why = up.serve(engine.clone()).await;
             eprintln!("relay: link lost ({why}); reconnecting");
         }
-        tokio::time::sleep(wait.mul_f64(0.5 + rand::random::<f64>() / 2.0)).await;
-        wait = (wait * 2).min(Duration::from_secs(30));
+        tokio::time::sleep(backoff.delay(retry, rand::random::<f64>(), None)).await;
+        retry += 1;
         match relay.connect(&channel, &token).await {
             Ok(up) => {
                 eprintln!("relay: reconnected · public URL: {}", up.public_url);

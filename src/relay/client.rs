@@ -101,6 +101,18 @@ impl Relay {
         }
     }
 
+    /// `POST /channels`, and the new channel saved for later runs; returns it and where it
+    /// was saved.
+    pub async fn create_saved_channel(&self) -> Result<(NewChannel, std::path::PathBuf)> {
+        let made = self.create_channel().await?;
+        let saved = super::credentials::save(super::credentials::Saved {
+            relay: self.base.clone(),
+            channel: made.channel.clone(),
+            token: made.token.clone(),
+        })?;
+        Ok((made, saved))
+    }
+
     /// Opens the channel's WebSocket; returns it and the public URL the relay announced.
     pub async fn connect(&self, channel: &str, token: &str) -> Result<Link, ConnectError> {
         let lost = |e: String| ConnectError::Unreachable(e);
