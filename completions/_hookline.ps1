@@ -198,7 +198,7 @@ Register-ArgumentCompleter -Native -CommandName 'hookline' -ScriptBlock {
             [CompletionResult]::new('--channel-ttl', '--channel-ttl', [CompletionResultType]::ParameterName, 'Forget channels unused (no event, no subscriber) for this long')
             [CompletionResult]::new('--max-channels', '--max-channels', [CompletionResultType]::ParameterName, 'Most channels kept; creating more gets 503')
             [CompletionResult]::new('--header-timeout', '--header-timeout', [CompletionResultType]::ParameterName, 'Drop a client that has not sent a request''s headers within this time')
-            [CompletionResult]::new('--body-timeout', '--body-timeout', [CompletionResultType]::ParameterName, 'Drop a sender whose body stalls (no bytes) for this long')
+            [CompletionResult]::new('--body-timeout', '--body-timeout', [CompletionResultType]::ParameterName, 'Drop a client whose body stalls (no bytes) for this long')
             [CompletionResult]::new('--grace', '--grace', [CompletionResultType]::ParameterName, 'On Ctrl-C / SIGTERM, wait this long for requests in flight')
             [CompletionResult]::new('--tls-cert', '--tls-cert', [CompletionResultType]::ParameterName, 'Serve HTTPS with this certificate chain (PEM)')
             [CompletionResult]::new('--tls-key', '--tls-key', [CompletionResultType]::ParameterName, 'The private key for --tls-cert (PEM)')

@@ -189,7 +189,7 @@ set edit:completion:arg-completer[hookline] = {|@words|
             cand --channel-ttl 'Forget channels unused (no event, no subscriber) for this long'
             cand --max-channels 'Most channels kept; creating more gets 503'
             cand --header-timeout 'Drop a client that has not sent a request''s headers within this time'
-            cand --body-timeout 'Drop a sender whose body stalls (no bytes) for this long'
+            cand --body-timeout 'Drop a client whose body stalls (no bytes) for this long'
             cand --grace 'On Ctrl-C / SIGTERM, wait this long for requests in flight'
             cand --tls-cert 'Serve HTTPS with this certificate chain (PEM)'
             cand --tls-key 'The private key for --tls-cert (PEM)'

@@ -208,7 +208,7 @@ complete -c hookline -n "__fish_hookline_using_subcommand relay" -l max-in-fligh
 complete -c hookline -n "__fish_hookline_using_subcommand relay" -l channel-ttl -d 'Forget channels unused (no event, no subscriber) for this long' -r
 complete -c hookline -n "__fish_hookline_using_subcommand relay" -l max-channels -d 'Most channels kept; creating more gets 503' -r
 complete -c hookline -n "__fish_hookline_using_subcommand relay" -l header-timeout -d 'Drop a client that has not sent a request\'s headers within this time' -r
-complete -c hookline -n "__fish_hookline_using_subcommand relay" -l body-timeout -d 'Drop a sender whose body stalls (no bytes) for this long' -r
+complete -c hookline -n "__fish_hookline_using_subcommand relay" -l body-timeout -d 'Drop a client whose body stalls (no bytes) for this long' -r
 complete -c hookline -n "__fish_hookline_using_subcommand relay" -l grace -d 'On Ctrl-C / SIGTERM, wait this long for requests in flight' -r
 complete -c hookline -n "__fish_hookline_using_subcommand relay" -l tls-cert -d 'Serve HTTPS with this certificate chain (PEM)' -r -F
 complete -c hookline -n "__fish_hookline_using_subcommand relay" -l tls-key -d 'The private key for --tls-cert (PEM)' -r -F

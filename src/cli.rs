@@ -199,17 +199,8 @@ pub struct ListenArgs {
     #[arg(long, value_name = "SIZE", default_value = "25MiB", value_parser = parse_size)]
     pub max_body: u64,
 
-    /// Drop a client that has not sent a request's headers within this time
-    #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = parse_timeout)]
-    pub header_timeout: Duration,
-
-    /// Drop a client whose body stalls (no bytes) for this long
-    #[arg(long, value_name = "DURATION", default_value = "15s", value_parser = parse_timeout)]
-    pub body_timeout: Duration,
-
-    /// On Ctrl-C / SIGTERM, wait this long for requests in flight
-    #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = parse_duration)]
-    pub grace: Duration,
+    #[command(flatten)]
+    pub limits: ServerTimeouts,
 
     #[command(flatten)]
     pub signing: SigningArgs,
@@ -270,23 +261,8 @@ pub struct ListenArgs {
     #[arg(long, requires = "forward_to", help_heading = "Forwarding")]
     pub forward_invalid: bool,
 
-    /// Serve HTTPS with this certificate chain (PEM)
-    #[arg(
-        long,
-        value_name = "FILE",
-        requires = "tls_key",
-        help_heading = "HTTPS"
-    )]
-    pub tls_cert: Option<PathBuf>,
-
-    /// The private key for --tls-cert (PEM)
-    #[arg(
-        long,
-        value_name = "FILE",
-        requires = "tls_cert",
-        help_heading = "HTTPS"
-    )]
-    pub tls_key: Option<PathBuf>,
+    #[command(flatten)]
+    pub tls: TlsServerArgs,
 
     /// Serve HTTPS with a self-signed certificate for localhost (kept in the cache dir; its path and fingerprint are printed)
     #[arg(long, conflicts_with = "tls_cert", help_heading = "HTTPS")]
@@ -356,22 +332,36 @@ pub struct RelayArgs {
     #[arg(long, value_name = "N", default_value_t = 10_000)]
     pub max_channels: usize,
 
+    #[command(flatten)]
+    pub limits: ServerTimeouts,
+
+    /// Log one line per relayed request on stderr
+    #[arg(long)]
+    pub access_log: bool,
+
+    #[command(flatten)]
+    pub tls: TlsServerArgs,
+}
+
+/// The timeouts of a server (listen and relay).
+#[derive(Debug, Args)]
+pub struct ServerTimeouts {
     /// Drop a client that has not sent a request's headers within this time
     #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = parse_timeout)]
     pub header_timeout: Duration,
 
-    /// Drop a sender whose body stalls (no bytes) for this long
+    /// Drop a client whose body stalls (no bytes) for this long
     #[arg(long, value_name = "DURATION", default_value = "15s", value_parser = parse_timeout)]
     pub body_timeout: Duration,
 
     /// On Ctrl-C / SIGTERM, wait this long for requests in flight
     #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = parse_duration)]
     pub grace: Duration,
+}
 
-    /// Log one line per relayed request on stderr
-    #[arg(long)]
-    pub access_log: bool,
-
+/// A server's own certificate (listen and relay).
+#[derive(Debug, Args)]
+pub struct TlsServerArgs {
     /// Serve HTTPS with this certificate chain (PEM)
     #[arg(
         long,

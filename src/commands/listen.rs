@@ -31,8 +31,8 @@ pub fn run(config: &Config, args: ListenArgs) -> Result<ExitCode> {
         }),
         None => None,
     };
-    let (tls_config, tls_note) = if let (Some(cert), Some(key)) = (&args.tls_cert, &args.tls_key) {
-        (Some(tls::from_files(cert, key)?), None)
+    let (tls_config, tls_note) = if let Some(config) = super::server_tls(&args.tls)? {
+        (Some(config), None)
     } else if args.tls_self_signed {
         let made = tls::self_signed(&cache_dir()?)?;
         let note = format!(
@@ -82,8 +82,8 @@ pub fn run(config: &Config, args: ListenArgs) -> Result<ExitCode> {
         verify,
         accept_status: args.status,
         max_body: args.max_body,
-        header_timeout: args.header_timeout,
-        body_timeout: args.body_timeout,
+        header_timeout: args.limits.header_timeout,
+        body_timeout: args.limits.body_timeout,
         save,
         forward: runtime.block_on(async {
             args.forward_to
@@ -141,7 +141,7 @@ pub fn run(config: &Config, args: ListenArgs) -> Result<ExitCode> {
         header_timeout,
         shutdown.stop.notified(),
         shutdown.force.notified(),
-        args.grace,
+        args.limits.grace,
     ));
     // Requests still running past the grace period are dropped with the runtime.
     runtime.shutdown_timeout(std::time::Duration::from_secs(1));
@@ -149,7 +149,7 @@ pub fn run(config: &Config, args: ListenArgs) -> Result<ExitCode> {
     if !finished {
         eprintln!(
             "hookline: requests still in flight were dropped (--grace {} ran out, or a second Ctrl-C)",
-            humantime::format_duration(args.grace)
+            humantime::format_duration(args.limits.grace)
         );
     }
     eprintln!("hookline: stopped · {}", summary.line());

@@ -68,6 +68,16 @@ fn prepare_output_dir(flag: &str, dir: &std::path::Path) -> Result<()> {
     Ok(())
 }
 
+/// `--tls-cert/--tls-key` loaded, when given (listen and relay).
+fn server_tls(
+    tls: &crate::cli::TlsServerArgs,
+) -> Result<Option<std::sync::Arc<rustls::ServerConfig>>> {
+    match (&tls.tls_cert, &tls.tls_key) {
+        (Some(cert), Some(key)) => Ok(Some(crate::listen::tls::from_files(cert, key)?)),
+        _ => Ok(None),
+    }
+}
+
 /// `--bind` is a host (with --port) or host:port; a name like `localhost` is resolved.
 fn bind_address(bind: &str, port: u16) -> Result<SocketAddr> {
     if let Ok(addr) = bind.parse::<SocketAddr>() {

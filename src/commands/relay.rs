@@ -8,7 +8,6 @@ use anyhow::{anyhow, Context, Result};
 
 use super::signals::Shutdown;
 use crate::cli::RelayArgs;
-use crate::listen::tls;
 use crate::relay::channels::Channels;
 use crate::relay::hub::LocalHub;
 use crate::relay::{self, Relay, Settings};
@@ -22,10 +21,7 @@ pub fn run(args: RelayArgs) -> Result<ExitCode> {
         args.max_channels,
         relay::now(),
     )?;
-    let tls_config = match (&args.tls_cert, &args.tls_key) {
-        (Some(cert), Some(key)) => Some(tls::from_files(cert, key)?),
-        _ => None,
-    };
+    let tls_config = super::server_tls(&args.tls)?;
     // One thread serves every channel: a relayed request is a few wake-ups between tasks
     // (sender, hub, link), and across a work-stealing pool those became thread switches.
     // Measured on 2 cores (bench/relay.sh): 13–14 µs of CPU per request against 20 µs.
@@ -60,7 +56,7 @@ pub fn run(args: RelayArgs) -> Result<ExitCode> {
         Settings {
             public_url: public_url.clone(),
             max_body: args.max_body,
-            body_timeout: args.body_timeout,
+            body_timeout: args.limits.body_timeout,
             wait: args.wait,
             access_log: args.access_log,
         },
@@ -92,10 +88,10 @@ pub fn run(args: RelayArgs) -> Result<ExitCode> {
     let shutdown = Shutdown::watch(&runtime)?;
     runtime.block_on(server.serve(
         relay.clone(),
-        args.header_timeout,
+        args.limits.header_timeout,
         shutdown.stop.notified(),
         shutdown.force.notified(),
-        args.grace,
+        args.limits.grace,
     ));
     runtime.shutdown_timeout(Duration::from_secs(1));
     // Last-used times are written out with the final expiry.
