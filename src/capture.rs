@@ -152,6 +152,21 @@ impl Capture {
 /// Writes one capture already serialised by [`Capture::to_json`] as `path`, atomically
 /// (see [`Capture::write_file`]); for callers that also print the same line.
 pub fn write_json_file(path: &Path, json: &str, durable: bool) -> io::Result<()> {
+    let tmp = temp_json_file(path, json, durable)?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
+
+/// Like [`write_json_file`], but never replaces a file: an existing `path` is an
+/// `AlreadyExists` error and stays as it was.
+pub fn write_new_json_file(path: &Path, json: &str, durable: bool) -> io::Result<()> {
+    let tmp = temp_json_file(path, json, durable)?;
+    tmp.persist_noclobber(path).map_err(|e| e.error)?;
+    Ok(())
+}
+
+/// The JSON written to a temporary file beside `path`, ready to be renamed into place.
+fn temp_json_file(path: &Path, json: &str, durable: bool) -> io::Result<tempfile::NamedTempFile> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
@@ -174,8 +189,7 @@ pub fn write_json_file(path: &Path, json: &str, durable: bool) -> io::Result<()>
     if durable {
         tmp.as_file().sync_all()?;
     }
-    tmp.persist(path).map_err(|e| e.error)?;
-    Ok(())
+    Ok(tmp)
 }
 
 /// A capture starts with `{` and names `"hookline"` near the start (hookline's writers

@@ -200,7 +200,7 @@ pub struct ListenArgs {
     pub max_body: u64,
 
     #[command(flatten)]
-    pub limits: ServerTimeouts,
+    pub limits: ServerLimits,
 
     #[command(flatten)]
     pub signing: SigningArgs,
@@ -283,6 +283,21 @@ pub struct ListenArgs {
     )]
     pub relay_token: Option<String>,
 
+    /// The relay's channel-creation token, when it asks for one (`relay --create-token`)
+    #[arg(
+        long,
+        value_name = "TOKEN",
+        env = "HOOKLINE_RELAY_CREATE_TOKEN",
+        hide_env_values = true,
+        requires = "relay",
+        help_heading = "Relay"
+    )]
+    pub relay_create_token: Option<String>,
+
+    /// Relayed requests handled at once; more are answered 503 with Retry-After
+    #[arg(long, value_name = "N", default_value_t = 64, value_parser = clap::value_parser!(u32).range(1..), requires = "relay", help_heading = "Relay")]
+    pub relay_max_in_flight: u32,
+
     #[command(flatten)]
     pub relay_tls: TlsClientArgs,
 }
@@ -332,8 +347,25 @@ pub struct RelayArgs {
     #[arg(long, value_name = "N", default_value_t = 10_000)]
     pub max_channels: usize,
 
+    /// Channels one client address (an IPv6 /64) may create per hour; more get 429
+    #[arg(long, value_name = "N", default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..))]
+    pub creates_per_hour: u32,
+
+    /// Make `POST /channels` require `Authorization: Bearer TOKEN` (a private relay)
+    #[arg(
+        long,
+        value_name = "TOKEN",
+        env = "HOOKLINE_RELAY_CREATE_TOKEN",
+        hide_env_values = true
+    )]
+    pub create_token: Option<String>,
+
+    /// Drop a subscriber's link when a write to it stays blocked this long (it stopped reading)
+    #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = parse_timeout)]
+    pub link_timeout: Duration,
+
     #[command(flatten)]
-    pub limits: ServerTimeouts,
+    pub limits: ServerLimits,
 
     /// Log one line per relayed request on stderr
     #[arg(long)]
@@ -343,16 +375,32 @@ pub struct RelayArgs {
     pub tls: TlsServerArgs,
 }
 
-/// The timeouts of a server (listen and relay).
+/// The limits of a server (listen and relay): what one client may take of it.
 #[derive(Debug, Args)]
-pub struct ServerTimeouts {
+pub struct ServerLimits {
     /// Drop a client that has not sent a request's headers within this time
-    #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = parse_timeout)]
+    #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = parse_timeout, help_heading = "Limits")]
     pub header_timeout: Duration,
 
     /// Drop a client whose body stalls (no bytes) for this long
-    #[arg(long, value_name = "DURATION", default_value = "15s", value_parser = parse_timeout)]
+    #[arg(long, value_name = "DURATION", default_value = "15s", value_parser = parse_timeout, help_heading = "Limits")]
     pub body_timeout: Duration,
+
+    /// Drop a client whose whole body has not arrived within this time (ends a trickle)
+    #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = parse_timeout, help_heading = "Limits")]
+    pub body_deadline: Duration,
+
+    /// Close a connection (HTTP/1 keep-alive or HTTP/2) with no request in flight for this long
+    #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = parse_timeout, help_heading = "Limits")]
+    pub idle_timeout: Duration,
+
+    /// Connections open at once; more are closed as they arrive (lowered to fit the open-file limit)
+    #[arg(long, value_name = "N", default_value_t = 1024, value_parser = clap::value_parser!(u32).range(1..), help_heading = "Limits")]
+    pub max_connections: u32,
+
+    /// Request bodies held in memory at once, all connections together; past it, new requests get 503
+    #[arg(long, value_name = "SIZE", default_value = "128MiB", value_parser = parse_size, help_heading = "Limits")]
+    pub max_buffered: u64,
 
     /// On Ctrl-C / SIGTERM, wait this long for requests in flight
     #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = parse_duration)]
@@ -388,6 +436,15 @@ pub enum ChannelAction {
         /// The relay, e.g. https://relay.example.com
         #[arg(long, value_name = "URL", value_parser = parse_target_url)]
         relay: http::Uri,
+
+        /// The relay's channel-creation token, when it asks for one (`relay --create-token`)
+        #[arg(
+            long,
+            value_name = "TOKEN",
+            env = "HOOKLINE_RELAY_CREATE_TOKEN",
+            hide_env_values = true
+        )]
+        create_token: Option<String>,
 
         #[command(flatten)]
         tls: TlsClientArgs,
@@ -606,11 +663,12 @@ pub fn parse_size(text: &str) -> Result<u64, String> {
         .map_err(|_| format!("`{text}` is not a size (use e.g. 512KB, 5MB, 25MiB)"))
 }
 
-/// An HTTP status code, 100..=599.
+/// A final HTTP status code, 200..=599.
 pub fn parse_status(text: &str) -> Result<u16, String> {
     match text.trim().parse::<u16>() {
-        Ok(code @ 100..=599) => Ok(code),
-        _ => Err(format!("`{text}` is not an HTTP status (100 to 599)")),
+        // 1xx are not final answers (hyper turns 100 into a 500, 101 switches protocols).
+        Ok(code @ 200..=599) => Ok(code),
+        _ => Err(format!("`{text}` is not a final HTTP status (200 to 599)")),
     }
 }
 

@@ -89,13 +89,37 @@ pub fn parse_file(text: &str) -> Result<FileConfig, String> {
             return format!("line {line_no}: unknown key{rest}");
         }
         match line.split_once('=') {
-            Some((key, _)) => format!(
-                "line {line_no}: key `{}`: {message}",
-                key.trim().trim_matches('"')
-            ),
-            None => format!("line {line_no}: {message}"),
+            Some((key, _)) => {
+                let key = key.trim().trim_matches('"');
+                // toml quotes the value it could not use: never a secret's.
+                let message = if key.contains("secret") {
+                    redact_quoted(&message)
+                } else {
+                    message
+                };
+                format!("line {line_no}: key `{key}`: {message}")
+            }
+            None => format!("line {line_no}: {}", redact_quoted(&message)),
         }
     })
+}
+
+/// `invalid type: integer `12345678`, expected a string` → `invalid type: integer (value
+/// not shown), expected a string`.
+fn redact_quoted(message: &str) -> String {
+    let mut out = String::new();
+    let mut parts = message.split('`');
+    out.push_str(parts.next().unwrap_or_default());
+    let mut inside = true;
+    for part in parts {
+        if inside {
+            out.push_str("(value not shown)");
+        } else {
+            out.push_str(part);
+        }
+        inside = !inside;
+    }
+    out
 }
 
 /// What signing and verifying need, settled.
@@ -227,9 +251,20 @@ fn gather(
     Ok((secrets, sources.join(" and ")))
 }
 
-/// One secret per line; surrounding whitespace and blank lines are ignored.
+/// The largest secret file read: far more than any list of secrets, far less than
+/// `/dev/zero` or a log file named by mistake.
+const MAX_SECRET_FILE: u64 = 64 * 1024;
+
+/// One secret per line; surrounding whitespace and blank lines are ignored. A file that
+/// others can read gets a warning (never its content).
 pub fn read_secret_file(path: &Path) -> Result<Vec<Secret>> {
-    let text = std::fs::read(path)?;
+    let mut text = Vec::new();
+    let file = std::fs::File::open(path)?;
+    warn_if_readable_by_others(&file, &path.display().to_string());
+    std::io::Read::read_to_end(&mut std::io::Read::take(file, MAX_SECRET_FILE + 1), &mut text)?;
+    if text.len() as u64 > MAX_SECRET_FILE {
+        bail!("larger than 64 KiB: not a secret file");
+    }
     let secrets: Vec<Secret> = text
         .split(|b| *b == b'\n')
         .map(|line| line.trim_ascii())
@@ -240,6 +275,21 @@ pub fn read_secret_file(path: &Path) -> Result<Vec<Secret>> {
         bail!("the file holds no secret");
     }
     Ok(secrets)
+}
+
+/// Warns on stderr when a file holding a secret or a private key can be read by its
+/// group or by everyone (the warning names the file, never what it holds).
+pub fn warn_if_readable_by_others(file: &std::fs::File, name: &str) {
+    use std::os::unix::fs::PermissionsExt;
+    if let Ok(meta) = file.metadata() {
+        let mode = meta.permissions().mode();
+        if meta.is_file() && mode & 0o077 != 0 {
+            eprintln!(
+                "hookline: warning: {name} can be read by others (mode {:o}): chmod 600 {name}",
+                mode & 0o777
+            );
+        }
+    }
 }
 
 #[cfg(test)]
@@ -261,6 +311,15 @@ mod tests {
         assert!(e.starts_with("line 1: key `tolerance`: "), "{e}");
         let e = parse_file("scheme = \"paypal\"\n").unwrap_err();
         assert!(e.starts_with("line 1: key `scheme`: "), "{e}");
+    }
+
+    #[test]
+    fn a_secret_of_the_wrong_type_is_not_echoed() {
+        let e = parse_file("secret = 12345678\n").unwrap_err();
+        assert!(e.starts_with("line 1: key `secret`: "), "{e}");
+        assert!(!e.contains("12345678"), "{e}");
+        let e = parse_file("secrets = [\"ok\", 987654321]\n").unwrap_err();
+        assert!(!e.contains("987654321"), "{e}");
     }
 
     #[test]

@@ -1,6 +1,7 @@
-//! Header rules shared by everything that passes requests on (listen's forward; later
-//! send, replay and the relay): hop-by-hop headers belong to one connection, not the message.
+//! Header rules shared by everything that passes requests on (listen's forward, replay and
+//! the relay): hop-by-hop headers belong to one connection, not the message.
 
+use base64::Engine as _;
 use http::header::{HeaderMap, HeaderName, CONNECTION};
 
 use crate::signing::Header;
@@ -18,9 +19,9 @@ const HOP_BY_HOP: [&str; 9] = [
     "upgrade",
 ];
 
-/// Whether a (lowercase) header name is hop-by-hop.
+/// Whether a header name is hop-by-hop, in any letter case.
 pub fn is_hop_by_hop(name: &str) -> bool {
-    HOP_BY_HOP.contains(&name)
+    HOP_BY_HOP.iter().any(|h| h.eq_ignore_ascii_case(name))
 }
 
 /// Removes hop-by-hop headers, including any that `Connection` names.
@@ -38,6 +39,27 @@ pub fn strip_hop_by_hop(headers: &mut HeaderMap) {
     for name in HOP_BY_HOP {
         headers.remove(name);
     }
+}
+
+/// `user:password@` taken out of a URL, curl's way: the URL without it (the only form
+/// ever shown, logged or saved) and the credentials as an `Authorization: Basic` value.
+pub fn split_userinfo(url: &http::Uri) -> (http::Uri, Option<http::HeaderValue>) {
+    let Some(authority) = url.authority() else {
+        return (url.clone(), None);
+    };
+    let Some((userinfo, host)) = authority.as_str().rsplit_once('@') else {
+        return (url.clone(), None);
+    };
+    let decoded: Vec<u8> = percent_encoding::percent_decode_str(userinfo).collect();
+    let basic = base64::engine::general_purpose::STANDARD.encode(decoded);
+    let mut value = http::HeaderValue::from_str(&format!("Basic {basic}")).ok();
+    if let Some(v) = value.as_mut() {
+        v.set_sensitive(true);
+    }
+    let mut parts = url.clone().into_parts();
+    parts.authority = host.parse().ok();
+    let clean = http::Uri::from_parts(parts).unwrap_or_else(|_| url.clone());
+    (clean, value)
 }
 
 /// Appends `(name, value)` pairs in order (repeats kept). Errors name the first header
@@ -69,4 +91,35 @@ pub fn to_pairs(headers: &HeaderMap) -> Result<Vec<Header>, String> {
             },
         )
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn userinfo_leaves_the_url_and_becomes_basic_auth() {
+        let url: http::Uri = "http://user:p%40ss@127.0.0.1:9/hooks?x=1".parse().unwrap();
+        let (clean, auth) = split_userinfo(&url);
+        assert_eq!(clean.to_string(), "http://127.0.0.1:9/hooks?x=1");
+        assert_eq!(auth.unwrap().to_str().unwrap(), "Basic dXNlcjpwQHNz");
+        let plain: http::Uri = "https://example.com/x".parse().unwrap();
+        assert_eq!(split_userinfo(&plain), (plain.clone(), None));
+    }
+
+    #[test]
+    fn hop_by_hop_in_any_case_and_connection_named_headers_are_removed() {
+        assert!(is_hop_by_hop("Transfer-Encoding") && is_hop_by_hop("TE") && !is_hop_by_hop("x-te"));
+        let mut map = HeaderMap::new();
+        let pairs = [
+            ("Connection".to_string(), "close, X-Secret-Hop".to_string()),
+            ("X-Secret-Hop".to_string(), "1".to_string()),
+            ("Keep-Alive".to_string(), "timeout=5".to_string()),
+            ("X-Kept".to_string(), "yes".to_string()),
+        ];
+        append_pairs(&mut map, &pairs).unwrap();
+        strip_hop_by_hop(&mut map);
+        let names: Vec<_> = map.keys().map(|k| k.as_str()).collect();
+        assert_eq!(names, ["x-kept"]);
+    }
 }

@@ -1,17 +1,19 @@
 //! The HTTP server `listen` and `relay` share: HTTP/1.1 keep-alive and HTTP/2 (cleartext
-//! with prior knowledge, or ALPN over TLS), a header timeout that also covers connections
-//! that send nothing, a cap on the request head, upgrades (the relay's WebSockets), and a
-//! graceful shutdown. What a request means is the [`Handler`]'s business.
+//! with prior knowledge, or ALPN over TLS), upgrades (the relay's WebSockets), a graceful
+//! shutdown, and the limits that keep a hostile client from holding the process: a
+//! first-request and an idle deadline for both protocols, HTTP/2 keep-alive pings, a
+//! connection cap, a cap on the request head, and a process-wide budget for buffered
+//! bodies. What a request means is the [`Handler`]'s business.
 
 use std::future::Future;
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
-use std::time::Duration;
-
 use std::task::Poll;
+use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use http::header::{CONNECTION, CONTENT_TYPE};
+use http::header::{CONNECTION, CONTENT_TYPE, RETRY_AFTER};
 use http::{HeaderValue, Request, Response, StatusCode};
 use http_body_util::BodyExt;
 use http_body_util::Full;
@@ -20,19 +22,43 @@ use hyper::service::service_fn;
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use hyper_util::server::conn::auto;
 use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::Semaphore;
 use tokio_rustls::TlsAcceptor;
 
-/// Largest request head (request line + headers); larger gets 431.
+/// Largest request head (request line + headers); larger gets 431 (HTTP/1) or a stream
+/// reset (HTTP/2).
 const MAX_HEAD: usize = 64 * 1024;
+/// HTTP/2 keep-alive: a ping this often on a connection with requests in flight, and the
+/// connection closed when one goes unanswered this long (a peer that vanished).
+const H2_PING_EVERY: Duration = Duration::from_secs(20);
+const H2_PING_TIMEOUT: Duration = Duration::from_secs(20);
+/// File descriptors kept back from `--max-connections` for everything else (state
+/// files, captures, the relay's outgoing work, accept itself).
+const SPARE_FDS: u64 = 64;
 
 /// Answers requests. Called on each connection's own task.
 pub trait Handler: Send + Sync + 'static {
+    /// `peer`: the address the connection came from.
     fn handle(
         self: Arc<Self>,
         req: Request<Incoming>,
+        peer: SocketAddr,
     ) -> impl Future<Output = Response<Full<Bytes>>> + Send;
     /// A problem that is not about one request (accept failed).
     fn problem(&self, text: String);
+}
+
+/// How long connections may take and how many there may be.
+#[derive(Debug, Clone, Copy)]
+pub struct ConnectionLimits {
+    /// From the connection to the first request's headers; also how long the headers of
+    /// any request may take (HTTP/1).
+    pub header_timeout: Duration,
+    /// A connection with no request in flight for this long is closed (HTTP/1 keep-alive
+    /// and HTTP/2 alike).
+    pub idle_timeout: Duration,
+    /// Connections open at once; more are closed as they arrive.
+    pub max_connections: usize,
 }
 
 /// A bound listener, not yet serving: binding first lets a command report a busy port as
@@ -64,7 +90,7 @@ impl Server {
     pub async fn serve<H: Handler>(
         self,
         handler: Arc<H>,
-        header_timeout: Duration,
+        limits: ConnectionLimits,
         shutdown: impl Future<Output = ()>,
         force: impl Future<Output = ()>,
         grace: Duration,
@@ -73,28 +99,52 @@ impl Server {
         builder
             .http1()
             .timer(TokioTimer::new())
-            .header_read_timeout(header_timeout)
+            .header_read_timeout(limits.header_timeout)
             .max_buf_size(MAX_HEAD);
-        builder.http2().timer(TokioTimer::new());
+        builder
+            .http2()
+            .timer(TokioTimer::new())
+            .max_header_list_size(MAX_HEAD as u32)
+            .keep_alive_interval(H2_PING_EVERY)
+            .keep_alive_timeout(H2_PING_TIMEOUT);
         let builder = Arc::new(builder);
         // Shutdown is announced on `stopping`; every connection task holds a clone of
         // `open`, so `closed` ends once the last one is done. (hyper-util's GracefulShutdown
         // does not take connections that can be upgraded.)
         let (stopping, _) = tokio::sync::watch::channel(false);
         let (open, mut closed) = tokio::sync::mpsc::channel::<()>(1);
+        let slots = Arc::new(Semaphore::new(limits.max_connections));
+        let mut accept_errors = Throttle::new(Duration::from_secs(10));
+        let mut turned_away = Throttle::new(Duration::from_secs(10));
         tokio::pin!(shutdown);
         loop {
-            let stream = tokio::select! {
+            let (stream, peer) = tokio::select! {
                 accepted = self.listener.accept() => match accepted {
-                    Ok((stream, _)) => stream,
+                    Ok(accepted) => accepted,
                     Err(e) => {
-                        // Out of file descriptors and the like: pause instead of spinning.
-                        handler.problem(format!("accept failed: {e}"));
+                        // Out of file descriptors and the like: pause instead of spinning,
+                        // and say so once in a while, not once per try.
+                        if let Some(more) = accept_errors.allow() {
+                            handler.problem(format!("accept failed: {e}{more}"));
+                        }
                         tokio::time::sleep(Duration::from_millis(100)).await;
                         continue;
                     }
                 },
                 () = &mut shutdown => break,
+            };
+            let Ok(slot) = slots.clone().try_acquire_owned() else {
+                if let Some(more) = turned_away.allow() {
+                    handler.problem(format!(
+                        "{} connections open (--max-connections): closing new ones{more}",
+                        limits.max_connections
+                    ));
+                }
+                if self.tls.is_none() {
+                    // A plain HTTP/1 client gets a reason; anything else a closed socket.
+                    let _ = stream.try_write(FULL_REPLY);
+                }
+                continue;
             };
             let _ = stream.set_nodelay(true);
             let (mut stop, open) = (stopping.subscribe(), open.clone());
@@ -102,9 +152,17 @@ impl Server {
             let builder = builder.clone();
             let tls = self.tls.clone();
             tokio::spawn(async move {
+                let _slot = slot;
+                let activity = Arc::new(Activity::new());
+                let seen = activity.clone();
                 let service = service_fn(move |req| {
                     let handler = handler.clone();
-                    async move { Ok::<_, std::convert::Infallible>(handler.handle(req).await) }
+                    let busy = seen.begin();
+                    async move {
+                        let reply = handler.handle(req, peer).await;
+                        drop(busy);
+                        Ok::<_, std::convert::Infallible>(reply)
+                    }
                 });
                 let serve = |io| async move {
                     let _open = open;
@@ -113,18 +171,20 @@ impl Server {
                     tokio::select! {
                         _ = conn.as_mut() => return,
                         _ = stop.wait_for(|stop| *stop) => conn.as_mut().graceful_shutdown(),
+                        () = activity.idle(limits) => conn.as_mut().graceful_shutdown(),
                     }
-                    let _ = conn.await;
+                    // Bounded: a peer that ignores GOAWAY does not keep the task.
+                    let _ = tokio::time::timeout(limits.header_timeout, conn).await;
                 };
                 match tls {
                     None => {
-                        if first_byte_within(&stream, header_timeout).await {
+                        if first_byte_within(&stream, limits.header_timeout).await {
                             serve(TokioIo::new(Box::new(stream) as Box<dyn Io>)).await;
                         }
                     }
                     Some(acceptor) => {
                         let handshake =
-                            tokio::time::timeout(header_timeout, acceptor.accept(stream));
+                            tokio::time::timeout(limits.header_timeout, acceptor.accept(stream));
                         if let Ok(Ok(stream)) = handshake.await {
                             serve(TokioIo::new(Box::new(stream) as Box<dyn Io>)).await;
                         }
@@ -143,6 +203,125 @@ impl Server {
     }
 }
 
+/// What a client past `--max-connections` is told before the socket closes.
+const FULL_REPLY: &[u8] = b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nContent-Length: 41\r\nRetry-After: 1\r\nConnection: close\r\n\r\n{\"error\":\"too many connections, retry\"}\n";
+
+/// The most connections this process can hold: `wanted`, or less when the open-file
+/// limit would not allow it. The soft limit is first raised to the hard one, as most
+/// servers do, so a low default (1024) does not cap a public relay.
+pub fn connection_capacity(wanted: usize) -> usize {
+    let mut limit = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: getrlimit/setrlimit only read and write the struct passed to them.
+    unsafe {
+        if libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) != 0 {
+            return wanted;
+        }
+        if limit.rlim_cur < limit.rlim_max {
+            let raised = libc::rlimit {
+                rlim_cur: limit.rlim_max,
+                rlim_max: limit.rlim_max,
+            };
+            if libc::setrlimit(libc::RLIMIT_NOFILE, &raised) == 0 {
+                limit = raised;
+            }
+        }
+    }
+    let fds = limit.rlim_cur as u64;
+    let room = fds.saturating_sub(SPARE_FDS).max(1);
+    wanted.min(usize::try_from(room).unwrap_or(usize::MAX))
+}
+
+/// Requests in flight on one connection, and since when it has had none.
+struct Activity {
+    started: Instant,
+    in_flight: AtomicUsize,
+    /// Milliseconds after `started` when the last request ended; `u64::MAX` before any.
+    last_done: AtomicU64,
+}
+
+impl Activity {
+    fn new() -> Self {
+        Activity {
+            started: Instant::now(),
+            in_flight: AtomicUsize::new(0),
+            last_done: AtomicU64::new(u64::MAX),
+        }
+    }
+
+    fn begin(self: &Arc<Self>) -> BusyGuard {
+        self.in_flight.fetch_add(1, Ordering::Acquire);
+        BusyGuard(self.clone())
+    }
+
+    /// Resolves when the connection has been without a request for too long: the header
+    /// timeout before its first request, the idle timeout after.
+    async fn idle(&self, limits: ConnectionLimits) {
+        loop {
+            let last = self.last_done.load(Ordering::Relaxed);
+            let (since, limit) = match last {
+                u64::MAX => (Duration::ZERO, limits.header_timeout),
+                ms => (Duration::from_millis(ms), limits.idle_timeout),
+            };
+            let due = self.started + since + limit;
+            if self.in_flight.load(Ordering::Acquire) == 0 && Instant::now() >= due {
+                return;
+            }
+            // Busy or not yet due: look again when it could be.
+            let next = due.max(Instant::now() + Duration::from_millis(250));
+            tokio::time::sleep_until(next.into()).await;
+        }
+    }
+}
+
+/// Held while a request runs (owned, so the service future can carry it).
+struct BusyGuard(Arc<Activity>);
+
+impl Drop for BusyGuard {
+    fn drop(&mut self) {
+        let activity = &self.0;
+        let at = activity.started.elapsed().as_millis() as u64;
+        activity.last_done.store(at, Ordering::Relaxed);
+        activity.in_flight.fetch_sub(1, Ordering::Release);
+    }
+}
+
+/// Lets a repeated message through at most once per `every`, and counts what it held back.
+pub struct Throttle {
+    every: Duration,
+    last: Option<Instant>,
+    held: u64,
+}
+
+impl Throttle {
+    pub fn new(every: Duration) -> Self {
+        Throttle {
+            every,
+            last: None,
+            held: 0,
+        }
+    }
+
+    /// `Some(suffix)` when the message may go out now; the suffix says how many were held
+    /// back since the last one (` (and 41 more like it)`), or is empty.
+    pub fn allow(&mut self) -> Option<String> {
+        let now = Instant::now();
+        if self.last.is_some_and(|last| now - last < self.every) {
+            self.held += 1;
+            return None;
+        }
+        self.last = Some(now);
+        let held = std::mem::take(&mut self.held);
+        Some(if held > 0 {
+            format!(" (and {held} more like it)")
+        } else {
+            String::new()
+        })
+    }
+}
+
 /// A plain or TLS stream, so one connection type serves both.
 pub trait Io: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send {}
 impl<T: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send> Io for T {}
@@ -157,60 +336,179 @@ async fn first_byte_within(stream: &TcpStream, limit: Duration) -> bool {
     )
 }
 
+/// The bytes of request bodies held in memory by this process at once. Each body takes
+/// its share before it is read (its Content-Length, or as it grows) and gives it back when
+/// dropped; a request that does not fit is refused with 503 instead of growing memory.
+pub struct BodyBudget {
+    max: u64,
+    used: AtomicU64,
+}
+
+impl BodyBudget {
+    pub fn new(max: u64) -> Arc<Self> {
+        Arc::new(BodyBudget {
+            max,
+            used: AtomicU64::new(0),
+        })
+    }
+
+    fn take(self: &Arc<Self>, bytes: u64) -> Option<Share> {
+        let mut share = Share {
+            budget: self.clone(),
+            bytes: 0,
+        };
+        share.grow(bytes).then_some(share)
+    }
+}
+
+/// A body's part of the [`BodyBudget`], given back on drop.
+pub struct Share {
+    budget: Arc<BodyBudget>,
+    bytes: u64,
+}
+
+impl Share {
+    fn grow(&mut self, more: u64) -> bool {
+        let budget = &self.budget;
+        let taken = budget
+            .used
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |used| {
+                (used + more <= budget.max).then_some(used + more)
+            });
+        if taken.is_ok() {
+            self.bytes += more;
+        }
+        taken.is_ok()
+    }
+}
+
+impl Drop for Share {
+    fn drop(&mut self) {
+        self.budget.used.fetch_sub(self.bytes, Ordering::AcqRel);
+    }
+}
+
+/// What bounds a request body: its size, how long it may stall, how long it may take in
+/// all, and the process-wide budget it draws on.
+#[derive(Clone)]
+pub struct BodyLimits {
+    pub max_body: u64,
+    pub stall: Duration,
+    pub deadline: Duration,
+    pub budget: Arc<BodyBudget>,
+}
+
+/// A body read whole, with its share of the budget (hold it as long as the bytes).
+pub struct ReadBody {
+    pub bytes: Vec<u8>,
+    pub share: Share,
+}
+
+/// Why a body was not read: the status to answer and the reason, in words for the sender.
+#[derive(Debug)]
+pub struct Refusal {
+    pub status: u16,
+    pub why: String,
+}
+
+impl Refusal {
+    fn new(status: u16, why: impl Into<String>) -> Self {
+        Refusal {
+            status,
+            why: why.into(),
+        }
+    }
+
+    /// The answer; the connection closes, since the rest of the body was not read. A
+    /// 503 (the budget is spent) says when to come back.
+    pub fn reply(&self) -> Response<Full<Bytes>> {
+        let mut reply = error_reply(self.status, &self.why, true);
+        if self.status == 503 {
+            reply
+                .headers_mut()
+                .insert(RETRY_AFTER, HeaderValue::from_static("1"));
+        }
+        reply
+    }
+}
+
 /// Reads the body, refusing it past `max_body` (413: at once when its Content-Length says
-/// so) or when it stalls longer than the body timeout (408); a broken body (bad chunked
-/// encoding, reset) is a 400.
+/// so), when the budget cannot hold it (503), when it stalls longer than `stall` or is not
+/// whole within `deadline` (408: a trickle of one byte now and then ends too); a broken
+/// body (bad chunked encoding, reset) is a 400.
 pub async fn read_body<B>(
     mut body: B,
     headers: &http::HeaderMap,
-    max_body: u64,
-    idle: Duration,
-) -> Result<Vec<u8>, (u16, String)>
+    limits: &BodyLimits,
+) -> Result<ReadBody, Refusal>
 where
     B: Body<Data = Bytes> + Unpin,
     B::Error: std::fmt::Display,
 {
+    let max_body = limits.max_body;
     let declared = headers
         .get(http::header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
     if declared.is_some_and(|len| len > max_body) {
-        return Err((413, too_large(max_body)));
+        return Err(Refusal::new(413, too_large(max_body)));
     }
-    let mut buf = Vec::with_capacity(declared.unwrap_or(0).min(1 << 20) as usize);
+    let busy = || Refusal::new(503, "too many request bodies in progress, retry shortly");
+    // A declared length is taken whole up front (and allocated once); otherwise the
+    // share grows with the buffer.
+    let capacity = declared.unwrap_or(0).min(max_body);
+    let mut share = limits.budget.take(capacity).ok_or_else(busy)?;
+    let mut buf = Vec::with_capacity(capacity as usize);
+    let deadline = tokio::time::Instant::now() + limits.deadline;
     loop {
-        // Poll once before arming the idle timer: a small body is usually buffered already,
+        // Poll once before arming the timers: a small body is usually buffered already,
         // and a timer per frame showed up in the profile.
         let mut next = std::pin::pin!(body.frame());
         let polled = std::future::poll_fn(|cx| Poll::Ready(next.as_mut().poll(cx))).await;
         let ready = match polled {
             Poll::Ready(ready) => ready,
-            Poll::Pending => match tokio::time::timeout(idle, next).await {
-                Ok(ready) => ready,
-                Err(_) => {
-                    let idle = humantime::format_duration(idle);
-                    return Err((408, format!("body stalled for {idle}")));
+            Poll::Pending => {
+                let stall_at = tokio::time::Instant::now() + limits.stall;
+                match tokio::time::timeout_at(stall_at.min(deadline), next).await {
+                    Ok(ready) => ready,
+                    Err(_) if stall_at <= deadline => {
+                        let stall = humantime::format_duration(limits.stall);
+                        return Err(Refusal::new(408, format!("body stalled for {stall}")));
+                    }
+                    Err(_) => {
+                        let all = humantime::format_duration(limits.deadline);
+                        return Err(Refusal::new(408, format!("body not whole within {all}")));
+                    }
                 }
-            },
+            }
         };
         let frame = match ready {
             None => break,
-            Some(Err(e)) => return Err((400, format!("broken body: {e}"))),
+            Some(Err(e)) => return Err(Refusal::new(400, format!("broken body: {e}"))),
             Some(Ok(frame)) => frame,
         };
         if let Ok(data) = frame.into_data() {
             if (buf.len() + data.len()) as u64 > max_body {
-                return Err((413, too_large(max_body)));
+                return Err(Refusal::new(413, too_large(max_body)));
+            }
+            if buf.capacity() - buf.len() < data.len() {
+                let before = buf.capacity();
+                buf.reserve(data.len());
+                if !share.grow((buf.capacity() - before) as u64) {
+                    return Err(busy());
+                }
             }
             buf.extend_from_slice(&data);
         }
     }
-    Ok(buf)
+    Ok(ReadBody { bytes: buf, share })
 }
 
+/// What a sender is told about a body over the limit: the size, in the unit of its
+/// magnitude (a sender knows no flags).
 pub fn too_large(max: u64) -> String {
     format!(
-        "body over --max-body ({})",
+        "body larger than {}",
         bytesize::ByteSize(max).display().iec()
     )
 }

@@ -10,8 +10,13 @@ use crate::relay::client;
 
 pub fn run(action: ChannelAction) -> Result<ExitCode> {
     match action {
-        ChannelAction::Create { relay, tls } => {
+        ChannelAction::Create {
+            relay,
+            create_token,
+            tls,
+        } => {
             let (relay, channel) = client::parse(&relay, tls_config(&relay, &tls)?)?;
+            let relay = relay.with_create_token(create_token);
             if channel.is_some() {
                 bail!("--relay: give the relay's URL without a channel");
             }

@@ -78,16 +78,15 @@ pub fn run(config: &Config, args: ListenArgs) -> Result<ExitCode> {
             humantime::format_duration(std::time::Duration::from_secs(options.tolerance_secs)),
         ),
     };
+    let (connection_limits, body_limits) = super::server_limits(&args.limits, args.max_body);
     let settings = Settings {
         verify,
         accept_status: args.status,
-        max_body: args.max_body,
-        header_timeout: args.limits.header_timeout,
-        body_timeout: args.limits.body_timeout,
+        body: body_limits,
         save,
         forward: runtime.block_on(async {
             args.forward_to
-                .clone()
+                .as_ref()
                 .map(|url| Forwarder::new(url, args.forward_timeout))
         }),
         forward_invalid: args.forward_invalid,
@@ -109,8 +108,8 @@ pub fn run(config: &Config, args: ListenArgs) -> Result<ExitCode> {
     if let Some(save) = &settings.save {
         eprintln!("saving to {}", save.dir.display());
     }
-    if let Some(url) = &args.forward_to {
-        eprintln!("forwarding to {url}");
+    if let Some(forward) = &settings.forward {
+        eprintln!("forwarding to {}", forward.base());
     }
     for note in relay.iter().flat_map(|r| &r.notes) {
         eprintln!("{note}");
@@ -125,7 +124,6 @@ pub fn run(config: &Config, args: ListenArgs) -> Result<ExitCode> {
     };
     let printer = Printer::start(style);
     let shutdown = Shutdown::watch(&runtime)?;
-    let header_timeout = settings.header_timeout;
     let engine = Engine::new(settings, printer.clone());
     if let Some(start) = relay {
         runtime.spawn(keep_relay_link(
@@ -134,11 +132,12 @@ pub fn run(config: &Config, args: ListenArgs) -> Result<ExitCode> {
             start.token,
             start.link,
             engine.clone(),
+            args.relay_max_in_flight as usize,
         ));
     }
     let finished = runtime.block_on(server.serve(
         engine,
-        header_timeout,
+        connection_limits,
         shutdown.stop.notified(),
         shutdown.force.notified(),
         args.limits.grace,
@@ -206,6 +205,9 @@ async fn relay_link(url: &http::Uri, args: &ListenArgs) -> Result<RelayStart> {
     let mut notes = Vec::new();
     let tls = super::channel::tls_config(url, &args.relay_tls)?;
     let (relay, channel) = client::parse(url, tls)?;
+    let relay = relay
+        .with_create_token(args.relay_create_token.clone())
+        .with_max_body(args.max_body);
     let (channel, token) = match (channel, &args.relay_token) {
         (Some(channel), Some(token)) => (channel, token.clone()),
         (Some(channel), None) => match credentials::find(&relay.base, Some(&channel))? {
@@ -252,6 +254,7 @@ async fn keep_relay_link(
     token: String,
     mut link: Option<client::Link>,
     engine: Arc<Engine>,
+    max_in_flight: usize,
 ) {
     // send's retry policy, for its backoff: full jitter from 0.5 s, doubling, capped at 30 s.
     let backoff = crate::delivery::Policy {
@@ -263,8 +266,8 @@ async fn keep_relay_link(
     loop {
         if let Some(up) = link.take() {
             retry = 0;
-            let why = up.serve(engine.clone()).await;
-            eprintln!("relay: link lost ({why}); reconnecting");
+            let why = up.serve(engine.clone(), max_in_flight).await;
+            eprintln!("relay: link lost ({}); reconnecting", crate::output::printable(&why));
         }
         tokio::time::sleep(backoff.delay(retry, rand::random::<f64>(), None)).await;
         retry += 1;
@@ -278,7 +281,7 @@ async fn keep_relay_link(
                 return;
             }
             Err(client::ConnectError::Unreachable(why)) => {
-                eprintln!("relay: cannot connect ({why}); retrying");
+                eprintln!("relay: cannot connect ({}); retrying", crate::output::printable(&why));
             }
         }
     }

@@ -78,6 +78,33 @@ fn server_tls(
     }
 }
 
+/// `--header-timeout`, `--idle-timeout`, `--max-connections`, `--body-timeout`,
+/// `--body-deadline` and `--max-buffered` as the server takes them. The budget always
+/// holds at least one body of `max_body`; the connection cap is lowered to what the
+/// open-file limit allows, with a note saying so.
+fn server_limits(
+    limits: &crate::cli::ServerLimits,
+    max_body: u64,
+) -> (crate::server::ConnectionLimits, crate::server::BodyLimits) {
+    let wanted = limits.max_connections as usize;
+    let max_connections = crate::server::connection_capacity(wanted);
+    if max_connections < wanted {
+        eprintln!("hookline: --max-connections lowered to {max_connections} to fit the open-file limit (ulimit -n)");
+    }
+    let connections = crate::server::ConnectionLimits {
+        header_timeout: limits.header_timeout,
+        idle_timeout: limits.idle_timeout,
+        max_connections,
+    };
+    let body = crate::server::BodyLimits {
+        max_body,
+        stall: limits.body_timeout,
+        deadline: limits.body_deadline,
+        budget: crate::server::BodyBudget::new(limits.max_buffered.max(max_body)),
+    };
+    (connections, body)
+}
+
 /// `--bind` is a host (with --port) or host:port; a name like `localhost` is resolved.
 fn bind_address(bind: &str, port: u16) -> Result<SocketAddr> {
     if let Ok(addr) = bind.parse::<SocketAddr>() {

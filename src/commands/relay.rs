@@ -4,7 +4,7 @@
 use std::process::ExitCode;
 use std::time::Duration;
 
-use anyhow::{anyhow, Context, Result};
+use anyhow::{anyhow, bail, Context, Result};
 
 use super::signals::Shutdown;
 use crate::cli::RelayArgs;
@@ -39,6 +39,11 @@ pub fn run(args: RelayArgs) -> Result<ExitCode> {
         .block_on(Server::bind(addr, tls_config))
         .map_err(|e| anyhow!("cannot listen on {addr}: {e}"))?;
     let local = server.local_addr()?;
+    if let Some(url) = &args.public_url {
+        if url.authority().is_some_and(|a| a.as_str().contains('@')) {
+            bail!("--public-url: a public URL takes no user:password@ (it is shown to every subscriber)");
+        }
+    }
     let public_url = match &args.public_url {
         Some(url) => url.to_string().trim_end_matches('/').to_string(),
         None => format!("{scheme}://{local}"),
@@ -52,12 +57,15 @@ pub fn run(args: RelayArgs) -> Result<ExitCode> {
         ),
         None => "channels kept in memory only (no --state): a restart forgets them".into(),
     };
+    let (connection_limits, body_limits) = super::server_limits(&args.limits, args.max_body);
     let relay = Relay::new(
         Settings {
             public_url: public_url.clone(),
-            max_body: args.max_body,
-            body_timeout: args.limits.body_timeout,
+            body: body_limits,
             wait: args.wait,
+            link_timeout: args.link_timeout,
+            creates_per_hour: args.creates_per_hour,
+            create_token: args.create_token.clone(),
             access_log: args.access_log,
         },
         channels,
@@ -74,7 +82,7 @@ pub fn run(args: RelayArgs) -> Result<ExitCode> {
             every.tick().await;
             let store = expiring.clone();
             let expired =
-                tokio::task::spawn_blocking(move || store.channels().expire(relay::now())).await;
+                tokio::task::spawn_blocking(move || store.expire_channels()).await;
             match expired.unwrap_or_else(|e| Err(anyhow!("channel expiry failed: {e}"))) {
                 Ok(0) => {}
                 Ok(n) => eprintln!(
@@ -88,14 +96,14 @@ pub fn run(args: RelayArgs) -> Result<ExitCode> {
     let shutdown = Shutdown::watch(&runtime)?;
     runtime.block_on(server.serve(
         relay.clone(),
-        args.limits.header_timeout,
+        connection_limits,
         shutdown.stop.notified(),
         shutdown.force.notified(),
         args.limits.grace,
     ));
     runtime.shutdown_timeout(Duration::from_secs(1));
     // Last-used times are written out with the final expiry.
-    relay.channels().expire(relay::now())?;
+    relay.expire_channels()?;
     eprintln!("hookline: relay stopped");
     Ok(ExitCode::SUCCESS)
 }

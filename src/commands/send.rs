@@ -27,6 +27,8 @@ use crate::watch::FixtureWatcher;
 /// What every delivery shares.
 struct Plan {
     to: http::Uri,
+    /// From `user:password@` in --to, which never appears in output or dead letters.
+    basic_auth: Option<http::HeaderValue>,
     method: http::Method,
     scheme: Scheme,
     secret: Secret,
@@ -58,8 +60,10 @@ pub fn run(config: &Config, args: SendArgs) -> Result<ExitCode> {
             .map_err(|e| anyhow::anyhow!("{}: {e}", fixture.label))?;
     }
 
+    let (to, basic_auth) = crate::http_headers::split_userinfo(&args.to);
     let plan = Arc::new(Plan {
-        to: args.to,
+        to,
+        basic_auth,
         method: args.method,
         scheme,
         secret,
@@ -326,6 +330,10 @@ impl Plan {
         let mut map = HeaderMap::new();
         // Checked before sending: envelope and -H headers (see `run`), signer output.
         let _ = append_pairs(&mut map, &headers);
+        if let Some(auth) = &self.basic_auth {
+            map.entry(http::header::AUTHORIZATION)
+                .or_insert_with(|| auth.clone());
+        }
         delivery::Request {
             method: self.method.clone(),
             url: self.to.clone(),

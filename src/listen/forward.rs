@@ -13,6 +13,8 @@ use crate::http_headers::strip_hop_by_hop;
 
 pub struct Forwarder {
     base: Uri,
+    /// From `user:password@` in the URL: added when the request has no Authorization.
+    basic_auth: Option<HeaderValue>,
     client: delivery::Client,
     timeout: Duration,
 }
@@ -29,12 +31,20 @@ pub struct ForwardRecord {
 }
 
 impl Forwarder {
-    pub fn new(base: Uri, timeout: Duration) -> Self {
+    /// `base` may hold `user:password@`; it is never shown or saved.
+    pub fn new(base: &Uri, timeout: Duration) -> Self {
+        let (base, basic_auth) = crate::http_headers::split_userinfo(base);
         Forwarder {
             base,
+            basic_auth,
             client: delivery::Client::new(),
             timeout,
         }
+    }
+
+    /// The app's URL, as shown and saved (without credentials).
+    pub fn base(&self) -> &Uri {
+        &self.base
     }
 
     /// The app's URL for a request target: the base URL's path, then the request's.
@@ -58,6 +68,11 @@ impl Forwarder {
             if let Ok(host) = HeaderValue::from_str(authority.as_str()) {
                 headers.insert(HOST, host);
             }
+        }
+        if let Some(auth) = &self.basic_auth {
+            headers
+                .entry(http::header::AUTHORIZATION)
+                .or_insert_with(|| auth.clone());
         }
         let mut record = ForwardRecord {
             url,

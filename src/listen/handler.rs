@@ -16,7 +16,7 @@ use super::seen::SeenIds;
 use super::{Answer, Event, ForwardRecord, Plan, Refused, Reporter, SaveTo, Settings};
 use crate::capture::{Capture, VerificationRecord};
 use crate::http_headers::to_pairs;
-use crate::server::{error_reply, json_reply, read_body};
+use crate::server::{error_reply, json_reply, read_body, Refusal};
 use crate::signing::{self, Header, Reason, Scheme, Verdict};
 
 pub(super) struct State {
@@ -26,6 +26,9 @@ pub(super) struct State {
 }
 
 type Reply = Response<Full<Bytes>>;
+
+/// The longest event type or delivery id taken from a request.
+const MAX_ID_LEN: usize = 256;
 
 /// Any body: a connection's own, or one relayed whole.
 pub(super) async fn handle<B>(state: Arc<State>, req: Request<B>) -> Reply
@@ -41,14 +44,14 @@ where
         || parts.uri.path().to_string(),
         |pq| pq.as_str().to_string(),
     );
-    let refuse = |status: u16, why: String| {
-        let reply = error_reply(status, &why, true);
+    let refuse = |refusal: Refusal| {
+        let reply = refusal.reply();
         state.reporter.refused(Refused {
             at,
             method: parts.method.to_string(),
             target: target.clone(),
-            status,
-            why,
+            status: refusal.status,
+            why: refusal.why,
         });
         reply
     };
@@ -56,20 +59,16 @@ where
     let headers = match to_pairs(&parts.headers) {
         Ok(h) => h,
         Err(name) => {
-            return refuse(400, format!("header {name} is not valid UTF-8"));
+            return refuse(Refusal {
+                status: 400,
+                why: format!("header {name} is not valid UTF-8"),
+            });
         }
     };
-    let read = read_body(
-        body,
-        &parts.headers,
-        settings.max_body,
-        settings.body_timeout,
-    );
-    let body = match read.await {
-        Ok(body) => body,
-        Err((status, why)) => {
-            return refuse(status, why);
-        }
+    // The share of the body budget is held until the event is reported.
+    let (body, _share) = match read_body(body, &parts.headers, &settings.body).await {
+        Ok(read) => (read.bytes, read.share),
+        Err(refusal) => return refuse(refusal),
     };
 
     // Verify, and find what identifies the event.
@@ -225,7 +224,10 @@ fn identify(
         event_type = event_type.or(found.event_type);
         delivery_id = delivery_id.or(found.event_id);
     }
-    (event_type, delivery_id)
+    // Real ids and types are short; a megabyte "id" is an attack on the duplicate memory
+    // and the output, not an identity.
+    let plausible = |v: &String| v.len() <= MAX_ID_LEN;
+    (event_type.filter(plausible), delivery_id.filter(plausible))
 }
 
 /// Writes the event as `DIR/<received_at>-<id>.json` (names sort by arrival) and gives

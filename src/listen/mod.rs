@@ -12,7 +12,7 @@ pub mod tls;
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, SystemTime};
+use std::time::SystemTime;
 
 use bytes::Bytes;
 use http::{Request, Response};
@@ -34,9 +34,7 @@ pub struct Settings {
     /// `None`: no secret, every request is accepted and marked unverified.
     pub verify: Option<(VerifyOptions, Vec<Secret>)>,
     pub accept_status: u16,
-    pub max_body: u64,
-    pub header_timeout: Duration,
-    pub body_timeout: Duration,
+    pub body: crate::server::BodyLimits,
     pub save: Option<SaveTo>,
     pub chaos: Chaos,
     pub forward: Option<Forwarder>,
@@ -141,7 +139,11 @@ impl Engine {
 }
 
 impl crate::server::Handler for Engine {
-    async fn handle(self: Arc<Self>, req: Request<Incoming>) -> Response<Full<Bytes>> {
+    async fn handle(
+        self: Arc<Self>,
+        req: Request<Incoming>,
+        _peer: std::net::SocketAddr,
+    ) -> Response<Full<Bytes>> {
         handler::handle(self.state.clone(), req).await
     }
 

@@ -22,6 +22,10 @@ pub struct SelfSigned {
 /// Loads a PEM certificate chain and private key.
 pub fn from_files(cert: &Path, key: &Path) -> Result<Arc<ServerConfig>> {
     let chain = read_chain(cert)?;
+    if let Ok(file) = std::fs::File::open(key) {
+        let name = format!("--tls-key {}", key.display());
+        crate::config::warn_if_readable_by_others(&file, &name);
+    }
     let key = PrivateKeyDer::from_pem_file(key)
         .map_err(|e| anyhow!("--tls-key {}: {}", key.display(), pem_error(e)))?;
     server_config(chain, key).map_err(|e| anyhow!("--tls-cert/--tls-key: {e}"))

@@ -11,7 +11,7 @@ use std::sync::{Arc, Condvar, Mutex, OnceLock};
 use std::time::{Duration, SystemTime};
 
 use crate::listen::{Event, Refused, Reporter};
-use crate::output::millis_text;
+use crate::output::{millis_text, printable};
 use crate::output::verdict::plain_reason;
 use crate::signing::group_thousands;
 use chrono::{DateTime, Local};
@@ -236,7 +236,7 @@ impl Reporter for Printer {
     }
 
     fn problem(&self, text: String) {
-        self.push(true, &format!("hookline: {text}\n"), |_| {});
+        self.push(true, &format!("hookline: {}\n", printable(&text)), |_| {});
     }
 }
 
@@ -272,8 +272,8 @@ pub fn render_event(event: &Event, full: bool) -> String {
     let mut head = format!(
         "{}  {} {}  → {}",
         clock(event.at).dimmed(),
-        c.method.bold(),
-        target,
+        printable(&c.method).bold(),
+        printable(&target),
         status_colored(event.answer.status),
     );
     if let Some(fwd) = &event.forward {
@@ -287,10 +287,10 @@ pub fn render_event(event: &Event, full: bool) -> String {
 
     let mut facts: Vec<String> = Vec::new();
     if let Some(kind) = &c.event {
-        facts.push(kind.cyan().to_string());
+        facts.push(printable(kind).cyan().to_string());
     }
     if let Some(id) = &event.delivery_id {
-        facts.push(format!("delivery {}", shorten(id, 36)));
+        facts.push(format!("delivery {}", printable(&shorten(id, 36))));
     }
     facts.push(format!(
         "{} byte{}",
@@ -304,10 +304,12 @@ pub fn render_event(event: &Event, full: bool) -> String {
             "{} {} {}",
             "✗".red().bold(),
             v.scheme,
-            v.reason
-                .map(|r| plain_reason(r, v.detail.as_deref()))
-                .unwrap_or_default()
-                .red()
+            printable(
+                &v.reason
+                    .map(|r| plain_reason(r, v.detail.as_deref()))
+                    .unwrap_or_default()
+            )
+            .red()
         ),
     });
     if let Some(first) = &event.duplicate_of {
@@ -343,13 +345,13 @@ pub fn render_event(event: &Event, full: bool) -> String {
     if let Some(fwd) = &event.forward {
         let result = match (fwd.status, &fwd.error) {
             (Some(status), _) => status_colored(status),
-            (None, Some(e)) => e.red().to_string(),
+            (None, Some(e)) => printable(e).red().to_string(),
             (None, None) => String::new(),
         };
         lines.push(format!(
             "  {} {} → {result}  {}",
             "forward".blue().bold(),
-            fwd.url,
+            printable(&fwd.url),
             millis_text(fwd.latency_ms).dimmed()
         ));
     }
@@ -414,10 +416,10 @@ fn render_refused(r: &Refused) -> String {
     format!(
         "{}  {} {}  → {}  {}\n\n",
         clock(r.at).dimmed(),
-        r.method.bold(),
-        r.target,
+        printable(&r.method).bold(),
+        printable(&r.target),
         status_colored(r.status),
-        r.why
+        printable(&r.why)
     )
 }
 
@@ -430,7 +432,7 @@ pub fn body_lines(body: &[u8], content_type: Option<&str>) -> Vec<String> {
     if let Ok(value) = serde_json::from_slice::<serde_json::Value>(body) {
         if value.is_object() || value.is_array() {
             if let Ok(pretty) = serde_json::to_string_pretty(&value) {
-                return pretty.lines().map(str::to_string).collect();
+                return pretty.lines().map(|l| printable(l).into_owned()).collect();
             }
         }
     }
@@ -445,10 +447,10 @@ pub fn body_lines(body: &[u8], content_type: Option<&str>) -> Vec<String> {
     let is_form = content_type.is_some_and(|t| t.starts_with("application/x-www-form-urlencoded"));
     if is_form {
         return form_urlencoded::parse(text.as_bytes())
-            .map(|(k, v)| format!("{} = {v}", k.bold()))
+            .map(|(k, v)| format!("{} = {}", printable(&k).bold(), printable(&v)))
             .collect();
     }
-    text.lines().map(str::to_string).collect()
+    text.lines().map(|l| printable(l).into_owned()).collect()
 }
 
 fn shorten(text: &str, max: usize) -> String {

@@ -43,3 +43,37 @@ pub fn millis_text(ms: f64) -> String {
         format!("{:.1} s", ms / 1000.0)
     }
 }
+
+/// Text that came from a request, a capture or a peer, made safe to print on a terminal:
+/// control characters (C0 but tab, DEL, C1) and bidirectional overrides are shown as
+/// escapes (`\x1b`, `\u{9b}`, `\u{202e}`), so no input can move the cursor, recolour,
+/// retitle or reorder what the user sees.
+pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    fn unsafe_char(c: char) -> bool {
+        (c.is_control() && c != '\t') || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    }
+    if !text.chars().any(unsafe_char) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            c if !unsafe_char(c) => out.push(c),
+            c if (c as u32) < 0x80 => out.push_str(&format!("\\x{:02x}", c as u32)),
+            c => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::printable;
+
+    #[test]
+    fn control_characters_are_escaped_and_plain_text_is_kept() {
+        assert_eq!(printable("push · ✓ tab\there"), "push · ✓ tab\there");
+        assert_eq!(printable("a\x1b[2Jb\x07"), "a\\x1b[2Jb\\x07");
+        assert_eq!(printable("\u{9b}31m\r\u{202e}x\u{7f}"), "\\u{9b}31m\\x0d\\u{202e}x\\x7f");
+    }
+}

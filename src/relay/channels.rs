@@ -1,9 +1,14 @@
 //! The relay's channels: unguessable ids and the SHA-256 of each subscriber token (never
 //! the token), kept in a `--state` file so a restart keeps them; unused ones expire.
+//!
+//! The file is written whole, off the runtime thread, and creations that arrive while a
+//! write is under way share the next one (a group commit): a burst of creations costs a
+//! few writes, not one each, and a new channel is answered only once it is on disk.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use anyhow::{Context, Result};
@@ -12,6 +17,7 @@ use base64::Engine;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
+use tokio::sync::watch;
 
 #[derive(Clone, Serialize, Deserialize)]
 struct Record {
@@ -32,7 +38,25 @@ pub struct Channels {
     path: Option<PathBuf>,
     ttl: Duration,
     max: usize,
-    inner: Mutex<HashMap<String, Record>>,
+    inner: Mutex<Inner>,
+    /// Held while the file is written, so writes land in the order of their snapshots.
+    writing: Mutex<()>,
+    /// A write is queued on the blocking pool and has not started yet.
+    write_queued: AtomicBool,
+    /// The newest change written out (or the write that failed).
+    written: watch::Sender<Written>,
+}
+
+struct Inner {
+    channels: HashMap<String, Record>,
+    /// Counts changes that must reach the file (creations, expiries).
+    changes: u64,
+}
+
+#[derive(Clone, Default)]
+struct Written {
+    changes: u64,
+    failed: Option<String>,
 }
 
 /// A new channel: the id goes in URLs; the token is shown to its creator once.
@@ -62,29 +86,36 @@ impl Channels {
             path: path.map(Path::to_path_buf),
             ttl,
             max,
-            inner: Mutex::new(channels),
+            inner: Mutex::new(Inner {
+                channels,
+                changes: 0,
+            }),
+            writing: Mutex::new(()),
+            write_queued: AtomicBool::new(false),
+            written: watch::Sender::new(Written::default()),
         };
-        store.expire(now)?;
+        store.expire(now, |_| false)?;
         Ok(store)
     }
 
     pub fn len(&self) -> usize {
-        crate::lock(&self.inner).len()
+        crate::lock(&self.inner).channels.len()
     }
 
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
 
-    /// A channel id of 128 random bits and a token of 256, both URL-safe base64.
-    pub fn create(&self, now: u64) -> Result<Result<Created, CreateError>> {
+    /// A channel id of 128 random bits and a token of 256, both URL-safe base64; in
+    /// memory at once, on disk once [`Channels::saved`] says so.
+    pub fn create(&self, now: u64) -> Result<(Created, Change), CreateError> {
         let mut inner = crate::lock(&self.inner);
-        if inner.len() >= self.max {
-            return Ok(Err(CreateError::Full));
+        if inner.channels.len() >= self.max {
+            return Err(CreateError::Full);
         }
         let id = URL_SAFE_NO_PAD.encode(rand::random::<[u8; 16]>());
         let token = format!("hlr_{}", URL_SAFE_NO_PAD.encode(rand::random::<[u8; 32]>()));
-        inner.insert(
+        inner.channels.insert(
             id.clone(),
             Record {
                 token_sha256: hex::encode(Sha256::digest(token.as_bytes())),
@@ -92,12 +123,38 @@ impl Channels {
                 last_used: now,
             },
         );
-        self.persist(&inner)?;
-        Ok(Ok(Created { id, token }))
+        inner.changes += 1;
+        Ok((Created { id, token }, Change(inner.changes)))
+    }
+
+    /// Waits until `change` is in the state file, writing it (with every change made
+    /// meanwhile) on the blocking pool unless a write under way already holds it.
+    pub async fn saved(self: &Arc<Self>, change: Change) -> Result<()> {
+        if self.path.is_none() {
+            return Ok(());
+        }
+        let mut written = self.written.subscribe();
+        if !self.write_queued.swap(true, Ordering::AcqRel) {
+            // One write queued at a time: it takes every change made until it starts.
+            let store = self.clone();
+            tokio::task::spawn_blocking(move || {
+                store.write_queued.store(false, Ordering::Release);
+                let _ = store.write_out();
+            });
+        }
+        let now = written
+            .wait_for(|w| w.changes >= change.0)
+            .await
+            .map_err(|_| anyhow::anyhow!("the state file writer stopped"))?
+            .clone();
+        match now.failed {
+            Some(e) => Err(anyhow::anyhow!(e)),
+            None => Ok(()),
+        }
     }
 
     pub fn exists(&self, id: &str) -> bool {
-        crate::lock(&self.inner).contains_key(id)
+        crate::lock(&self.inner).channels.contains_key(id)
     }
 
     /// Whether `token` is `id`'s. Compared in constant time; an unknown channel costs the
@@ -106,6 +163,7 @@ impl Channels {
         let given = Sha256::digest(token.as_bytes());
         let inner = crate::lock(&self.inner);
         let (known, expected) = match inner
+            .channels
             .get(id)
             .and_then(|r| hex::decode(&r.token_sha256).ok())
         {
@@ -118,36 +176,64 @@ impl Channels {
 
     /// Marks a channel used (an event, or a subscriber); written out by [`Channels::expire`].
     pub fn touch(&self, id: &str, now: u64) {
-        if let Some(record) = crate::lock(&self.inner).get_mut(id) {
+        if let Some(record) = crate::lock(&self.inner).channels.get_mut(id) {
             record.last_used = now;
         }
     }
 
-    /// Drops channels unused for longer than the TTL and writes the state out.
-    pub fn expire(&self, now: u64) -> Result<usize> {
+    /// Drops channels unused for longer than the TTL and writes the state out. A channel
+    /// `in_use` says has a subscriber now counts as used now: it never expires while
+    /// someone listens on it.
+    pub fn expire(&self, now: u64, in_use: impl Fn(&str) -> bool) -> Result<usize> {
         let mut inner = crate::lock(&self.inner);
-        let before = inner.len();
+        let before = inner.channels.len();
         let ttl = self.ttl.as_secs();
-        inner.retain(|_, r| now.saturating_sub(r.last_used) <= ttl);
-        self.persist(&inner)?;
-        Ok(before - inner.len())
+        inner.channels.retain(|id, r| {
+            if in_use(id) {
+                r.last_used = now;
+            }
+            now.saturating_sub(r.last_used) <= ttl
+        });
+        let expired = before - inner.channels.len();
+        inner.changes += 1;
+        drop(inner);
+        self.write_out()?;
+        Ok(expired)
     }
 
-    /// Written whole to a temp file beside the state file, then renamed over it (0600).
-    fn persist(&self, channels: &HashMap<String, Record>) -> Result<()> {
+    /// Writes every change so far, whole, to a temp file beside the state file, then
+    /// renames it over the file (0600); publishes how far the file now is.
+    fn write_out(&self) -> Result<()> {
         let Some(path) = &self.path else {
             return Ok(());
         };
-        let file = StateFile {
-            hookline_relay: 1,
-            channels: channels.clone(),
+        let _writing = crate::lock(&self.writing);
+        let (file, changes) = {
+            let inner = crate::lock(&self.inner);
+            if self.written.borrow().changes >= inner.changes {
+                return Ok(());
+            }
+            let file = StateFile {
+                hookline_relay: 1,
+                channels: inner.channels.clone(),
+            };
+            (file, inner.changes)
         };
-        let json = serde_json::to_string_pretty(&file)?;
-        crate::capture::write_json_file(path, &json, false)
-            .with_context(|| format!("--state {}", path.display()))?;
-        Ok(())
+        let written = serde_json::to_string_pretty(&file)
+            .map_err(anyhow::Error::from)
+            .and_then(|json| {
+                crate::capture::write_json_file(path, &json, false)
+                    .with_context(|| format!("--state {}", path.display()))
+            });
+        let failed = written.as_ref().err().map(|e| format!("{e:#}"));
+        self.written.send_replace(Written { changes, failed });
+        written
     }
 }
+
+/// A change to the channels, to wait for with [`Channels::saved`].
+#[derive(Debug, Clone, Copy)]
+pub struct Change(u64);
 
 #[cfg(test)]
 mod tests {
@@ -159,8 +245,9 @@ mod tests {
         let path = dir.path().join("state.json");
         let ttl = Duration::from_secs(3600);
         let store = Channels::open(Some(&path), ttl, 10, 1000).unwrap();
-        let a = store.create(1000).unwrap().unwrap();
-        let b = store.create(1000).unwrap().unwrap();
+        let (a, _) = store.create(1000).unwrap();
+        let (b, _) = store.create(1000).unwrap();
+        store.expire(1000, |_| false).unwrap();
         assert!(a.id.len() >= 22 && !a.id.contains(['/', '+', '=']));
         assert!(store.authorize(&a.id, &a.token));
         assert!(!store.authorize(&a.id, &b.token));
@@ -172,14 +259,38 @@ mod tests {
         assert!(again.authorize(&b.id, &b.token));
         // Unused past the TTL: gone.
         again.touch(&a.id, 5000);
-        assert_eq!(again.expire(5000).unwrap(), 1);
+        assert_eq!(again.expire(5000, |_| false).unwrap(), 1);
         assert!(again.exists(&a.id) && !again.exists(&b.id));
+        // A channel with a subscriber never expires, however long since its last event.
+        assert_eq!(again.expire(50_000, |id| id == a.id).unwrap(), 0);
+        assert!(again.exists(&a.id));
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn creations_wait_for_the_file_and_share_writes() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("state.json");
+        let store = Arc::new(Channels::open(Some(&path), Duration::from_secs(60), 1000, 0).unwrap());
+        let mut waits = Vec::new();
+        for _ in 0..200 {
+            let (created, change) = store.create(0).unwrap();
+            let store = store.clone();
+            waits.push(tokio::spawn(async move {
+                store.saved(change).await.unwrap();
+                created.id
+            }));
+        }
+        for wait in waits {
+            let id = wait.await.unwrap();
+            let text = std::fs::read_to_string(&path).unwrap();
+            assert!(text.contains(&id), "answered only once written");
+        }
     }
 
     #[test]
     fn a_full_relay_refuses_new_channels() {
         let store = Channels::open(None, Duration::from_secs(60), 1, 0).unwrap();
-        assert!(store.create(0).unwrap().is_ok());
-        assert_eq!(store.create(0).unwrap().err(), Some(CreateError::Full));
+        assert!(store.create(0).is_ok());
+        assert_eq!(store.create(0).err(), Some(CreateError::Full));
     }
 }

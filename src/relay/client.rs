@@ -20,7 +20,7 @@ use tokio_tungstenite::WebSocketStream;
 use super::frame::{self, AnswerHead, RequestHead};
 use super::{Beat, Heartbeat};
 use crate::delivery;
-use crate::http_headers::{append_pairs, to_pairs};
+use crate::http_headers::{append_pairs, is_hop_by_hop, to_pairs};
 use crate::listen::Engine;
 use crate::server::Io;
 
@@ -32,6 +32,10 @@ pub struct Relay {
     host: String,
     port: u16,
     tls: Option<Arc<rustls::ClientConfig>>,
+    /// For relays that ask for one to create channels.
+    create_token: Option<String>,
+    /// The largest request accepted over the link (listen's `--max-body`, plus its head).
+    max_message: usize,
 }
 
 /// `--relay http(s)://HOST[:PORT][/CHANNEL]` (also `/c/CHANNEL`, the public URL itself).
@@ -41,6 +45,9 @@ pub fn parse(url: &Uri, tls: Option<Arc<rustls::ClientConfig>>) -> Result<(Relay
         Some("http") => false,
         _ => bail!("--relay {url}: use an http:// or https:// URL"),
     };
+    if url.authority().is_some_and(|a| a.as_str().contains('@')) {
+        bail!("--relay: a relay URL takes no user:password@ (channels have tokens)");
+    }
     let host = url
         .host()
         .ok_or_else(|| anyhow!("--relay {url}: no host"))?
@@ -49,7 +56,7 @@ pub fn parse(url: &Uri, tls: Option<Arc<rustls::ClientConfig>>) -> Result<(Relay
     let port = url.port_u16().unwrap_or(if secure { 443 } else { 80 });
     let path = url.path().trim_matches('/');
     let channel = path.strip_prefix("c/").unwrap_or(path);
-    if channel.contains('/') {
+    if !channel.is_empty() && !is_channel_id(channel) {
         bail!("--relay {url}: the path should be just a channel id");
     }
     let authority = url.authority().expect("a host").as_str();
@@ -62,6 +69,8 @@ pub fn parse(url: &Uri, tls: Option<Arc<rustls::ClientConfig>>) -> Result<(Relay
         } else {
             None
         },
+        create_token: None,
+        max_message: 25 << 20,
     };
     Ok((relay, (!channel.is_empty()).then(|| channel.to_string())))
 }
@@ -74,7 +83,28 @@ pub struct NewChannel {
     pub url: String,
 }
 
+/// A channel id as relays make them (URL-safe base64): nothing else is put in a URL.
+fn is_channel_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= 64
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
 impl Relay {
+    /// Requests over `max_body` end the link rather than fill memory (the relay enforces
+    /// its own limit, but this side does not take its word for it).
+    pub fn with_max_body(mut self, max_body: u64) -> Self {
+        self.max_message = usize::try_from(max_body).unwrap_or(usize::MAX).saturating_add(1 << 20);
+        self
+    }
+
+    pub fn with_create_token(mut self, token: Option<String>) -> Self {
+        self.create_token = token;
+        self
+    }
+
     /// `POST /channels`.
     pub async fn create_channel(&self) -> Result<NewChannel> {
         let client = match &self.tls {
@@ -84,21 +114,42 @@ impl Relay {
         let request = delivery::Request {
             method: http::Method::POST,
             url: format!("{}/channels", self.base).parse()?,
-            headers: Default::default(),
+            headers: self.create_headers()?,
             body: Bytes::new(),
         };
         let attempt = client.attempt(request, Duration::from_secs(30)).await;
         match attempt.outcome {
-            delivery::Outcome::Answered(a) if a.status == 201 => serde_json::from_slice(&a.body)
-                .map_err(|e| anyhow!("{}: not a hookline relay ({e})", self.base)),
+            delivery::Outcome::Answered(a) if a.status == 201 => {
+                let made: NewChannel = serde_json::from_slice(&a.body)
+                    .map_err(|e| anyhow!("{}: not a hookline relay ({e})", self.base))?;
+                if !is_channel_id(&made.channel) {
+                    bail!("{}: not a hookline relay (a malformed channel id)", self.base);
+                }
+                Ok(made)
+            }
+            delivery::Outcome::Answered(a) if a.status == 401 => bail!(
+                "{} asks for a channel-creation token: pass --create-token (or HOOKLINE_RELAY_CREATE_TOKEN){}",
+                self.base,
+                if self.create_token.is_some() { "; the one given was refused" } else { "" }
+            ),
             delivery::Outcome::Answered(a) => bail!(
                 "{} refused to make a channel: {} {}",
                 self.base,
                 a.status,
-                String::from_utf8_lossy(&a.body).trim()
+                crate::output::printable(String::from_utf8_lossy(&a.body).trim())
             ),
             other => bail!("cannot reach the relay {}: {}", self.base, other.reason()),
         }
+    }
+
+    fn create_headers(&self) -> Result<http::HeaderMap> {
+        let mut headers = http::HeaderMap::new();
+        if let Some(token) = &self.create_token {
+            let value = HeaderValue::from_str(&format!("Bearer {token}"))
+                .map_err(|_| anyhow!("--create-token: not a valid header value"))?;
+            headers.insert(http::header::AUTHORIZATION, value);
+        }
+        Ok(headers)
     }
 
     /// `POST /channels`, and the new channel saved for later runs; returns it and where it
@@ -146,7 +197,7 @@ impl Relay {
         request
             .headers_mut()
             .insert(http::header::AUTHORIZATION, bearer);
-        let config = super::link_config(1 << 30);
+        let config = super::link_config(self.max_message);
         let handshake = tokio_tungstenite::client_async_with_config(request, stream, Some(config));
         let (mut ws, _) = match tokio::time::timeout(Duration::from_secs(30), handshake).await {
             Err(_) => return Err(lost("no handshake within 30s".into())),
@@ -162,7 +213,7 @@ impl Relay {
         let public_url = match tokio::time::timeout(Duration::from_secs(30), ws.next()).await {
             Ok(Some(Ok(Message::Text(text)))) => serde_json::from_str::<serde_json::Value>(&text)
                 .ok()
-                .and_then(|v| v["public_url"].as_str().map(str::to_string))
+                .and_then(|v| v["public_url"].as_str().map(|u| crate::output::printable(u).into_owned()))
                 .ok_or_else(|| lost("the relay's greeting is malformed".into()))?,
             _ => return Err(lost("the relay did not greet".into())),
         };
@@ -184,10 +235,12 @@ pub struct Link {
 }
 
 impl Link {
-    /// Answers relayed requests through `engine` until the link ends; says why it ended.
-    pub async fn serve(self, engine: Arc<Engine>) -> String {
+    /// Answers relayed requests through `engine`, at most `max_in_flight` at once (more
+    /// get a 503 at once), until the link ends; says why it ended.
+    pub async fn serve(self, engine: Arc<Engine>, max_in_flight: usize) -> String {
         let (mut sink, mut stream) = self.ws.split();
         let (answers, mut answered) = tokio::sync::mpsc::channel::<Bytes>(256);
+        let in_flight = Arc::new(tokio::sync::Semaphore::new(max_in_flight));
         let mut heartbeat = Heartbeat::new();
         loop {
             tokio::select! {
@@ -195,11 +248,18 @@ impl Link {
                     heartbeat.heard();
                     match message {
                         Some(Ok(Message::Binary(bytes))) => {
+                            let Ok(permit) = in_flight.clone().try_acquire_owned() else {
+                                if let Some(busy) = busy_answer(&bytes) {
+                                    let _ = answers.try_send(busy);
+                                }
+                                continue;
+                            };
                             let (engine, answers) = (engine.clone(), answers.clone());
                             tokio::spawn(async move {
                                 if let Some(answer) = answer(&engine, bytes).await {
                                     let _ = answers.send(answer).await;
                                 }
+                                drop(permit);
                             });
                         }
                         Some(Ok(Message::Ping(_))) => {
@@ -215,23 +275,41 @@ impl Link {
                     }
                 }
                 Some(answer) = answered.recv() => {
-                    if let Err(e) = super::send_queued(&mut sink, answer, &mut answered).await {
-                        return e.to_string();
+                    // A relay that stops reading is as dead as a silent one.
+                    match tokio::time::timeout(super::DEAD_AFTER, super::send_queued(&mut sink, answer, &mut answered)).await {
+                        Ok(Ok(())) => {}
+                        Ok(Err(e)) => return e.to_string(),
+                        Err(_) => return "the relay stopped reading".into(),
                     }
                 }
                 beat = heartbeat.next() => match beat {
                     Beat::Dead(silent) => {
                         return format!("no heartbeat from the relay for {}s", silent.as_secs())
                     }
-                    Beat::Ping => {
-                        if let Err(e) = sink.send(Message::Ping(Bytes::new())).await {
-                            return e.to_string();
-                        }
-                    }
+                    Beat::Ping => match tokio::time::timeout(super::DEAD_AFTER, sink.send(Message::Ping(Bytes::new()))).await {
+                        Ok(Ok(())) => {}
+                        Ok(Err(e)) => return e.to_string(),
+                        Err(_) => return "the relay stopped reading".into(),
+                    },
                 },
             }
         }
     }
+}
+
+/// The 503 for a request that found every in-flight place taken.
+fn busy_answer(bytes: &Bytes) -> Option<Bytes> {
+    let (head, _): (RequestHead, Bytes) = frame::decode(bytes).ok()?;
+    let body = br#"{"error":"too many relayed requests in flight at the subscriber"}"#;
+    let answer = AnswerHead {
+        id: head.id,
+        status: 503,
+        headers: vec![
+            ("content-type".into(), "application/json".into()),
+            ("retry-after".into(), "1".into()),
+        ],
+    };
+    Some(frame::encode(&answer, body))
 }
 
 /// One relayed request through the engine, exactly like a local one; `None` for a
@@ -244,6 +322,19 @@ async fn answer(engine: &Engine, bytes: Bytes) -> Option<Bytes> {
             return None;
         }
     };
+    // The length is the bytes' own: a head that says otherwise would make the app wait
+    // for bytes that never come (or read past the body).
+    let headers: Vec<_> = head
+        .headers
+        .iter()
+        .filter(|(n, _)| !n.eq_ignore_ascii_case("content-length") && !is_hop_by_hop(n))
+        .cloned()
+        .chain(std::iter::once(("content-length".to_string(), body.len().to_string())))
+        .collect();
+    if !head.path.starts_with('/') {
+        engine.problem(format!("relay: request with path `{}` dropped: not a path", head.path));
+        return None;
+    }
     let target = match &head.query {
         Some(q) => format!("{}?{q}", head.path),
         None => head.path.clone(),
@@ -254,7 +345,7 @@ async fn answer(engine: &Engine, bytes: Bytes) -> Option<Bytes> {
         .body(Full::new(body))
         .map_err(|e| e.to_string())
         .and_then(|mut req| {
-            append_pairs(req.headers_mut(), &head.headers)?;
+            append_pairs(req.headers_mut(), &headers)?;
             Ok(req)
         });
     let (status, headers, body) = match built {

@@ -1,6 +1,6 @@
 //! Where relayed requests meet subscribers. [`Hub`] is the whole routing interface: this
 //! process keeps subscribers in memory ([`LocalHub`]); relays behind a load balancer would
-//! implement it over a shared pub/sub (say, Redis), the server code unchanged.
+//! implement it over a shared pub/sub, the server code unchanged.
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use bytes::Bytes;
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::{mpsc, oneshot, Notify};
 
 use super::frame::{self, AnswerHead, RequestHead};
 
@@ -27,17 +27,25 @@ pub enum DispatchError {
 }
 
 pub trait Hub: Send + Sync + 'static {
+    /// Room for one request on a channel's subscriber, held from before its body is read
+    /// until its answer: a sender is refused (no subscriber, busy) before it costs memory.
+    type Reservation: Send;
+
     /// A subscriber for `channel`: frames to send it arrive on the receiver. A newer
-    /// subscriber replaces an older one, whose receiver then ends.
+    /// subscriber replaces an older one, whose [`Subscription::replaced`] then resolves.
     fn attach(&self, channel: &str) -> (Subscription, mpsc::Receiver<Bytes>);
     /// Ends a subscription; its unanswered requests get [`DispatchError::Gone`].
     fn detach(&self, subscription: &Subscription);
     /// An answer from a subscriber; false when no request of that id is waiting there.
     fn answer(&self, subscription: &Subscription, head: AnswerHead, body: Bytes) -> bool;
-    /// Sends a request to the channel's subscriber and waits up to `wait` for its answer.
+    /// Whether a subscriber is connected to `channel` now.
+    fn is_subscribed(&self, channel: &str) -> bool;
+    /// Takes room for one request, or says why there is none.
+    fn reserve(&self, channel: &str) -> Result<Self::Reservation, DispatchError>;
+    /// Sends a request to the reserved subscriber and waits up to `wait` for its answer.
     fn dispatch(
         &self,
-        channel: &str,
+        reservation: Self::Reservation,
         head: RequestHead,
         body: &[u8],
         wait: Duration,
@@ -51,17 +59,26 @@ pub struct Subscription {
     link: Arc<Link>,
 }
 
+impl Subscription {
+    /// Resolves once a newer subscriber took the channel over.
+    pub async fn replaced(&self) {
+        self.link.replaced.notified().await;
+    }
+}
+
 type Pending = HashMap<u64, oneshot::Sender<(AnswerHead, Bytes)>>;
 
 struct Link {
     frames: mpsc::Sender<Bytes>,
     /// The requests in flight on this link, waiting for their answers.
     pending: Mutex<Pending>,
+    /// Request ids count per link, so a subscriber learns nothing of other channels' traffic.
+    next_id: AtomicU64,
+    replaced: Notify,
 }
 
 pub struct LocalHub {
     links: Mutex<HashMap<String, Arc<Link>>>,
-    next_id: AtomicU64,
     max_in_flight: usize,
 }
 
@@ -69,20 +86,41 @@ impl LocalHub {
     pub fn new(max_in_flight: usize) -> Self {
         LocalHub {
             links: Mutex::new(HashMap::new()),
-            next_id: AtomicU64::new(1),
             max_in_flight,
         }
     }
 }
 
+/// A request's place on a link: its id and where its answer arrives. Dropped (the sender
+/// hung up, the wait ran out, it was answered), it leaves the link's pending map.
+pub struct Reservation {
+    link: Arc<Link>,
+    id: u64,
+    answer: Option<oneshot::Receiver<(AnswerHead, Bytes)>>,
+}
+
+impl Drop for Reservation {
+    fn drop(&mut self) {
+        crate::lock(&self.link.pending).remove(&self.id);
+    }
+}
+
 impl Hub for LocalHub {
+    type Reservation = Reservation;
+
     fn attach(&self, channel: &str) -> (Subscription, mpsc::Receiver<Bytes>) {
         let (frames, rx) = mpsc::channel(self.max_in_flight.max(1));
         let link = Arc::new(Link {
             frames,
             pending: Mutex::new(HashMap::new()),
+            next_id: AtomicU64::new(1),
+            replaced: Notify::new(),
         });
-        crate::lock(&self.links).insert(channel.to_string(), link.clone());
+        let older = crate::lock(&self.links).insert(channel.to_string(), link.clone());
+        if let Some(older) = older {
+            // A stored permit: the older link's loop sees it even if not waiting yet.
+            older.replaced.notify_one();
+        }
         let subscription = Subscription {
             channel: channel.to_string(),
             link,
@@ -114,34 +152,48 @@ impl Hub for LocalHub {
         }
     }
 
-    async fn dispatch(
-        &self,
-        channel: &str,
-        mut head: RequestHead,
-        body: &[u8],
-        wait: Duration,
-    ) -> Result<(AnswerHead, Bytes), DispatchError> {
+    fn is_subscribed(&self, channel: &str) -> bool {
+        crate::lock(&self.links).contains_key(channel)
+    }
+
+    fn reserve(&self, channel: &str) -> Result<Reservation, DispatchError> {
         let link = crate::lock(&self.links)
             .get(channel)
             .cloned()
             .ok_or(DispatchError::NoSubscriber)?;
-        let id = self.next_id.fetch_add(1, Ordering::Relaxed);
-        head.id = id;
         let (tx, rx) = oneshot::channel();
-        {
+        let id = {
             let mut pending = crate::lock(&link.pending);
             if pending.len() >= self.max_in_flight {
                 return Err(DispatchError::Busy);
             }
+            let id = link.next_id.fetch_add(1, Ordering::Relaxed);
             pending.insert(id, tx);
-        }
-        // Undone however this ends, even when the sender hangs up and the wait is dropped.
-        let _in_flight = InFlight { link: &link, id };
-        link.frames
+            id
+        };
+        Ok(Reservation {
+            link,
+            id,
+            answer: Some(rx),
+        })
+    }
+
+    async fn dispatch(
+        &self,
+        mut reservation: Reservation,
+        mut head: RequestHead,
+        body: &[u8],
+        wait: Duration,
+    ) -> Result<(AnswerHead, Bytes), DispatchError> {
+        head.id = reservation.id;
+        let answer = reservation.answer.take().expect("dispatched once");
+        reservation
+            .link
+            .frames
             .send(frame::encode(&head, body))
             .await
             .map_err(|_| DispatchError::Gone)?;
-        match tokio::time::timeout(wait, rx).await {
+        match tokio::time::timeout(wait, answer).await {
             Ok(Ok(answer)) => Ok(answer),
             Ok(Err(_)) => Err(DispatchError::Gone),
             Err(_) => Err(DispatchError::TimedOut),
@@ -149,13 +201,30 @@ impl Hub for LocalHub {
     }
 }
 
-struct InFlight<'a> {
-    link: &'a Link,
-    id: u64,
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-impl Drop for InFlight<'_> {
-    fn drop(&mut self) {
-        crate::lock(&self.link.pending).remove(&self.id);
+    #[test]
+    fn ids_count_per_link_and_a_reservation_frees_its_place() {
+        let hub = LocalHub::new(1);
+        assert!(matches!(hub.reserve("a"), Err(DispatchError::NoSubscriber)));
+        let (_a, _rx_a) = hub.attach("a");
+        let (_b, _rx_b) = hub.attach("b");
+        let first = hub.reserve("a").unwrap();
+        assert!(matches!(hub.reserve("a"), Err(DispatchError::Busy)));
+        assert_eq!(hub.reserve("b").unwrap().id, 1, "b's ids do not follow a's");
+        drop(first);
+        assert_eq!(hub.reserve("a").unwrap().id, 2);
+    }
+
+    #[tokio::test]
+    async fn a_replaced_subscription_is_told() {
+        let hub = LocalHub::new(4);
+        let (old, _rx) = hub.attach("a");
+        let (_new, _rx2) = hub.attach("a");
+        tokio::time::timeout(Duration::from_secs(1), old.replaced())
+            .await
+            .expect("the older subscription learns it was replaced");
     }
 }

@@ -8,17 +8,19 @@
 
 pub mod channels;
 pub mod client;
+pub mod create_limit;
 pub mod credentials;
 pub mod frame;
 pub mod hub;
 
-use std::sync::Arc;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use futures_util::{SinkExt, StreamExt};
 use http::header::{
-    AUTHORIZATION, CONNECTION, CONTENT_TYPE, RETRY_AFTER, SEC_WEBSOCKET_ACCEPT, SEC_WEBSOCKET_KEY,
+    AUTHORIZATION, CONNECTION, CONTENT_LENGTH, CONTENT_TYPE, RETRY_AFTER, SET_COOKIE, SEC_WEBSOCKET_ACCEPT, SEC_WEBSOCKET_KEY,
     UPGRADE, WWW_AUTHENTICATE,
 };
 use http::{HeaderValue, Method, Request, Response, StatusCode};
@@ -31,11 +33,16 @@ use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::WebSocketStream;
 
 use channels::{Channels, CreateError};
+use create_limit::CreateLimit;
+use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
+use tokio::time::timeout;
 use frame::{AnswerHead, RequestHead};
 use hub::{DispatchError, Hub, LocalHub, Subscription};
 
-use crate::http_headers::{append_pairs, is_hop_by_hop, to_pairs};
-use crate::server::{error_reply, json_reply};
+use crate::http_headers::{append_pairs, strip_hop_by_hop, to_pairs};
+use crate::output::printable;
+use crate::server::{error_reply, json_reply, read_body, BodyLimits, Throttle};
 
 /// How often each side pings the other.
 const HEARTBEAT: Duration = Duration::from_secs(10);
@@ -90,17 +97,25 @@ impl Heartbeat {
 pub struct Settings {
     /// Where senders reach this relay, e.g. `https://relay.example.com` (no trailing `/`).
     pub public_url: String,
-    pub max_body: u64,
-    pub body_timeout: Duration,
+    pub body: BodyLimits,
     /// How long a sender waits for the subscriber's answer.
     pub wait: Duration,
+    /// How long a write to a subscriber may stay blocked before its link is dropped.
+    pub link_timeout: Duration,
+    /// Channels one client address may create per hour.
+    pub creates_per_hour: u32,
+    /// When set, `POST /channels` needs `Authorization: Bearer <token>`.
+    pub create_token: Option<String>,
     pub access_log: bool,
 }
 
 pub struct Relay<H: Hub = LocalHub> {
     settings: Settings,
-    channels: Channels,
+    channels: Arc<Channels>,
     hub: H,
+    create_limit: CreateLimit,
+    /// Refused subscribers are logged, but not one line each.
+    refused_log: Mutex<Throttle>,
 }
 
 type Reply = Response<Full<Bytes>>;
@@ -108,9 +123,11 @@ type Reply = Response<Full<Bytes>>;
 impl<H: Hub> Relay<H> {
     pub fn new(settings: Settings, channels: Channels, hub: H) -> Arc<Self> {
         Arc::new(Relay {
+            create_limit: CreateLimit::new(settings.creates_per_hour),
             settings,
-            channels,
+            channels: Arc::new(channels),
             hub,
+            refused_log: Mutex::new(Throttle::new(Duration::from_secs(10))),
         })
     }
 
@@ -118,98 +135,95 @@ impl<H: Hub> Relay<H> {
         &self.channels
     }
 
-    fn create_channel(&self) -> Reply {
-        match self.channels.create(now()) {
-            Ok(Ok(created)) => {
-                log(&format!("channel {} created", short(&created.id)));
-                let url = format!("{}/c/{}", self.settings.public_url, created.id);
-                let body = serde_json::json!({
-                    "channel": created.id, "token": created.token, "url": url,
-                });
-                json_reply(201, body, false)
-            }
-            Ok(Err(CreateError::Full)) => {
-                error_reply(503, "this relay has as many channels as it keeps", false)
-            }
-            Err(e) => {
-                log(&format!("could not write the state file: {e:#}"));
-                error_reply(500, "the channel could not be stored", false)
+    /// Drops unused channels; one with a subscriber now is in use, whatever its last event.
+    pub fn expire_channels(&self) -> anyhow::Result<usize> {
+        self.channels.expire(now(), |id| self.hub.is_subscribed(id))
+    }
+
+    /// `POST /channels`: with the creation token when the relay asks for one, within the
+    /// client's hourly allowance; answered once the channel is in the state file.
+    async fn create_channel(&self, req: &Request<Incoming>, peer: SocketAddr) -> Reply {
+        if let Some(expected) = &self.settings.create_token {
+            let given = bearer(req).unwrap_or("");
+            let same: bool = Sha256::digest(given.as_bytes())
+                .ct_eq(&Sha256::digest(expected.as_bytes()))
+                .into();
+            if !same {
+                let mut reply = error_reply(401, "creating channels needs this relay's creation token", false);
+                reply
+                    .headers_mut()
+                    .insert(WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+                return reply;
             }
         }
+        if let Err(wait) = self.create_limit.take(peer.ip(), Instant::now()) {
+            let mut reply = error_reply(429, "too many channels created from this address; retry later", false);
+            reply
+                .headers_mut()
+                .insert(RETRY_AFTER, HeaderValue::from(wait.as_secs().max(1)));
+            return reply;
+        }
+        let (created, change) = match self.channels.create(now()) {
+            Ok(made) => made,
+            Err(CreateError::Full) => {
+                return error_reply(503, "this relay has as many channels as it keeps", false)
+            }
+        };
+        if let Err(e) = self.channels.saved(change).await {
+            log(&format!("could not write the state file: {e:#}"));
+            return error_reply(500, "the channel could not be stored", false);
+        }
+        log(&format!("channel {} created", short(&created.id)));
+        let url = format!("{}/c/{}", self.settings.public_url, created.id);
+        let body = serde_json::json!({
+            "channel": created.id, "token": created.token, "url": url,
+        });
+        json_reply(201, body, false)
     }
 
     /// A webhook for `channel`: relayed whole to its subscriber, whose answer is ours.
+    /// Everything that can refuse it (no channel, no subscriber, the channel's in-flight
+    /// cap) is checked before the body is read, so a refused sender costs no memory.
     async fn public(&self, channel: &str, path: &str, req: Request<Incoming>) -> Reply {
         if !self.channels.exists(channel) {
             return error_reply(404, "no such channel", true);
         }
         let started = Instant::now();
-        let (parts, body) = req.into_parts();
-        let headers = match to_pairs(&parts.headers) {
-            Ok(pairs) => pairs
-                .into_iter()
-                .filter(|(name, _)| !is_hop_by_hop(name))
-                .collect(),
-            Err(name) => {
-                return error_reply(400, &format!("header {name} is not valid UTF-8"), true)
+        let (mut parts, body) = req.into_parts();
+        let (method, target) = (parts.method.to_string(), path.to_string());
+        let reply = match self.hub.reserve(channel) {
+            Err(refused) => dispatch_error_reply(refused, self.settings.wait, true),
+            Ok(reservation) => {
+                strip_hop_by_hop(&mut parts.headers);
+                match to_pairs(&parts.headers) {
+                    Err(name) => error_reply(400, &format!("header {name} is not valid UTF-8"), true),
+                    Ok(headers) => match read_body(body, &parts.headers, &self.settings.body).await {
+                        Err(refusal) => refusal.reply(),
+                        Ok(read) => {
+                            self.channels.touch(channel, now());
+                            let head = RequestHead {
+                                id: 0,
+                                method: method.clone(),
+                                path: if path.is_empty() { "/".into() } else { path.into() },
+                                query: parts.uri.query().map(str::to_string),
+                                headers,
+                            };
+                            let wait = self.settings.wait;
+                            match self.hub.dispatch(reservation, head, &read.bytes, wait).await {
+                                Ok((answer, body)) => answer_reply(answer, body),
+                                Err(e) => dispatch_error_reply(e, wait, false),
+                            }
+                        }
+                    },
+                }
             }
-        };
-        let (max, idle) = (self.settings.max_body, self.settings.body_timeout);
-        let read = crate::server::read_body(body, &parts.headers, max, idle);
-        let body = match read.await {
-            Ok(body) => body,
-            Err((status, why)) => return error_reply(status, &why, true),
-        };
-        self.channels.touch(channel, now());
-        let head = RequestHead {
-            id: 0,
-            method: parts.method.to_string(),
-            path: if path.is_empty() {
-                "/".into()
-            } else {
-                path.into()
-            },
-            query: parts.uri.query().map(str::to_string),
-            headers,
-        };
-        let method = head.method.clone();
-        let dispatched = self
-            .hub
-            .dispatch(channel, head, &body, self.settings.wait)
-            .await;
-        let reply = match dispatched {
-            Ok((answer, body)) => answer_reply(answer, body),
-            Err(DispatchError::NoSubscriber) => {
-                let mut reply = error_reply(503, "no subscriber on this channel right now", false);
-                reply
-                    .headers_mut()
-                    .insert(RETRY_AFTER, HeaderValue::from_static("10"));
-                reply
-            }
-            Err(DispatchError::Busy) => {
-                let mut reply =
-                    error_reply(503, "too many requests in flight on this channel", false);
-                reply
-                    .headers_mut()
-                    .insert(RETRY_AFTER, HeaderValue::from_static("1"));
-                reply
-            }
-            Err(DispatchError::Gone) => {
-                error_reply(502, "the subscriber went away before answering", false)
-            }
-            Err(DispatchError::TimedOut) => error_reply(
-                504,
-                &format!(
-                    "no answer from the subscriber within {}",
-                    humantime::format_duration(self.settings.wait)
-                ),
-                false,
-            ),
         };
         if self.settings.access_log {
             log(&format!(
-                "{method} /c/{}{path} → {} ({})",
+                "{} /c/{}{} → {} ({})",
+                printable(&method),
                 short(channel),
+                printable(&target),
                 reply.status().as_u16(),
                 crate::output::millis_text(started.elapsed().as_secs_f64() * 1000.0)
             ));
@@ -220,14 +234,11 @@ impl<H: Hub> Relay<H> {
     /// The subscriber's WebSocket, for the holder of the channel's token only. A wrong
     /// token and an unknown channel get the same 401.
     fn subscribe(self: Arc<Self>, channel: &str, mut req: Request<Incoming>) -> Reply {
-        let token = req
-            .headers()
-            .get(AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .unwrap_or("");
+        let token = bearer(&req).unwrap_or("");
         if !self.channels.authorize(channel, token) {
-            log("refused a subscriber: unknown channel or wrong token");
+            if let Some(more) = crate::lock(&self.refused_log).allow() {
+                log(&format!("refused a subscriber: unknown channel or wrong token{more}"));
+            }
             let mut reply = error_reply(401, "unauthorized", false);
             reply
                 .headers_mut()
@@ -244,7 +255,7 @@ impl<H: Hub> Relay<H> {
         let accept = tokio_tungstenite::tungstenite::handshake::derive_accept_key(key.as_bytes());
         let on_upgrade = hyper::upgrade::on(&mut req);
         let channel = channel.to_string();
-        let max_message = self.settings.max_body.max(25 << 20) as usize + (1 << 20);
+        let max_message = self.settings.body.max_body.max(25 << 20) as usize + (1 << 20);
         tokio::spawn(async move {
             let Ok(upgraded) = on_upgrade.await else {
                 return;
@@ -296,26 +307,28 @@ impl<H: Hub> Relay<H> {
             "hookline_relay": 1,
             "public_url": format!("{}/c/{}", self.settings.public_url, subscription.channel),
         });
-        if sink.send(Message::text(hello.to_string())).await.is_err() {
+        let limit = self.settings.link_timeout;
+        if !matches!(timeout(limit, sink.send(Message::text(hello.to_string()))).await, Ok(Ok(()))) {
             return "closed during the greeting".into();
         }
         let mut heartbeat = Heartbeat::new();
         loop {
             tokio::select! {
                 frame = frames.recv() => match frame {
-                    Some(frame) => {
-                        if let Err(e) = send_queued(&mut sink, frame, frames).await {
-                            return format!("send failed: {e}");
-                        }
-                    }
-                    None => {
-                        let close = CloseFrame {
-                            code: CloseCode::Policy,
-                            reason: "replaced by a newer subscriber".into(),
-                        };
-                        let _ = sink.send(Message::Close(Some(close))).await;
-                        return "replaced by a newer subscriber".into();
-                    }
+                    Some(frame) => match timeout(limit, send_queued(&mut sink, frame, frames)).await {
+                        Ok(Ok(())) => {}
+                        Ok(Err(e)) => return format!("send failed: {e}"),
+                        Err(_) => return format!("not reading: a write blocked for {}", humantime::format_duration(limit)),
+                    },
+                    None => return "closed".into(),
+                },
+                () = subscription.replaced() => {
+                    let close = CloseFrame {
+                        code: CloseCode::Policy,
+                        reason: "replaced by a newer subscriber".into(),
+                    };
+                    let _ = timeout(limit, sink.send(Message::Close(Some(close)))).await;
+                    return "replaced by a newer subscriber".into();
                 },
                 message = stream.next() => {
                     heartbeat.heard();
@@ -339,11 +352,11 @@ impl<H: Hub> Relay<H> {
                 },
                 beat = heartbeat.next() => match beat {
                     Beat::Dead(silent) => return format!("silent for {}s", silent.as_secs()),
-                    Beat::Ping => {
-                        if sink.send(Message::Ping(Bytes::new())).await.is_err() {
-                            return "ping failed".into();
-                        }
-                    }
+                    Beat::Ping => match timeout(limit, sink.send(Message::Ping(Bytes::new()))).await {
+                        Ok(Ok(())) => {}
+                        Ok(Err(_)) => return "ping failed".into(),
+                        Err(_) => return format!("not reading: a write blocked for {}", humantime::format_duration(limit)),
+                    },
                 },
             }
         }
@@ -351,7 +364,7 @@ impl<H: Hub> Relay<H> {
 }
 
 impl<H: Hub> crate::server::Handler for Relay<H> {
-    async fn handle(self: Arc<Self>, req: Request<Incoming>) -> Reply {
+    async fn handle(self: Arc<Self>, req: Request<Incoming>, peer: SocketAddr) -> Reply {
         let path = req.uri().path().to_string();
         if let Some(rest) = path.strip_prefix("/c/") {
             let (channel, sub) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
@@ -361,7 +374,7 @@ impl<H: Hub> crate::server::Handler for Relay<H> {
             return self.clone().subscribe(channel, req);
         }
         match (req.method(), path.as_str()) {
-            (&Method::POST, "/channels") => self.create_channel(),
+            (&Method::POST, "/channels") => self.create_channel(&req, peer).await,
             (&Method::GET, "/") => {
                 let mut reply = Response::new(Full::new(Bytes::from_static(
                     b"hookline relay: POST /channels to make a channel; webhooks go to /c/<channel>/...\n",
@@ -407,29 +420,71 @@ where
     sink.flush().await
 }
 
-/// The subscriber's answer as the sender gets it (hop-by-hop headers and the length are
-/// the relay's own).
-fn answer_reply(answer: AnswerHead, body: Bytes) -> Reply {
-    let mut reply = Response::new(Full::new(body));
-    *reply.status_mut() = StatusCode::from_u16(answer.status).unwrap_or(StatusCode::BAD_GATEWAY);
-    let kept = answer
-        .headers
-        .iter()
-        .filter(|(n, _)| !is_hop_by_hop(n) && !n.eq_ignore_ascii_case("content-length"));
-    if append_pairs(reply.headers_mut(), kept).is_err() {
-        return error_reply(502, "the subscriber's answer has a malformed header", false);
+/// The answer for a request the subscriber did not answer. `unread`: its body was not
+/// read, so the connection cannot carry another request.
+fn dispatch_error_reply(error: DispatchError, wait: Duration, unread: bool) -> Reply {
+    let (status, why, retry_after) = match error {
+        DispatchError::NoSubscriber => (503, "no subscriber on this channel right now".to_string(), Some("10")),
+        DispatchError::Busy => (503, "too many requests in flight on this channel".to_string(), Some("1")),
+        DispatchError::Gone => (502, "the subscriber went away before answering".to_string(), None),
+        DispatchError::TimedOut => (
+            504,
+            format!("no answer from the subscriber within {}", humantime::format_duration(wait)),
+            None,
+        ),
+    };
+    let mut reply = error_reply(status, &why, unread);
+    if let Some(seconds) = retry_after {
+        reply
+            .headers_mut()
+            .insert(RETRY_AFTER, HeaderValue::from_static(seconds));
     }
     reply
 }
 
-/// A channel id shortened for logs: enough to tell channels apart, not enough to post.
-fn short(channel: &str) -> String {
-    format!("{}…", channel.chars().take(6).collect::<String>())
+/// The subscriber's answer as the sender gets it. The relay is the sender's only hop, so
+/// it keeps the connection's own headers (hop-by-hop ones, those `Connection` names, the
+/// length) and answers 502 for a status that is not a final one (200–599). `Set-Cookie`
+/// is dropped: every channel shares the relay's origin, so a cookie set by one subscriber
+/// would reach the senders of all.
+fn answer_reply(answer: AnswerHead, body: Bytes) -> Reply {
+    if !(200..=599).contains(&answer.status) {
+        return error_reply(
+            502,
+            &format!("the subscriber answered with status {}", answer.status),
+            false,
+        );
+    }
+    let mut reply = Response::new(Full::new(body));
+    *reply.status_mut() = StatusCode::from_u16(answer.status).unwrap_or(StatusCode::BAD_GATEWAY);
+    if append_pairs(reply.headers_mut(), &answer.headers).is_err() {
+        return error_reply(502, "the subscriber's answer has a malformed header", false);
+    }
+    let headers = reply.headers_mut();
+    strip_hop_by_hop(headers);
+    headers.remove(CONTENT_LENGTH);
+    headers.remove(SET_COOKIE);
+    reply
 }
 
+/// The token of an `Authorization: Bearer …` header.
+fn bearer<B>(req: &Request<B>) -> Option<&str> {
+    req.headers()
+        .get(AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+}
+
+/// A channel id shortened for logs: enough to tell channels apart, not enough to post.
+fn short(channel: &str) -> String {
+    let start: String = channel.chars().take(6).collect();
+    format!("{}…", printable(&start))
+}
+
+/// A log line on stderr; anything in it that came from a peer is escaped here.
 fn log(line: &str) {
     let now = chrono::Local::now().format("%H:%M:%S%.3f");
-    eprintln!("{now} {line}");
+    eprintln!("{now} {}", printable(line));
 }
 
 /// Unix seconds, for channel bookkeeping.

@@ -64,7 +64,9 @@ pub fn run(config: &Config, args: ReplayArgs) -> Result<ExitCode> {
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;
-    let client = Arc::new(client_for(&args.to, &args.tls)?);
+    // `user:password@` in --to: sent as Basic auth, never shown or saved.
+    let (to, basic_auth) = crate::http_headers::split_userinfo(&args.to);
+    let client = Arc::new(client_for(&to, &args.tls)?);
     let policy = Arc::new(policy(&args.retry));
     let summary = Arc::new(Mutex::new(Summary::default()));
 
@@ -80,7 +82,6 @@ pub fn run(config: &Config, args: ReplayArgs) -> Result<ExitCode> {
     let skip_invalid = args.skip_invalid;
     let reader = std::thread::spawn(move || feed(inputs, files, skip_invalid, tx));
 
-    let to = args.to.clone();
     let (json, dry_run) = (args.json, args.dry_run);
     let selection = Selection::from(&args);
     let mut taken = 0u64;
@@ -130,7 +131,17 @@ pub fn run(config: &Config, args: ReplayArgs) -> Result<ExitCode> {
             taken += 1;
             let mut item = item;
             let request = match build_request(&mut item.capture, &to) {
-                Ok(request) => request,
+                Ok(mut request) => {
+                    if let Some(auth) = &basic_auth {
+                        request.headers.entry(http::header::AUTHORIZATION).or_insert_with(|| auth.clone());
+                    }
+                    request
+                }
+                Err(e) if args.skip_invalid => {
+                    eprintln!("hookline: skipped {}: {e:#}", item.label);
+                    skipped += 1;
+                    continue;
+                }
                 Err(e) => {
                     stopped = Some(format!("{}: {e}", item.label));
                     break;
@@ -261,11 +272,16 @@ fn build_request(capture: &mut Capture, to: &Uri) -> Result<delivery::Request> {
         Some(q) => format!("{path}?{q}"),
         None => path.to_string(),
     };
-    let authority = to.authority().map(|a| a.as_str()).unwrap_or_default();
-    let scheme = to.scheme_str().unwrap_or("http");
-    let url: Uri = format!("{scheme}://{authority}{target}")
-        .parse()
+    // The host is --to's, whatever the capture says: a captured path is only ever a path
+    // (`@evil:1/x` or `.localdomain/x` pasted after the authority would change the host).
+    if !target.starts_with('/') {
+        bail!("path `{target}` does not start with /");
+    }
+    let path_and_query = http::uri::PathAndQuery::try_from(target.as_str())
         .map_err(|e| anyhow!("path `{target}`: {e}"))?;
+    let mut parts = to.clone().into_parts();
+    parts.path_and_query = Some(path_and_query);
+    let url = Uri::from_parts(parts).map_err(|e| anyhow!("path `{target}`: {e}"))?;
     let mut headers = HeaderMap::new();
     let kept = capture.headers.iter().filter(|(name, _)| {
         let lower = name.to_ascii_lowercase();
