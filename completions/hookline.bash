@@ -142,13 +142,17 @@ _hookline() {
             return 0
             ;;
         hookline__subcmd__channel__subcmd__create)
-            opts="-h -V --relay --cacert --insecure --config --color --help --version"
+            opts="-h -V --relay --create-token --cacert --insecure --config --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --relay)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --create-token)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -404,7 +408,7 @@ _hookline() {
             return 0
             ;;
         hookline__subcmd__listen)
-            opts="-p -h -V --port --bind --status --max-body --header-timeout --body-timeout --grace --scheme --secret --secret-file --signature-header --tolerance --json --full --save --fsync --delay --fail-rate --fail-status --responses --retry-after --seed --forward-to --forward-timeout --forward-invalid --tls-cert --tls-key --tls-self-signed --relay --relay-token --cacert --insecure --config --color --help --version"
+            opts="-p -h -V --port --bind --status --max-body --header-timeout --body-timeout --body-deadline --idle-timeout --max-connections --max-buffered --grace --scheme --secret --secret-file --signature-header --tolerance --json --full --save --fsync --delay --fail-rate --fail-status --responses --retry-after --seed --forward-to --forward-timeout --forward-invalid --tls-cert --tls-key --tls-self-signed --relay --relay-token --relay-create-token --relay-max-in-flight --cacert --insecure --config --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -435,6 +439,22 @@ _hookline() {
                     return 0
                     ;;
                 --body-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --body-deadline)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --idle-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-connections)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-buffered)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -514,6 +534,14 @@ _hookline() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --relay-create-token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --relay-max-in-flight)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --cacert)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -556,7 +584,7 @@ _hookline() {
             return 0
             ;;
         hookline__subcmd__relay)
-            opts="-p -h -V --port --bind --public-url --state --max-body --wait --max-in-flight --channel-ttl --max-channels --header-timeout --body-timeout --grace --access-log --tls-cert --tls-key --config --color --help --version"
+            opts="-p -h -V --port --bind --public-url --state --max-body --wait --max-in-flight --channel-ttl --max-channels --creates-per-hour --create-token --link-timeout --header-timeout --body-timeout --body-deadline --idle-timeout --max-connections --max-buffered --grace --access-log --tls-cert --tls-key --config --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -602,11 +630,39 @@ _hookline() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --creates-per-hour)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --create-token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --link-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --header-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --body-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --body-deadline)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --idle-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-connections)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-buffered)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

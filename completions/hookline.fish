@@ -88,6 +88,10 @@ complete -c hookline -n "__fish_hookline_using_subcommand listen" -l status -d '
 complete -c hookline -n "__fish_hookline_using_subcommand listen" -l max-body -d 'Largest body accepted; larger ones get 413 (e.g. 5MB, 25MiB)' -r
 complete -c hookline -n "__fish_hookline_using_subcommand listen" -l header-timeout -d 'Drop a client that has not sent a request\'s headers within this time' -r
 complete -c hookline -n "__fish_hookline_using_subcommand listen" -l body-timeout -d 'Drop a client whose body stalls (no bytes) for this long' -r
+complete -c hookline -n "__fish_hookline_using_subcommand listen" -l body-deadline -d 'Drop a client whose whole body has not arrived within this time (ends a trickle)' -r
+complete -c hookline -n "__fish_hookline_using_subcommand listen" -l idle-timeout -d 'Close a connection (HTTP/1 keep-alive or HTTP/2) with no request in flight for this long' -r
+complete -c hookline -n "__fish_hookline_using_subcommand listen" -l max-connections -d 'Connections open at once; more are closed as they arrive (lowered to fit the open-file limit)' -r
+complete -c hookline -n "__fish_hookline_using_subcommand listen" -l max-buffered -d 'Request bodies held in memory at once, all connections together; past it, new requests get 503' -r
 complete -c hookline -n "__fish_hookline_using_subcommand listen" -l grace -d 'On Ctrl-C / SIGTERM, wait this long for requests in flight' -r
 complete -c hookline -n "__fish_hookline_using_subcommand listen" -l scheme -d 'Signature scheme [default: generic for sign, auto for verify and listen]' -r -f -a "auto\t'Detect the scheme from the headers present (verify and listen)'
 generic\t'X-Signature: sha256=<hex> over the body'
@@ -113,6 +117,8 @@ complete -c hookline -n "__fish_hookline_using_subcommand listen" -l tls-cert -d
 complete -c hookline -n "__fish_hookline_using_subcommand listen" -l tls-key -d 'The private key for --tls-cert (PEM)' -r -F
 complete -c hookline -n "__fish_hookline_using_subcommand listen" -l relay -d 'Also receive the webhooks of a relay channel: URL or URL/CHANNEL (without a channel, the one saved for that relay, else a new one)' -r
 complete -c hookline -n "__fish_hookline_using_subcommand listen" -l relay-token -d 'The channel\'s subscriber token [default: the one saved by `channel create`]' -r
+complete -c hookline -n "__fish_hookline_using_subcommand listen" -l relay-create-token -d 'The relay\'s channel-creation token, when it asks for one (`relay --create-token`)' -r
+complete -c hookline -n "__fish_hookline_using_subcommand listen" -l relay-max-in-flight -d 'Relayed requests handled at once; more are answered 503 with Retry-After' -r
 complete -c hookline -n "__fish_hookline_using_subcommand listen" -l cacert -d 'Trust this CA certificate (PEM) for https:// targets, besides the usual roots' -r -F
 complete -c hookline -n "__fish_hookline_using_subcommand listen" -l config -d 'Read settings from FILE instead of ./hookline.toml' -r -F
 complete -c hookline -n "__fish_hookline_using_subcommand listen" -l color -d 'When to use colour: auto (only on a terminal, and not when NO_COLOR is set), always, never' -r -f -a "auto\t''
@@ -207,8 +213,15 @@ complete -c hookline -n "__fish_hookline_using_subcommand relay" -l wait -d 'How
 complete -c hookline -n "__fish_hookline_using_subcommand relay" -l max-in-flight -d 'Requests in flight per channel; more get 503 with Retry-After' -r
 complete -c hookline -n "__fish_hookline_using_subcommand relay" -l channel-ttl -d 'Forget channels unused (no event, no subscriber) for this long' -r
 complete -c hookline -n "__fish_hookline_using_subcommand relay" -l max-channels -d 'Most channels kept; creating more gets 503' -r
+complete -c hookline -n "__fish_hookline_using_subcommand relay" -l creates-per-hour -d 'Channels one client address (an IPv6 /64) may create per hour; more get 429' -r
+complete -c hookline -n "__fish_hookline_using_subcommand relay" -l create-token -d 'Make `POST /channels` require `Authorization: Bearer TOKEN` (a private relay)' -r
+complete -c hookline -n "__fish_hookline_using_subcommand relay" -l link-timeout -d 'Drop a subscriber\'s link when a write to it stays blocked this long (it stopped reading)' -r
 complete -c hookline -n "__fish_hookline_using_subcommand relay" -l header-timeout -d 'Drop a client that has not sent a request\'s headers within this time' -r
 complete -c hookline -n "__fish_hookline_using_subcommand relay" -l body-timeout -d 'Drop a client whose body stalls (no bytes) for this long' -r
+complete -c hookline -n "__fish_hookline_using_subcommand relay" -l body-deadline -d 'Drop a client whose whole body has not arrived within this time (ends a trickle)' -r
+complete -c hookline -n "__fish_hookline_using_subcommand relay" -l idle-timeout -d 'Close a connection (HTTP/1 keep-alive or HTTP/2) with no request in flight for this long' -r
+complete -c hookline -n "__fish_hookline_using_subcommand relay" -l max-connections -d 'Connections open at once; more are closed as they arrive (lowered to fit the open-file limit)' -r
+complete -c hookline -n "__fish_hookline_using_subcommand relay" -l max-buffered -d 'Request bodies held in memory at once, all connections together; past it, new requests get 503' -r
 complete -c hookline -n "__fish_hookline_using_subcommand relay" -l grace -d 'On Ctrl-C / SIGTERM, wait this long for requests in flight' -r
 complete -c hookline -n "__fish_hookline_using_subcommand relay" -l tls-cert -d 'Serve HTTPS with this certificate chain (PEM)' -r -F
 complete -c hookline -n "__fish_hookline_using_subcommand relay" -l tls-key -d 'The private key for --tls-cert (PEM)' -r -F
@@ -228,6 +241,7 @@ complete -c hookline -n "__fish_hookline_using_subcommand channel; and not __fis
 complete -c hookline -n "__fish_hookline_using_subcommand channel; and not __fish_seen_subcommand_from create help" -f -a "create" -d 'Make a channel on a relay; prints its public URL and token (once) and saves them'
 complete -c hookline -n "__fish_hookline_using_subcommand channel; and not __fish_seen_subcommand_from create help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c hookline -n "__fish_hookline_using_subcommand channel; and __fish_seen_subcommand_from create" -l relay -d 'The relay, e.g. https://relay.example.com' -r
+complete -c hookline -n "__fish_hookline_using_subcommand channel; and __fish_seen_subcommand_from create" -l create-token -d 'The relay\'s channel-creation token, when it asks for one (`relay --create-token`)' -r
 complete -c hookline -n "__fish_hookline_using_subcommand channel; and __fish_seen_subcommand_from create" -l cacert -d 'Trust this CA certificate (PEM) for https:// targets, besides the usual roots' -r -F
 complete -c hookline -n "__fish_hookline_using_subcommand channel; and __fish_seen_subcommand_from create" -l config -d 'Read settings from FILE instead of ./hookline.toml' -r -F
 complete -c hookline -n "__fish_hookline_using_subcommand channel; and __fish_seen_subcommand_from create" -l color -d 'When to use colour: auto (only on a terminal, and not when NO_COLOR is set), always, never' -r -f -a "auto\t''

@@ -446,13 +446,7 @@ where
     B::Error: std::fmt::Display,
 {
     let max_body = limits.max_body;
-    let declared = headers
-        .get(http::header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok());
-    if declared.is_some_and(|len| len > max_body) {
-        return Err(Refusal::new(413, too_large(max_body)));
-    }
+    let declared = declared_length(headers, max_body)?;
     let busy = || Refusal::new(503, "too many request bodies in progress, retry shortly");
     // A declared length is taken whole up front (and allocated once); otherwise the
     // share grows with the buffer.
@@ -502,6 +496,19 @@ where
         }
     }
     Ok(ReadBody { bytes: buf, share })
+}
+
+/// The body's Content-Length, refused (413) when it is over `max_body`: a check that
+/// needs nothing read.
+pub fn declared_length(headers: &http::HeaderMap, max_body: u64) -> Result<Option<u64>, Refusal> {
+    let declared = headers
+        .get(http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    match declared {
+        Some(len) if len > max_body => Err(Refusal::new(413, too_large(max_body))),
+        other => Ok(other),
+    }
 }
 
 /// What a sender is told about a body over the limit: the size, in the unit of its

@@ -42,7 +42,7 @@ use hub::{DispatchError, Hub, LocalHub, Subscription};
 
 use crate::http_headers::{append_pairs, strip_hop_by_hop, to_pairs};
 use crate::output::printable;
-use crate::server::{error_reply, json_reply, read_body, BodyLimits, Throttle};
+use crate::server::{declared_length, error_reply, json_reply, read_body, BodyLimits, Throttle};
 
 /// How often each side pings the other.
 const HEARTBEAT: Duration = Duration::from_secs(10);
@@ -191,8 +191,15 @@ impl<H: Hub> Relay<H> {
         let started = Instant::now();
         let (mut parts, body) = req.into_parts();
         let (method, target) = (parts.method.to_string(), path.to_string());
-        let reply = match self.hub.reserve(channel) {
-            Err(refused) => dispatch_error_reply(refused, self.settings.wait, true),
+        let admitted = declared_length(&parts.headers, self.settings.body.max_body)
+            .map_err(|refusal| refusal.reply())
+            .and_then(|_| {
+                self.hub
+                    .reserve(channel)
+                    .map_err(|e| dispatch_error_reply(e, self.settings.wait, true))
+            });
+        let reply = match admitted {
+            Err(refused) => refused,
             Ok(reservation) => {
                 strip_hop_by_hop(&mut parts.headers);
                 match to_pairs(&parts.headers) {
