@@ -89,7 +89,7 @@ complete -c hookline -n "__fish_hookline_using_subcommand listen" -l max-body -d
 complete -c hookline -n "__fish_hookline_using_subcommand listen" -l header-timeout -d 'Drop a client that has not sent a request\'s headers within this time' -r
 complete -c hookline -n "__fish_hookline_using_subcommand listen" -l body-timeout -d 'Drop a client whose body stalls (no bytes) for this long' -r
 complete -c hookline -n "__fish_hookline_using_subcommand listen" -l body-deadline -d 'Drop a client whose whole body has not arrived within this time (ends a trickle)' -r
-complete -c hookline -n "__fish_hookline_using_subcommand listen" -l idle-timeout -d 'Close a connection (HTTP/1 keep-alive or HTTP/2) with no request in flight for this long' -r
+complete -c hookline -n "__fish_hookline_using_subcommand listen" -l idle-timeout -d 'Close an HTTP/2 connection with no request in flight for this long (an idle HTTP/1 one waits --header-timeout)' -r
 complete -c hookline -n "__fish_hookline_using_subcommand listen" -l max-connections -d 'Connections open at once; more are closed as they arrive (lowered to fit the open-file limit)' -r
 complete -c hookline -n "__fish_hookline_using_subcommand listen" -l max-buffered -d 'Request bodies held in memory at once, all connections together; past it, new requests get 503' -r
 complete -c hookline -n "__fish_hookline_using_subcommand listen" -l grace -d 'On Ctrl-C / SIGTERM, wait this long for requests in flight' -r
@@ -219,7 +219,7 @@ complete -c hookline -n "__fish_hookline_using_subcommand relay" -l link-timeout
 complete -c hookline -n "__fish_hookline_using_subcommand relay" -l header-timeout -d 'Drop a client that has not sent a request\'s headers within this time' -r
 complete -c hookline -n "__fish_hookline_using_subcommand relay" -l body-timeout -d 'Drop a client whose body stalls (no bytes) for this long' -r
 complete -c hookline -n "__fish_hookline_using_subcommand relay" -l body-deadline -d 'Drop a client whose whole body has not arrived within this time (ends a trickle)' -r
-complete -c hookline -n "__fish_hookline_using_subcommand relay" -l idle-timeout -d 'Close a connection (HTTP/1 keep-alive or HTTP/2) with no request in flight for this long' -r
+complete -c hookline -n "__fish_hookline_using_subcommand relay" -l idle-timeout -d 'Close an HTTP/2 connection with no request in flight for this long (an idle HTTP/1 one waits --header-timeout)' -r
 complete -c hookline -n "__fish_hookline_using_subcommand relay" -l max-connections -d 'Connections open at once; more are closed as they arrive (lowered to fit the open-file limit)' -r
 complete -c hookline -n "__fish_hookline_using_subcommand relay" -l max-buffered -d 'Request bodies held in memory at once, all connections together; past it, new requests get 503' -r
 complete -c hookline -n "__fish_hookline_using_subcommand relay" -l grace -d 'On Ctrl-C / SIGTERM, wait this long for requests in flight' -r

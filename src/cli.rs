@@ -390,7 +390,7 @@ pub struct ServerLimits {
     #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = parse_timeout, help_heading = "Limits")]
     pub body_deadline: Duration,
 
-    /// Close a connection (HTTP/1 keep-alive or HTTP/2) with no request in flight for this long
+    /// Close an HTTP/2 connection with no request in flight for this long (an idle HTTP/1 one waits --header-timeout)
     #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = parse_timeout, help_heading = "Limits")]
     pub idle_timeout: Duration,
 

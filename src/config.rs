@@ -261,7 +261,10 @@ pub fn read_secret_file(path: &Path) -> Result<Vec<Secret>> {
     let mut text = Vec::new();
     let file = std::fs::File::open(path)?;
     warn_if_readable_by_others(&file, &path.display().to_string());
-    std::io::Read::read_to_end(&mut std::io::Read::take(file, MAX_SECRET_FILE + 1), &mut text)?;
+    std::io::Read::read_to_end(
+        &mut std::io::Read::take(file, MAX_SECRET_FILE + 1),
+        &mut text,
+    )?;
     if text.len() as u64 > MAX_SECRET_FILE {
         bail!("larger than 64 KiB: not a secret file");
     }

@@ -109,7 +109,9 @@ mod tests {
 
     #[test]
     fn hop_by_hop_in_any_case_and_connection_named_headers_are_removed() {
-        assert!(is_hop_by_hop("Transfer-Encoding") && is_hop_by_hop("TE") && !is_hop_by_hop("x-te"));
+        assert!(
+            is_hop_by_hop("Transfer-Encoding") && is_hop_by_hop("TE") && !is_hop_by_hop("x-te")
+        );
         let mut map = HeaderMap::new();
         let pairs = [
             ("Connection".to_string(), "close, X-Secret-Hop".to_string()),

@@ -204,7 +204,7 @@ impl Server {
 }
 
 /// What a client past `--max-connections` is told before the socket closes.
-const FULL_REPLY: &[u8] = b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nContent-Length: 41\r\nRetry-After: 1\r\nConnection: close\r\n\r\n{\"error\":\"too many connections, retry\"}\n";
+const FULL_REPLY: &[u8] = b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nContent-Length: 40\r\nRetry-After: 1\r\nConnection: close\r\n\r\n{\"error\":\"too many connections, retry\"}\n";
 
 /// The most connections this process can hold: `wanted`, or less when the open-file
 /// limit would not allow it. The soft limit is first raised to the hard one, as most
@@ -229,7 +229,7 @@ pub fn connection_capacity(wanted: usize) -> usize {
             }
         }
     }
-    let fds = limit.rlim_cur as u64;
+    let fds: u64 = limit.rlim_cur;
     let room = fds.saturating_sub(SPARE_FDS).max(1);
     wanted.min(usize::try_from(room).unwrap_or(usize::MAX))
 }

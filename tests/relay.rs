@@ -4,68 +4,17 @@
 
 mod common;
 
-use std::path::Path;
 use std::time::{Duration, Instant};
 
 use common::app::{start_app, App};
 use common::http::{post, Conn};
 use common::process::{json_lines, Listener};
+use common::relay::{base, create_channel, public_url, raw_subscriber, relay, split, subscriber};
 use common::{hookline_in, run};
 use hookline::secret::Secret;
 use hookline::signing::{self, Scheme};
 
 const SECRET: &str = "whsec_c2VjcmV0LWtleS1mb3ItbGlzdGVuLXRlc3Rz";
-
-fn relay(dir: &Path, args: &[&str]) -> Listener {
-    let mut all = vec!["relay", "--port", "0"];
-    all.extend_from_slice(args);
-    Listener::spawn(dir, &all, &[])
-}
-
-/// `listen --relay URL ARGS`, its saved channels under `dir/config`.
-fn subscriber(dir: &Path, relay_url: &str, args: &[&str]) -> Listener {
-    let mut all = vec!["listen", "--port", "0", "--relay", relay_url];
-    all.extend_from_slice(args);
-    let config = dir.join("config");
-    Listener::spawn(dir, &all, &[("XDG_CONFIG_HOME", config.to_str().unwrap())])
-}
-
-/// `hookline channel create` (saved under `dir/config`) → (channel, token, public URL).
-fn create_channel(dir: &Path, relay: &Listener) -> (String, String, String) {
-    let made = run(hookline_in(dir)
-        .env("XDG_CONFIG_HOME", dir.join("config"))
-        .args(["channel", "create", "--relay", &base(relay)]));
-    assert_eq!(made.code, 0, "{}", made.stderr);
-    let field = |name: &str| {
-        made.stdout
-            .lines()
-            .find_map(|l| l.strip_prefix(name))
-            .unwrap_or_else(|| panic!("no {name} in {}", made.stdout))
-            .trim()
-            .to_string()
-    };
-    (field("channel"), field("token"), field("public URL"))
-}
-
-fn public_url(subscriber: &Listener) -> String {
-    subscriber
-        .banner
-        .iter()
-        .find_map(|l| l.trim().strip_prefix("public URL: "))
-        .unwrap_or_else(|| panic!("no public URL in {:?}", subscriber.banner))
-        .to_string()
-}
-
-/// `http://127.0.0.1:PORT/c/ID` → (address, `/c/ID`).
-fn split(url: &str) -> (std::net::SocketAddr, String) {
-    let rest = url.strip_prefix("http://").unwrap();
-    let slash = rest.find('/').unwrap();
-    (rest[..slash].parse().unwrap(), rest[slash..].to_string())
-}
-
-fn base(relay: &Listener) -> String {
-    format!("http://{}", relay.addr)
-}
 
 fn signed(scheme: Scheme, body: &[u8]) -> Vec<(String, String)> {
     let now = std::time::SystemTime::now()
@@ -307,7 +256,6 @@ fn the_subscriber_reconnects_after_a_relay_restart_and_big_bodies_arrive_whole()
 fn a_misbehaving_subscriber_is_logged_and_the_relay_keeps_serving() {
     use futures_util::{SinkExt, StreamExt};
     use hookline::relay::frame::{self, AnswerHead, RequestHead};
-    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
     use tokio_tungstenite::tungstenite::Message;
 
     let dir = tempfile::tempdir().unwrap();
@@ -319,23 +267,8 @@ fn a_misbehaving_subscriber_is_logged_and_the_relay_keeps_serving() {
         .enable_all()
         .build()
         .unwrap();
-    let connect = || async {
-        let mut request = format!("ws://{addr}/subscribe/{channel}")
-            .into_client_request()
-            .unwrap();
-        request
-            .headers_mut()
-            .insert("authorization", format!("Bearer {token}").parse().unwrap());
-        let stream = tokio::net::TcpStream::connect(addr).await.unwrap();
-        let (mut ws, _) = tokio_tungstenite::client_async(request, stream)
-            .await
-            .unwrap();
-        let hello = ws.next().await.unwrap().unwrap();
-        assert!(hello.is_text(), "a greeting first: {hello:?}");
-        ws
-    };
     runtime.block_on(async {
-        let mut ws = connect().await;
+        let mut ws = raw_subscriber(addr, &channel, &token).await;
         let sender = std::thread::spawn(move || post(addr, &format!("{path}/hook"), &[], b"{}"));
         let request = loop {
             match ws.next().await.unwrap().unwrap() {

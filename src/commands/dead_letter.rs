@@ -65,9 +65,21 @@ mod tests {
     #[test]
     fn names_from_capture_ids_never_leave_the_folder() {
         assert_eq!(file_name(Some("evt_123.a-b")), "evt_123.a-b.json");
-        for hostile in ["../x/package", "/etc/passwd", "a\\b", "..", ".hidden", "a\0b", "é", ""] {
+        for hostile in [
+            "../x/package",
+            "/etc/passwd",
+            "a\\b",
+            "..",
+            ".hidden",
+            "a\0b",
+            "é",
+            "",
+        ] {
             let name = file_name(Some(hostile));
-            assert!(name.starts_with("dl_") && name.ends_with(".json"), "{hostile:?} → {name}");
+            assert!(
+                name.starts_with("dl_") && name.ends_with(".json"),
+                "{hostile:?} → {name}"
+            );
         }
         assert!(file_name(None).starts_with("dl_"));
         assert!(file_name(Some(&"x".repeat(101))).starts_with("dl_"));

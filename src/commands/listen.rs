@@ -267,7 +267,10 @@ async fn keep_relay_link(
         if let Some(up) = link.take() {
             retry = 0;
             let why = up.serve(engine.clone(), max_in_flight).await;
-            eprintln!("relay: link lost ({}); reconnecting", crate::output::printable(&why));
+            eprintln!(
+                "relay: link lost ({}); reconnecting",
+                crate::output::printable(&why)
+            );
         }
         tokio::time::sleep(backoff.delay(retry, rand::random::<f64>(), None)).await;
         retry += 1;
@@ -281,7 +284,10 @@ async fn keep_relay_link(
                 return;
             }
             Err(client::ConnectError::Unreachable(why)) => {
-                eprintln!("relay: cannot connect ({}); retrying", crate::output::printable(&why));
+                eprintln!(
+                    "relay: cannot connect ({}); retrying",
+                    crate::output::printable(&why)
+                );
             }
         }
     }

@@ -75,14 +75,16 @@ pub fn run(args: RelayArgs) -> Result<ExitCode> {
     eprintln!("public URL {public_url}: channels at {public_url}/c/<channel>");
     eprintln!("listening on {scheme}://{local}");
 
+    // Every minute; more often for a short --channel-ttl, so it holds to about half.
+    let expiry_check =
+        (args.channel_ttl / 2).clamp(Duration::from_secs(1), Duration::from_secs(60));
     let expiring = relay.clone();
     runtime.spawn(async move {
-        let mut every = tokio::time::interval(Duration::from_secs(60));
+        let mut every = tokio::time::interval(expiry_check);
         loop {
             every.tick().await;
             let store = expiring.clone();
-            let expired =
-                tokio::task::spawn_blocking(move || store.expire_channels()).await;
+            let expired = tokio::task::spawn_blocking(move || store.expire_channels()).await;
             match expired.unwrap_or_else(|e| Err(anyhow!("channel expiry failed: {e}"))) {
                 Ok(0) => {}
                 Ok(n) => eprintln!(

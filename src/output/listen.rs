@@ -11,8 +11,8 @@ use std::sync::{Arc, Condvar, Mutex, OnceLock};
 use std::time::{Duration, SystemTime};
 
 use crate::listen::{Event, Refused, Reporter};
-use crate::output::{millis_text, printable};
 use crate::output::verdict::plain_reason;
+use crate::output::{millis_text, printable};
 use crate::signing::group_thousands;
 use chrono::{DateTime, Local};
 use colored::Colorize;

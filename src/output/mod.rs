@@ -50,7 +50,8 @@ pub fn millis_text(ms: f64) -> String {
 /// retitle or reorder what the user sees.
 pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
     fn unsafe_char(c: char) -> bool {
-        (c.is_control() && c != '\t') || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+        (c.is_control() && c != '\t')
+            || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
     }
     if !text.chars().any(unsafe_char) {
         return std::borrow::Cow::Borrowed(text);
@@ -74,6 +75,9 @@ mod tests {
     fn control_characters_are_escaped_and_plain_text_is_kept() {
         assert_eq!(printable("push · ✓ tab\there"), "push · ✓ tab\there");
         assert_eq!(printable("a\x1b[2Jb\x07"), "a\\x1b[2Jb\\x07");
-        assert_eq!(printable("\u{9b}31m\r\u{202e}x\u{7f}"), "\\u{9b}31m\\x0d\\u{202e}x\\x7f");
+        assert_eq!(
+            printable("\u{9b}31m\r\u{202e}x\u{7f}"),
+            "\\u{9b}31m\\x0d\\u{202e}x\\x7f"
+        );
     }
 }

@@ -270,7 +270,8 @@ mod tests {
     async fn creations_wait_for_the_file_and_share_writes() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("state.json");
-        let store = Arc::new(Channels::open(Some(&path), Duration::from_secs(60), 1000, 0).unwrap());
+        let store =
+            Arc::new(Channels::open(Some(&path), Duration::from_secs(60), 1000, 0).unwrap());
         let mut waits = Vec::new();
         for _ in 0..200 {
             let (created, change) = store.create(0).unwrap();

@@ -96,7 +96,9 @@ impl Relay {
     /// Requests over `max_body` end the link rather than fill memory (the relay enforces
     /// its own limit, but this side does not take its word for it).
     pub fn with_max_body(mut self, max_body: u64) -> Self {
-        self.max_message = usize::try_from(max_body).unwrap_or(usize::MAX).saturating_add(1 << 20);
+        self.max_message = usize::try_from(max_body)
+            .unwrap_or(usize::MAX)
+            .saturating_add(1 << 20);
         self
     }
 
@@ -213,7 +215,11 @@ impl Relay {
         let public_url = match tokio::time::timeout(Duration::from_secs(30), ws.next()).await {
             Ok(Some(Ok(Message::Text(text)))) => serde_json::from_str::<serde_json::Value>(&text)
                 .ok()
-                .and_then(|v| v["public_url"].as_str().map(|u| crate::output::printable(u).into_owned()))
+                .and_then(|v| {
+                    v["public_url"]
+                        .as_str()
+                        .map(|u| crate::output::printable(u).into_owned())
+                })
                 .ok_or_else(|| lost("the relay's greeting is malformed".into()))?,
             _ => return Err(lost("the relay did not greet".into())),
         };
@@ -329,10 +335,16 @@ async fn answer(engine: &Engine, bytes: Bytes) -> Option<Bytes> {
         .iter()
         .filter(|(n, _)| !n.eq_ignore_ascii_case("content-length") && !is_hop_by_hop(n))
         .cloned()
-        .chain(std::iter::once(("content-length".to_string(), body.len().to_string())))
+        .chain(std::iter::once((
+            "content-length".to_string(),
+            body.len().to_string(),
+        )))
         .collect();
     if !head.path.starts_with('/') {
-        engine.problem(format!("relay: request with path `{}` dropped: not a path", head.path));
+        engine.problem(format!(
+            "relay: request with path `{}` dropped: not a path",
+            head.path
+        ));
         return None;
     }
     let target = match &head.query {

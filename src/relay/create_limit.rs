@@ -80,7 +80,10 @@ mod tests {
             assert!(limit.take(a, t0).is_ok());
         }
         let wait = limit.take(a, t0).unwrap_err();
-        assert!(wait > Duration::from_secs(1100) && wait <= Duration::from_secs(1200), "{wait:?}");
+        assert!(
+            wait > Duration::from_secs(1100) && wait <= Duration::from_secs(1200),
+            "{wait:?}"
+        );
         assert!(limit.take("203.0.113.8".parse().unwrap(), t0).is_ok());
         // Twenty minutes later, one more.
         assert!(limit.take(a, t0 + Duration::from_secs(1200)).is_ok());

@@ -20,8 +20,8 @@ use std::time::{Duration, Instant};
 use bytes::Bytes;
 use futures_util::{SinkExt, StreamExt};
 use http::header::{
-    AUTHORIZATION, CONNECTION, CONTENT_LENGTH, CONTENT_TYPE, RETRY_AFTER, SET_COOKIE, SEC_WEBSOCKET_ACCEPT, SEC_WEBSOCKET_KEY,
-    UPGRADE, WWW_AUTHENTICATE,
+    AUTHORIZATION, CONNECTION, CONTENT_LENGTH, CONTENT_TYPE, RETRY_AFTER, SEC_WEBSOCKET_ACCEPT,
+    SEC_WEBSOCKET_KEY, SET_COOKIE, UPGRADE, WWW_AUTHENTICATE,
 };
 use http::{HeaderValue, Method, Request, Response, StatusCode};
 use http_body_util::Full;
@@ -34,11 +34,11 @@ use tokio_tungstenite::WebSocketStream;
 
 use channels::{Channels, CreateError};
 use create_limit::CreateLimit;
+use frame::{AnswerHead, RequestHead};
+use hub::{DispatchError, Hub, LocalHub, Subscription};
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 use tokio::time::timeout;
-use frame::{AnswerHead, RequestHead};
-use hub::{DispatchError, Hub, LocalHub, Subscription};
 
 use crate::http_headers::{append_pairs, strip_hop_by_hop, to_pairs};
 use crate::output::printable;
@@ -149,7 +149,11 @@ impl<H: Hub> Relay<H> {
                 .ct_eq(&Sha256::digest(expected.as_bytes()))
                 .into();
             if !same {
-                let mut reply = error_reply(401, "creating channels needs this relay's creation token", false);
+                let mut reply = error_reply(
+                    401,
+                    "creating channels needs this relay's creation token",
+                    false,
+                );
                 reply
                     .headers_mut()
                     .insert(WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
@@ -157,7 +161,11 @@ impl<H: Hub> Relay<H> {
             }
         }
         if let Err(wait) = self.create_limit.take(peer.ip(), Instant::now()) {
-            let mut reply = error_reply(429, "too many channels created from this address; retry later", false);
+            let mut reply = error_reply(
+                429,
+                "too many channels created from this address; retry later",
+                false,
+            );
             reply
                 .headers_mut()
                 .insert(RETRY_AFTER, HeaderValue::from(wait.as_secs().max(1)));
@@ -182,60 +190,69 @@ impl<H: Hub> Relay<H> {
     }
 
     /// A webhook for `channel`: relayed whole to its subscriber, whose answer is ours.
-    /// Everything that can refuse it (no channel, no subscriber, the channel's in-flight
-    /// cap) is checked before the body is read, so a refused sender costs no memory.
     async fn public(&self, channel: &str, path: &str, req: Request<Incoming>) -> Reply {
-        if !self.channels.exists(channel) {
-            return error_reply(404, "no such channel", true);
-        }
         let started = Instant::now();
-        let (mut parts, body) = req.into_parts();
-        let (method, target) = (parts.method.to_string(), path.to_string());
-        let admitted = declared_length(&parts.headers, self.settings.body.max_body)
-            .map_err(|refusal| refusal.reply())
-            .and_then(|_| {
-                self.hub
-                    .reserve(channel)
-                    .map_err(|e| dispatch_error_reply(e, self.settings.wait, true))
-            });
-        let reply = match admitted {
-            Err(refused) => refused,
-            Ok(reservation) => {
-                strip_hop_by_hop(&mut parts.headers);
-                match to_pairs(&parts.headers) {
-                    Err(name) => error_reply(400, &format!("header {name} is not valid UTF-8"), true),
-                    Ok(headers) => match read_body(body, &parts.headers, &self.settings.body).await {
-                        Err(refusal) => refusal.reply(),
-                        Ok(read) => {
-                            self.channels.touch(channel, now());
-                            let head = RequestHead {
-                                id: 0,
-                                method: method.clone(),
-                                path: if path.is_empty() { "/".into() } else { path.into() },
-                                query: parts.uri.query().map(str::to_string),
-                                headers,
-                            };
-                            let wait = self.settings.wait;
-                            match self.hub.dispatch(reservation, head, &read.bytes, wait).await {
-                                Ok((answer, body)) => answer_reply(answer, body),
-                                Err(e) => dispatch_error_reply(e, wait, false),
-                            }
-                        }
-                    },
-                }
-            }
-        };
+        let method = req.method().to_string();
+        let reply = self.relay_request(channel, path, req).await;
         if self.settings.access_log {
             log(&format!(
-                "{} /c/{}{} → {} ({})",
-                printable(&method),
+                "{method} /c/{}{path} → {} ({})",
                 short(channel),
-                printable(&target),
                 reply.status().as_u16(),
                 crate::output::millis_text(started.elapsed().as_secs_f64() * 1000.0)
             ));
         }
         reply
+    }
+
+    /// Everything that can refuse a request (no channel, a declared length over the
+    /// limit, no subscriber, the channel's in-flight cap) is checked before its body is
+    /// read, so a refused sender costs no memory.
+    async fn relay_request(&self, channel: &str, path: &str, req: Request<Incoming>) -> Reply {
+        if !self.channels.exists(channel) {
+            return error_reply(404, "no such channel", true);
+        }
+        let (mut parts, body) = req.into_parts();
+        let limits = &self.settings.body;
+        if let Err(refusal) = declared_length(&parts.headers, limits.max_body) {
+            return refusal.reply();
+        }
+        let reservation = match self.hub.reserve(channel) {
+            Ok(reservation) => reservation,
+            Err(e) => return dispatch_error_reply(e, self.settings.wait, true),
+        };
+        strip_hop_by_hop(&mut parts.headers);
+        let headers = match to_pairs(&parts.headers) {
+            Ok(pairs) => pairs,
+            Err(name) => {
+                return error_reply(400, &format!("header {name} is not valid UTF-8"), true)
+            }
+        };
+        let body = match read_body(body, &parts.headers, limits).await {
+            Ok(read) => read,
+            Err(refusal) => return refusal.reply(),
+        };
+        self.channels.touch(channel, now());
+        let head = RequestHead {
+            id: 0,
+            method: parts.method.to_string(),
+            path: if path.is_empty() {
+                "/".into()
+            } else {
+                path.into()
+            },
+            query: parts.uri.query().map(str::to_string),
+            headers,
+        };
+        let wait = self.settings.wait;
+        match self
+            .hub
+            .dispatch(reservation, head, &body.bytes, wait)
+            .await
+        {
+            Ok((answer, body)) => answer_reply(answer, body),
+            Err(e) => dispatch_error_reply(e, wait, false),
+        }
     }
 
     /// The subscriber's WebSocket, for the holder of the channel's token only. A wrong
@@ -244,7 +261,9 @@ impl<H: Hub> Relay<H> {
         let token = bearer(&req).unwrap_or("");
         if !self.channels.authorize(channel, token) {
             if let Some(more) = crate::lock(&self.refused_log).allow() {
-                log(&format!("refused a subscriber: unknown channel or wrong token{more}"));
+                log(&format!(
+                    "refused a subscriber: unknown channel or wrong token{more}"
+                ));
             }
             let mut reply = error_reply(401, "unauthorized", false);
             reply
@@ -315,7 +334,10 @@ impl<H: Hub> Relay<H> {
             "public_url": format!("{}/c/{}", self.settings.public_url, subscription.channel),
         });
         let limit = self.settings.link_timeout;
-        if !matches!(timeout(limit, sink.send(Message::text(hello.to_string()))).await, Ok(Ok(()))) {
+        if !matches!(
+            timeout(limit, sink.send(Message::text(hello.to_string()))).await,
+            Ok(Ok(()))
+        ) {
             return "closed during the greeting".into();
         }
         let mut heartbeat = Heartbeat::new();
@@ -431,12 +453,27 @@ where
 /// read, so the connection cannot carry another request.
 fn dispatch_error_reply(error: DispatchError, wait: Duration, unread: bool) -> Reply {
     let (status, why, retry_after) = match error {
-        DispatchError::NoSubscriber => (503, "no subscriber on this channel right now".to_string(), Some("10")),
-        DispatchError::Busy => (503, "too many requests in flight on this channel".to_string(), Some("1")),
-        DispatchError::Gone => (502, "the subscriber went away before answering".to_string(), None),
+        DispatchError::NoSubscriber => (
+            503,
+            "no subscriber on this channel right now".to_string(),
+            Some("10"),
+        ),
+        DispatchError::Busy => (
+            503,
+            "too many requests in flight on this channel".to_string(),
+            Some("1"),
+        ),
+        DispatchError::Gone => (
+            502,
+            "the subscriber went away before answering".to_string(),
+            None,
+        ),
         DispatchError::TimedOut => (
             504,
-            format!("no answer from the subscriber within {}", humantime::format_duration(wait)),
+            format!(
+                "no answer from the subscriber within {}",
+                humantime::format_duration(wait)
+            ),
             None,
         ),
     };

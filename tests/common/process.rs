@@ -40,16 +40,21 @@ impl Listener {
     /// `listening on` line.
     pub fn spawn(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Listener {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_hookline"));
+        cmd.args(args).envs(env.iter().copied());
+        Self::from_command(cmd, dir)
+    }
+
+    /// Starts a server from a prepared command (say, hookline under `bash -c 'ulimit …'`),
+    /// with no HOOKLINE_* variables from the outer environment.
+    pub fn from_command(mut cmd: Command, dir: &Path) -> Listener {
         for (key, _) in std::env::vars_os() {
             if key.to_string_lossy().starts_with("HOOKLINE_") {
                 cmd.env_remove(key);
             }
         }
         cmd.env_remove("NO_COLOR");
-        cmd.envs(env.iter().copied());
         let mut child = cmd
             .current_dir(dir)
-            .args(args)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())

@@ -1,0 +1,81 @@
+//! `hookline relay` and its subscribers as child processes, and a raw WebSocket
+//! subscriber for tests that play a misbehaving one.
+
+use std::path::Path;
+
+use super::process::Listener;
+use super::{hookline_in, run};
+
+pub fn relay(dir: &Path, args: &[&str]) -> Listener {
+    let mut all = vec!["relay", "--port", "0"];
+    all.extend_from_slice(args);
+    Listener::spawn(dir, &all, &[])
+}
+
+/// `listen --relay URL ARGS`, its saved channels under `dir/config`.
+pub fn subscriber(dir: &Path, relay_url: &str, args: &[&str]) -> Listener {
+    let mut all = vec!["listen", "--port", "0", "--relay", relay_url];
+    all.extend_from_slice(args);
+    let config = dir.join("config");
+    Listener::spawn(dir, &all, &[("XDG_CONFIG_HOME", config.to_str().unwrap())])
+}
+
+/// `hookline channel create` (saved under `dir/config`) → (channel, token, public URL).
+pub fn create_channel(dir: &Path, relay: &Listener) -> (String, String, String) {
+    let made = run(hookline_in(dir)
+        .env("XDG_CONFIG_HOME", dir.join("config"))
+        .args(["channel", "create", "--relay", &base(relay)]));
+    assert_eq!(made.code, 0, "{}", made.stderr);
+    let field = |name: &str| {
+        made.stdout
+            .lines()
+            .find_map(|l| l.strip_prefix(name))
+            .unwrap_or_else(|| panic!("no {name} in {}", made.stdout))
+            .trim()
+            .to_string()
+    };
+    (field("channel"), field("token"), field("public URL"))
+}
+
+pub fn public_url(subscriber: &Listener) -> String {
+    subscriber
+        .banner
+        .iter()
+        .find_map(|l| l.trim().strip_prefix("public URL: "))
+        .unwrap_or_else(|| panic!("no public URL in {:?}", subscriber.banner))
+        .to_string()
+}
+
+/// `http://127.0.0.1:PORT/c/ID` → (address, `/c/ID`).
+pub fn split(url: &str) -> (std::net::SocketAddr, String) {
+    let rest = url.strip_prefix("http://").unwrap();
+    let slash = rest.find('/').unwrap();
+    (rest[..slash].parse().unwrap(), rest[slash..].to_string())
+}
+
+pub fn base(relay: &Listener) -> String {
+    format!("http://{}", relay.addr)
+}
+
+/// A raw subscriber on `channel`: the WebSocket after the relay's greeting.
+pub async fn raw_subscriber(
+    addr: std::net::SocketAddr,
+    channel: &str,
+    token: &str,
+) -> tokio_tungstenite::WebSocketStream<tokio::net::TcpStream> {
+    use futures_util::StreamExt;
+    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+    let mut request = format!("ws://{addr}/subscribe/{channel}")
+        .into_client_request()
+        .unwrap();
+    request
+        .headers_mut()
+        .insert("authorization", format!("Bearer {token}").parse().unwrap());
+    let stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let (mut ws, _) = tokio_tungstenite::client_async(request, stream)
+        .await
+        .unwrap();
+    let hello = ws.next().await.unwrap().unwrap();
+    assert!(hello.is_text(), "a greeting first: {hello:?}");
+    ws
+}
