@@ -12,6 +12,7 @@ pub mod fixture;
 pub mod http_headers;
 pub mod ids;
 pub mod listen;
+pub mod memory;
 pub mod output;
 pub mod relay;
 pub mod secret;

@@ -116,6 +116,7 @@ impl Server {
         let slots = Arc::new(Semaphore::new(limits.max_connections));
         let mut accept_errors = Throttle::new(Duration::from_secs(10));
         let mut turned_away = Throttle::new(Duration::from_secs(10));
+        let housekeeping = tokio::spawn(crate::memory::tick());
         tokio::pin!(shutdown);
         loop {
             let (stream, peer) = tokio::select! {
@@ -169,12 +170,19 @@ impl Server {
                     let conn = builder.serve_connection_with_upgrades(io, service);
                     tokio::pin!(conn);
                     tokio::select! {
-                        _ = conn.as_mut() => return,
-                        _ = stop.wait_for(|stop| *stop) => conn.as_mut().graceful_shutdown(),
-                        () = activity.idle(limits) => conn.as_mut().graceful_shutdown(),
+                        _ = conn.as_mut() => {}
+                        () = async { let _ = stop.wait_for(|stop| *stop).await; } => {
+                            // Requests in flight finish (the server's --grace bounds this).
+                            conn.as_mut().graceful_shutdown();
+                            let _ = conn.await;
+                        }
+                        () = activity.idle(limits) => {
+                            // Nothing in flight: a second for the GOAWAY to go out, then
+                            // the connection is dropped, whatever the peer does.
+                            conn.as_mut().graceful_shutdown();
+                            let _ = tokio::time::timeout(Duration::from_secs(1), conn).await;
+                        }
                     }
-                    // Bounded: a peer that ignores GOAWAY does not keep the task.
-                    let _ = tokio::time::timeout(limits.header_timeout, conn).await;
                 };
                 match tls {
                     None => {
@@ -193,6 +201,7 @@ impl Server {
             });
         }
         drop(self.listener);
+        housekeeping.abort();
         let _ = stopping.send(true);
         drop(open);
         tokio::select! {
@@ -368,7 +377,9 @@ pub struct Share {
 }
 
 impl Share {
-    fn grow(&mut self, more: u64) -> bool {
+    /// Takes `more` bytes of the budget for this body (a copy of it, say); false when
+    /// the budget cannot hold them.
+    pub fn grow(&mut self, more: u64) -> bool {
         let budget = &self.budget;
         let taken = budget
             .used

@@ -55,6 +55,7 @@ pub fn run(config: &Config, args: ListenArgs) -> Result<ExitCode> {
 
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
+        .on_thread_park(crate::memory::collect_on_park)
         .build()
         .context("cannot start the async runtime")?;
     let tls_on = tls_config.is_some();

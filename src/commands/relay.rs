@@ -28,6 +28,7 @@ pub fn run(args: RelayArgs) -> Result<ExitCode> {
     // Blocking work (the state file) goes to the blocking pool.
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
+        .on_thread_park(crate::memory::collect_on_park)
         .build()
         .context("cannot start the async runtime")?;
     let scheme = if tls_config.is_some() {

@@ -228,10 +228,23 @@ impl<H: Hub> Relay<H> {
                 return error_reply(400, &format!("header {name} is not valid UTF-8"), true)
             }
         };
-        let body = match read_body(body, &parts.headers, limits).await {
+        let mut body = match read_body(body, &parts.headers, limits).await {
             Ok(read) => read,
             Err(refusal) => return refusal.reply(),
         };
+        // The body is copied once more into the frame for the subscriber, which lives
+        // until the link has written it: that copy counts against the budget too.
+        if !body.share.grow(body.bytes.len() as u64) {
+            let mut reply = error_reply(
+                503,
+                "too many request bodies in progress, retry shortly",
+                false,
+            );
+            reply
+                .headers_mut()
+                .insert(RETRY_AFTER, HeaderValue::from_static("1"));
+            return reply;
+        }
         self.channels.touch(channel, now());
         let head = RequestHead {
             id: 0,

@@ -1,0 +1,44 @@
+//! Giving memory back. hookline runs on mimalloc (see `main.rs`), which returns freed
+//! pages to the OS lazily, the next time the freeing thread allocates. A server that
+//! freed a few large bodies and then went quiet would keep them: after a burst of 25 MiB
+//! uploads listen stayed at 150 MB instead of about 20 (bench/abuse.sh).
+//!
+//! So each runtime thread collects its own heap when it runs out of work (at most once a
+//! second), and a ticker makes sure a quiet thread gets there.
+
+use std::cell::Cell;
+use std::time::{Duration, Instant};
+
+const AT_MOST_EVERY: Duration = Duration::from_secs(1);
+
+thread_local! {
+    static LAST: Cell<Option<Instant>> = const { Cell::new(None) };
+}
+
+/// For `tokio::runtime::Builder::on_thread_park`: the parking thread returns what its
+/// heap holds free, unless it did so less than a second ago.
+pub fn collect_on_park() {
+    let now = Instant::now();
+    let due = LAST.with(|last| {
+        let due = last.get().is_none_or(|at| now - at >= AT_MOST_EVERY);
+        if due {
+            last.set(Some(now));
+        }
+        due
+    });
+    if due {
+        // SAFETY: mi_collect takes no pointers; it only works on this thread's heap and
+        // the shared arenas.
+        unsafe { libmimalloc_sys::mi_collect(true) };
+    }
+}
+
+/// Wakes a runtime thread once a second, so a thread that freed memory and went quiet
+/// parks again, and collects.
+pub async fn tick() {
+    let mut every = tokio::time::interval(AT_MOST_EVERY);
+    every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    loop {
+        every.tick().await;
+    }
+}
