@@ -4,6 +4,9 @@
 #
 #   bench/listen.sh [RUNS] [DURATION]     e.g. bench/listen.sh 3 10s
 #
+# With HOOKLINE_BASELINE=/path/to/an/older/hookline, the same run also measures that build
+# (`listen --json`), for a before/after comparison on the same machine state.
+#
 # Prints requests/s and p99 latency per server and run, the ratios, and RSS. A calibration
 # row, the bare server with 1 µs of busy CPU added per request, shows how much a little
 # per-request work costs when wrk shares the server's cores.
@@ -88,8 +91,12 @@ for r in $(seq "$RUNS"); do
   p=$(free_port); res_hl=$(run hookline-json "http://127.0.0.1:$p/" 202 -- sh -c "exec $HOOKLINE listen --port $p --secret $SECRET --json >/dev/null 2>&1")
   p=$(free_port); res_save=$(run hookline-save "http://127.0.0.1:$p/" 202 -- sh -c "exec $HOOKLINE listen --port $p --secret $SECRET --json --save $WORK/caps-$r >/dev/null 2>&1")
   p=$(free_port); res_human=$(run hookline-human "http://127.0.0.1:$p/" 202 -- sh -c "exec $HOOKLINE listen --port $p --secret $SECRET >$WORK/human.txt 2>&1")
+  if [ -n "${HOOKLINE_BASELINE:-}" ]; then
+    p=$(free_port); res_base=$(run baseline-json "http://127.0.0.1:$p/" 202 -- sh -c "exec $HOOKLINE_BASELINE listen --port $p --secret $SECRET --json >/dev/null 2>&1")
+    read -r _ base_rps _ _ _ <<<"$res_base"
+  fi
   p=$(free_port); res_wh=$(run webhook "http://127.0.0.1:$p/hooks/bench" 200 -- webhook -hooks "$WORK/hooks.json" -ip 127.0.0.1 -port "$p" -nopanic)
-  for res in "$res_bare" "$res_bare1" "$res_hl" "$res_save" "$res_human" "$res_wh"; do
+  for res in "$res_bare" "$res_bare1" "$res_hl" "$res_save" "$res_human" ${res_base:+"$res_base"} "$res_wh"; do
     read -r n rps p99 idle peak <<<"$res"
     printf '%-5s %-16s %10.0f %9.2f %9.1f %9.1f\n' "$r" "$n" "$rps" "$p99" "$(echo "$idle/1024" | bc -l)" "$(echo "$peak/1024" | bc -l)"
   done
@@ -102,6 +109,7 @@ for r in $(seq "$RUNS"); do
   printf '      ratios: (bare+1us)/bare %.2fx  hookline/webhook %.1fx  hookline/bare %.2fx  p99 hookline/bare %.2fx  --save/json %.2fx  human/json %.2fx\n' \
     "$(echo "$bare1_rps/$bare_rps" | bc -l)" "$(echo "$hl_rps/$wh_rps" | bc -l)" "$(echo "$hl_rps/$bare_rps" | bc -l)" "$(echo "$hl_p99/$bare_p99" | bc -l)" \
     "$(echo "$save_rps/$hl_rps" | bc -l)" "$(echo "$human_rps/$hl_rps" | bc -l)"
+  [ -z "${base_rps:-}" ] || printf '      this build / baseline (listen --json): %.2fx\n' "$(echo "$hl_rps/$base_rps" | bc -l)"
   RATIOS_BARE+=("$(echo "$hl_rps/$bare_rps" | bc -l)")
   RATIOS_WEBHOOK+=("$(echo "$hl_rps/$wh_rps" | bc -l)")
 done

@@ -9,6 +9,9 @@
 # CPU with wrk and the sink, so these show what any proxy path can reach here.
 #
 #   bench/relay.sh [RUNS] [SECONDS]
+#
+# With HOOKLINE_BASELINE=/path/to/an/older/hookline, the same run also measures a relay +
+# listen pair of that build, for a before/after comparison on the same machine state.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${1:-3}
@@ -48,6 +51,16 @@ PUBLIC=$(sed -n 's/^public URL: //p' "$WORK/listen.err")
 [ -n "$PUBLIC" ] || { cat "$WORK/listen.err" >&2; exit 1; }
 code=$(curl -s -o /dev/null -w '%{http_code}' -X POST --data-binary @fixtures/job.completed.json "$PUBLIC/hooks/job")
 [ "$code" = 202 ] || { echo "relayed test request got $code" >&2; exit 1; }
+if [ -n "${HOOKLINE_BASELINE:-}" ]; then
+  XDG_CONFIG_HOME=$WORK/config-base $HOOKLINE_BASELINE relay --port 0 2> "$WORK/relay-base.err" &
+  PIDS+=($!)
+  for _ in $(seq 100); do grep -q 'listening on' "$WORK/relay-base.err" 2>/dev/null && break; sleep 0.05; done
+  RELAY_BASE=$(sed -n 's/^listening on //p' "$WORK/relay-base.err")
+  XDG_CONFIG_HOME=$WORK/config-base $HOOKLINE_BASELINE listen --port 0 --json --relay "$RELAY_BASE" --forward-to "$SINK" > /dev/null 2> "$WORK/listen-base.err" &
+  PIDS+=($!)
+  for _ in $(seq 100); do grep -q 'listening on' "$WORK/listen-base.err" 2>/dev/null && break; sleep 0.05; done
+  PUBLIC_BASE=$(sed -n 's/^public URL: //p' "$WORK/listen-base.err")
+fi
 
 cat > "$WORK/post.lua" <<LUA
 wrk.method = "POST"
@@ -63,6 +76,10 @@ ratio() { echo "$1/$2" | bc -l; }
 for r in $(seq "$RUNS"); do
   direct=$(wrk -t2 -c32 -d"${DUR}s" -s "$WORK/post.lua" "$SINK/hooks/job" | rps)
   relayed=$(wrk -t2 -c32 -d"${DUR}s" -s "$WORK/post.lua" "$PUBLIC/hooks/job" | rps)
+  if [ -n "${PUBLIC_BASE:-}" ]; then
+    base=$(wrk -t2 -c32 -d"${DUR}s" -s "$WORK/post.lua" "$PUBLIC_BASE/hooks/job" | rps)
+    printf 'run %s: relayed, this build %.0f req/s, baseline %.0f (%.2fx)\n' "$r" "$relayed" "$base" "$(ratio "$relayed" "$base")"
+  fi
   nginx1=$(wrk -t2 -c32 -d"${DUR}s" -s "$WORK/post.lua" "$PROXY1/hooks/job" | rps)
   nginx2=$(wrk -t2 -c32 -d"${DUR}s" -s "$WORK/post.lua" "$PROXY2/hooks/job" | rps)
   direct_p50=$(wrk -t1 -c1 -d"${DUR}s" --latency -s "$WORK/post.lua" "$SINK/hooks/job" | p50)

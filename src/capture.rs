@@ -1,4 +1,4 @@
-//! The one capture format (SPEC §3): captures, envelopes, dead letters and `--json` lines.
+//! The one capture format (README, Captures): captures, envelopes, dead letters and `--json` lines.
 //!
 //! A capture is a JSON object, one per `.json` file or one per line of a `.jsonl` file.
 //! Body bytes survive exactly: `body` when they are UTF-8, `body_base64` otherwise.
