@@ -211,6 +211,12 @@ fn resolve_secrets(config: &Config, args: &SigningArgs) -> Result<(Vec<Secret>, 
         return Ok(env);
     }
     let file = config.display_path();
+    let holds_secrets = config.file.secret.is_some() || config.file.secrets.is_some();
+    if let (true, Some(path)) = (holds_secrets, &config.path) {
+        if let Ok(opened) = std::fs::File::open(path) {
+            warn_if_readable_by_others(&opened, &file);
+        }
+    }
     let listed = config
         .file
         .secret

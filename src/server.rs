@@ -551,3 +551,27 @@ pub fn json_reply(status: u16, body: serde_json::Value, close: bool) -> Response
 pub fn error_reply(status: u16, why: &str, close: bool) -> Response<Full<Bytes>> {
     json_reply(status, serde_json::json!({ "error": why }), close)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_throttle_lets_one_through_per_period_and_counts_the_rest() {
+        let mut throttle = Throttle::new(Duration::from_secs(3600));
+        assert_eq!(throttle.allow().as_deref(), Some(""));
+        assert!(throttle.allow().is_none() && throttle.allow().is_none());
+        throttle.last = Some(Instant::now() - Duration::from_secs(3601));
+        assert_eq!(throttle.allow().as_deref(), Some(" (and 2 more like it)"));
+    }
+
+    #[test]
+    fn the_body_budget_is_shared_and_given_back() {
+        let budget = BodyBudget::new(100);
+        let mut a = budget.take(60).unwrap();
+        assert!(budget.take(50).is_none());
+        assert!(!a.grow(41) && a.grow(40));
+        drop(a);
+        assert!(budget.take(100).is_some());
+    }
+}
