@@ -10,6 +10,8 @@
 # channel flood (64 clients POSTing /channels); then the idle-connection attack again with
 # `ulimit -n 256`, where new connections must be turned away cleanly and normal requests
 # served again once the cap frees.
+# The slow uploads run three rounds on the same process: the first leaves a one-time few
+# MB (allocator pages, pools); later rounds show whether memory ratchets up.
 # Targets: ≤ 256 MB RSS, probe p99 ≤ 100 ms, RSS after within 20% of idle.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -63,7 +65,7 @@ against() {
   fi
   printf '%-7s %-14s ulimit %-5s ' "$target" "$attack" "$nofile"
   python3 bench/attack.py "$attack" "$attack_url" "$pid" --conns "$([ "$attack" = channel-flood ] && echo 64 || echo 300)" \
-    --seconds "$SECONDS_EACH" --probe "$probe"
+    --seconds "$SECONDS_EACH" --probe "$probe" --rounds "$([ "$attack" = slow-uploads ] && echo 3 || echo 1)" | sed '2,$s/^/                                  /' 
   local refused
   refused=$(grep -c 'connections open' "$WORK/$target.err" || true)
   [ "$refused" = 0 ] || echo "        log lines about the connection cap: $refused; accept errors: $(grep -c 'accept failed' "$WORK/$target.err" || true)"

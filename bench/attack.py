@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Hostile clients for bench/abuse.sh, against a server on loopback only.
 
-    attack.py ATTACK URL PID [--conns N] [--seconds S] [--probe URL]
+    attack.py ATTACK URL PID [--conns N] [--seconds S] [--probe URL] [--rounds N]
 
 ATTACK is one of:
   slow-uploads  N connections each declare a 25 MiB body, send it as fast as the server
@@ -108,6 +108,12 @@ async def channel_flood(url, stop, counts):
 
 
 async def main():
+    args = parse_args()
+    for round_no in range(1, args.rounds + 1):
+        await attack_once(args, round_no)
+
+
+def parse_args():
     ap = argparse.ArgumentParser()
     ap.add_argument("attack", choices=["slow-uploads", "idle-h2", "channel-flood"])
     ap.add_argument("url")
@@ -115,7 +121,12 @@ async def main():
     ap.add_argument("--conns", type=int, default=300)
     ap.add_argument("--seconds", type=float, default=20)
     ap.add_argument("--probe")
-    args = ap.parse_args()
+    ap.add_argument("--rounds", type=int, default=1,
+                    help="attack the same process this many times (does memory ratchet up?)")
+    return ap.parse_args()
+
+
+async def attack_once(args, round_no):
     probe_url = args.probe or args.url
 
     # Idle means warmed up: the code paths of a normal request paged in once.
@@ -150,7 +161,7 @@ async def main():
     latencies.sort()
     pct = lambda p: latencies[min(len(latencies) - 1, int(p * len(latencies)))] * 1000
     print(json.dumps({
-        "attack": args.attack, "conns": args.conns,
+        "attack": args.attack, "round": round_no, "conns": args.conns,
         "rss_idle_mb": round(idle / 1024, 1), "rss_peak_mb": round(peak / 1024, 1),
         "rss_hwm_mb": round(rss_kib(args.pid, "VmHWM:") / 1024, 1),
         "rss_after_mb": round(after / 1024, 1),
