@@ -1,8 +1,10 @@
 //! `send --watch`: which fixture files changed. Events from notify are debounced (editors
-//! write a file in several steps), and a file whose bytes hash the same as when last sent
-//! is not reported: saving without a change, or `touch`, sends nothing.
+//! write a file in several steps), and a file whose bytes hash the same as when last seen
+//! (sent, or found broken) is not reported: saving without a change, `touch`, or reading
+//! the file (which inotify also reports) does nothing. Files are named as the user named
+//! them (or their folder).
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -18,9 +20,10 @@ pub struct FixtureWatcher {
     // Kept alive: dropping it stops the events.
     _watcher: RecommendedWatcher,
     events: mpsc::UnboundedReceiver<PathBuf>,
-    /// Named files (watched through their directory) and watched directories.
-    files: HashSet<PathBuf>,
-    dirs: HashSet<PathBuf>,
+    /// Named files (watched through their directory) and watched directories, each with
+    /// the path the user gave, for display.
+    files: HashMap<PathBuf, PathBuf>,
+    dirs: HashMap<PathBuf, PathBuf>,
     sent: HashMap<PathBuf, [u8; 32]>,
 }
 
@@ -30,14 +33,17 @@ impl FixtureWatcher {
         let (tx, events) = mpsc::unbounded_channel();
         let mut watcher =
             notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
-                if let Ok(event) = event {
+                // Only writes, creations and renames change a fixture; opening and
+                // reading one (as sending it does) must not look like a change.
+                let event = event.ok().filter(|e| !matches!(e.kind, notify::EventKind::Access(_)));
+                if let Some(event) = event {
                     for path in event.paths {
                         let _ = tx.send(path);
                     }
                 }
             })
             .map_err(|e| anyhow!("--watch: {e}"))?;
-        let (mut files, mut dirs) = (HashSet::new(), HashSet::new());
+        let (mut files, mut dirs) = (HashMap::new(), HashMap::new());
         for arg in args {
             if arg == Path::new("-") {
                 bail!("--watch needs fixture files or directories, not standard input");
@@ -45,11 +51,11 @@ impl FixtureWatcher {
             let full = std::fs::canonicalize(arg).map_err(|e| anyhow!("{}: {e}", arg.display()))?;
             // A file is watched through its directory: editors replace files by renaming.
             let dir = if full.is_dir() {
-                dirs.insert(full.clone());
+                dirs.insert(full.clone(), arg.clone());
                 full
             } else {
                 let parent = full.parent().map(Path::to_path_buf).unwrap_or_default();
-                files.insert(full);
+                files.insert(full, arg.clone());
                 parent
             };
             watcher
@@ -65,14 +71,16 @@ impl FixtureWatcher {
         })
     }
 
-    /// Records what was sent for `path`, so the same bytes are not sent again.
-    pub fn sent(&mut self, path: &Path, bytes: &[u8]) {
-        if let Ok(full) = std::fs::canonicalize(path) {
-            self.sent.insert(full, Sha256::digest(bytes).into());
+    /// Records the bytes `path` (as the user named it) holds now, sent or found broken,
+    /// so the same bytes are not reported again.
+    pub fn seen(&mut self, path: &Path) {
+        if let (Ok(full), Ok(bytes)) = (std::fs::canonicalize(path), std::fs::read(path)) {
+            self.sent.insert(full, Sha256::digest(&bytes).into());
         }
     }
 
-    /// Waits for the next batch of fixture files whose bytes changed, in name order.
+    /// Waits for the next batch of fixture files whose bytes changed, in name order, as
+    /// the user named them.
     pub async fn changed(&mut self) -> Vec<PathBuf> {
         loop {
             let Some(first) = self.events.recv().await else {
@@ -84,8 +92,8 @@ impl FixtureWatcher {
             }
             let changed: Vec<PathBuf> = touched
                 .into_iter()
-                .filter(|p| self.is_fixture(p))
                 .filter(|p| self.bytes_changed(p))
+                .filter_map(|p| self.display_name(&p))
                 .collect();
             if !changed.is_empty() {
                 return changed;
@@ -93,13 +101,17 @@ impl FixtureWatcher {
         }
     }
 
-    fn is_fixture(&self, path: &Path) -> bool {
-        let hidden = path
-            .file_name()
-            .and_then(|n| n.to_str())
-            .is_none_or(|n| n.starts_with('.'));
-        let in_dir = path.parent().is_some_and(|d| self.dirs.contains(d));
-        path.is_file() && !hidden && (self.files.contains(path) || in_dir)
+    /// The user's name for a fixture file, or `None` when `path` is not one.
+    fn display_name(&self, path: &Path) -> Option<PathBuf> {
+        let name = path.file_name()?;
+        if !path.is_file() || name.to_str().is_none_or(|n| n.starts_with('.')) {
+            return None;
+        }
+        if let Some(given) = self.files.get(path) {
+            return Some(given.clone());
+        }
+        let dir = self.dirs.get(path.parent()?)?;
+        Some(dir.join(name))
     }
 
     fn bytes_changed(&self, path: &Path) -> bool {

@@ -612,3 +612,62 @@ fn extra_headers_and_envelope_headers_are_sent_as_given() {
     assert_eq!(line["verification"]["valid"], true);
     assert_eq!(line["body"], r#"{"o":1}"#);
 }
+
+/// A broken save of a watched envelope is reported once; restoring it sends it once more,
+/// and then nothing: reading a file is not a change. The file keeps the name it was given.
+#[test]
+fn watch_reports_a_broken_save_once_and_sends_each_new_content_once() {
+    use std::io::BufRead;
+    let dir = tempfile::tempdir().unwrap();
+    let envelope = r#"{"hookline":1,"event":"order.paid","body":"{\"o\":1}"}"#;
+    let path = dir.path().join("envelope.json");
+    fs::write(&path, envelope).unwrap();
+    let listener = Listener::start(dir.path(), &["--json", "--secret", "k"]);
+    let to = url(&listener, "/");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_hookline"))
+        .current_dir(dir.path())
+        .env_remove("HOOKLINE_SECRET")
+        .args(["send", "envelope.json", "--to", &to, "--secret", "k", "--watch"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    for stream in [
+        Box::new(child.stdout.take().unwrap()) as Box<dyn std::io::Read + Send>,
+        Box::new(child.stderr.take().unwrap()),
+    ] {
+        let tx = tx.clone();
+        std::thread::spawn(move || {
+            for line in std::io::BufReader::new(stream).lines().map_while(Result::ok) {
+                let _ = tx.send(line);
+            }
+        });
+    }
+    let wait_for = |what: &str| loop {
+        let line = rx
+            .recv_timeout(Duration::from_secs(15))
+            .unwrap_or_else(|_| panic!("nothing like {what}"));
+        if line.contains(what) {
+            break;
+        }
+    };
+    wait_for(" delivered ");
+    std::thread::sleep(Duration::from_millis(400));
+    fs::write(&path, r#"{"hookline":1,"event":"order.paid","body":"#).unwrap();
+    wait_for("envelope.json");
+    std::thread::sleep(Duration::from_millis(1500));
+    let errors: Vec<String> = rx.try_iter().collect();
+    assert!(errors.is_empty(), "one error line per broken content: {errors:?}");
+    fs::write(&path, envelope).unwrap();
+    wait_for(" delivered ");
+    std::thread::sleep(Duration::from_millis(1500));
+    common::process::signal_term(child.id());
+    child.wait().unwrap();
+    let rest: Vec<String> = rx.try_iter().collect();
+    assert!(rest.iter().all(|l| !l.contains(" delivered ")), "sent again: {rest:?}");
+    let received = json_lines(&listener.stop().stdout);
+    assert_eq!(received.len(), 2, "one send at start, one after the restore");
+    let absolute = dir.path().display().to_string();
+    assert!(rest.iter().all(|l| !l.contains(&absolute)), "one name for the file: {rest:?}");
+}

@@ -141,7 +141,7 @@ pub fn run(config: &Config, args: SendArgs) -> Result<ExitCode> {
         (Some(watcher), false) => {
             for (fixture, _) in units.iter() {
                 if let Some(path) = &fixture.path {
-                    watcher.sent(path, &fixture.body);
+                    watcher.seen(path);
                 }
             }
             if !args.json {
@@ -258,6 +258,8 @@ impl Sender {
                 () = signals.next() => return,
             };
             for path in changed {
+                // Seen either way: a broken save is reported once, not until it is fixed.
+                watcher.seen(&path);
                 let fixture = match fixture::load_all(std::slice::from_ref(&path)) {
                     Ok(mut loaded) if loaded.len() == 1 => loaded.remove(0),
                     Ok(_) => continue,
@@ -266,7 +268,6 @@ impl Sender {
                         continue;
                     }
                 };
-                watcher.sent(&path, &fixture.body);
                 let out = Out::new(1, self.live);
                 let id = new_delivery_id(scheme);
                 let attempts_made = AtomicU32::new(0);
