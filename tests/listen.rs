@@ -732,3 +732,46 @@ fn forward_invalid_sends_rejected_events_on_too() {
     assert_eq!(line["verification"]["valid"], false);
     assert_eq!(line["forward"]["status"], 418);
 }
+
+/// Retries after a failed answer are the sender doing its job, not duplicates; a repeat
+/// after a 2xx is.
+#[test]
+fn only_a_repeat_of_an_accepted_delivery_is_a_duplicate() {
+    let dir = tempfile::tempdir().unwrap();
+    let listener = Listener::start(
+        dir.path(),
+        &["--json", "--secret", SECRET, "--responses", "503,429,202"],
+    );
+    let body = br#"{"action":"opened"}"#;
+    let mut headers = signed(Scheme::Github, body);
+    headers.push(("X-GitHub-Delivery".into(), "retry-me".into()));
+    let statuses: Vec<u16> = (0..4)
+        .map(|_| post(listener.addr, "/gh", &refs(&headers), body).status)
+        .collect();
+    assert_eq!(statuses, [503, 429, 202, 503]);
+    let out = listener.stop();
+    let lines = json_lines(&out.stdout);
+    let marked: Vec<bool> = lines.iter().map(|l| l.get("duplicate_of").is_some()).collect();
+    assert_eq!(marked, [false, false, false, true], "{}", out.stdout);
+    assert_eq!(lines[3]["duplicate_of"], lines[2]["received_at"]);
+}
+
+/// A failed --save answers 500, and output, capture and summary say 500, not the 202
+/// that was never sent; the failure is said once.
+#[test]
+fn a_failed_save_is_shown_as_the_500_it_was() {
+    let dir = tempfile::tempdir().unwrap();
+    let caps = dir.path().join("caps");
+    let listener = Listener::start(dir.path(), &["--json", "--save", caps.to_str().unwrap()]);
+    fs::remove_dir_all(&caps).unwrap();
+    fs::write(&caps, "a file where the folder was").unwrap();
+    for _ in 0..3 {
+        let r = post(listener.addr, "/x", &[], b"{}");
+        assert_eq!(r.status, 500, "{}", r.text());
+    }
+    let out = listener.stop();
+    let lines = json_lines(&out.stdout);
+    assert!(lines.iter().all(|l| l["answer"]["status"] == 500), "{}", out.stdout);
+    assert!(out.stderr.contains("answered 500×3"), "{}", out.stderr);
+    assert_eq!(out.stderr.matches("NOT BEING SAVED").count(), 1, "{}", out.stderr);
+}

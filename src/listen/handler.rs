@@ -23,6 +23,8 @@ pub(super) struct State {
     pub settings: Settings,
     pub seen: Mutex<SeenIds>,
     pub reporter: Arc<dyn Reporter>,
+    /// A failing `--save` is said loudly, but not once per event.
+    pub save_failures: Mutex<crate::server::Throttle>,
 }
 
 type Reply = Response<Full<Bytes>>;
@@ -89,10 +91,12 @@ where
     // Only accepted events count as delivered: a rejected one is not a first delivery.
     let accepted = verdict.as_ref().is_none_or(Verdict::is_valid);
     let (event_type, delivery_id) = identify(&headers, &body, scheme_hint);
+    // A repeat of a delivery answered 2xx before is the duplicate worth flagging; a retry
+    // after a failed answer is the sender doing its job.
     let duplicate_of = delivery_id
         .as_deref()
         .filter(|_| accepted)
-        .and_then(|id| state.remember(id, &received_text));
+        .and_then(|id| crate::lock(&state.seen).first_seen(id));
 
     let plan = settings.chaos.plan(accepted);
     if let Some(delay) = plan.delay() {
@@ -136,12 +140,21 @@ where
         match save_event(save, &event).await {
             Ok(line) => event.json = Some(line),
             Err(e) => {
-                state.reporter.problem(format!(
-                    "could not save an event to {}: {e}",
-                    save.dir.display()
-                ));
+                // What went on the wire is what the output and the summary show.
                 reply = error_reply(500, "the event could not be saved", false);
+                event.answer.status = 500;
+                if let Some(more) = crate::lock(&state.save_failures).allow() {
+                    state.reporter.problem(format!(
+                        "EVENTS ARE NOT BEING SAVED: could not save to {}: {e}; answering 500{more}",
+                        save.dir.display()
+                    ));
+                }
             }
+        }
+    }
+    if let (Some(id), 200..=299) = (&event.delivery_id, reply.status().as_u16()) {
+        if accepted {
+            crate::lock(&state.seen).remember(id, event.capture.received_at.as_deref().unwrap_or_default());
         }
     }
     state.reporter.event(event);
@@ -149,11 +162,6 @@ where
 }
 
 impl State {
-    /// Records a delivery id; returns when it was first seen, for a repeat.
-    fn remember(&self, id: &str, when: &str) -> Option<String> {
-        crate::lock(&self.seen).check(id, when)
-    }
-
     /// The answer, in this order: a chaos failure, the app's (forwarding), 401 for an
     /// invalid signature, else the accepted status (or a script's 2xx).
     async fn decide(

@@ -124,6 +124,9 @@ impl Engine {
                 settings,
                 seen: Mutex::new(seen::SeenIds::new(SEEN_IDS)),
                 reporter,
+                save_failures: Mutex::new(crate::server::Throttle::new(
+                    std::time::Duration::from_secs(10),
+                )),
             }),
         })
     }

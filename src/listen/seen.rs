@@ -27,11 +27,16 @@ impl SeenIds {
         }
     }
 
-    /// Records `id` seen at `when`; returns when it was first seen if it is a repeat.
-    pub fn check(&mut self, id: &str, when: &str) -> Option<String> {
+    /// When `id` was first delivered, if it was.
+    pub fn first_seen(&self, id: &str) -> Option<String> {
+        self.first_seen.get(&digest(id)).map(|w| w.to_string())
+    }
+
+    /// Records `id` as delivered at `when` (kept if it was already).
+    pub fn remember(&mut self, id: &str, when: &str) {
         let key = digest(id);
-        if let Some(first) = self.first_seen.get(&key) {
-            return Some(first.to_string());
+        if self.first_seen.contains_key(&key) {
+            return;
         }
         if self.order.len() >= self.capacity {
             if let Some(oldest) = self.order.pop_front() {
@@ -40,8 +45,8 @@ impl SeenIds {
         }
         self.first_seen.insert(key, when.into());
         self.order.push_back(key);
-        None
     }
+
 }
 
 #[cfg(test)]
@@ -51,11 +56,13 @@ mod tests {
     #[test]
     fn repeats_are_reported_with_the_first_time_and_memory_is_bounded() {
         let mut seen = SeenIds::new(2);
-        assert_eq!(seen.check("a", "t1"), None);
-        assert_eq!(seen.check("a", "t2"), Some("t1".to_string()));
-        assert_eq!(seen.check("b", "t3"), None);
-        assert_eq!(seen.check("c", "t4"), None); // forgets "a"
-        assert_eq!(seen.check("a", "t5"), None);
+        assert_eq!(seen.first_seen("a"), None);
+        seen.remember("a", "t1");
+        seen.remember("a", "t2");
+        assert_eq!(seen.first_seen("a"), Some("t1".to_string()));
+        seen.remember("b", "t3");
+        seen.remember("c", "t4"); // forgets "a"
+        assert_eq!(seen.first_seen("a"), None);
         assert_eq!(seen.first_seen.len(), 2);
     }
 
@@ -63,8 +70,8 @@ mod tests {
     fn a_long_id_costs_no_more_than_a_short_one() {
         let mut seen = SeenIds::new(10);
         let long = "x".repeat(1 << 20);
-        assert_eq!(seen.check(&long, "t1"), None);
-        assert_eq!(seen.check(&long, "t2"), Some("t1".to_string()));
+        seen.remember(&long, "t1");
+        assert_eq!(seen.first_seen(&long), Some("t1".to_string()));
         let kept: usize = seen.first_seen.values().map(|w| w.len()).sum();
         assert!(kept < 64);
     }
