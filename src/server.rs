@@ -85,8 +85,8 @@ impl Server {
     }
 
     /// Serves until `shutdown` resolves, then stops accepting and waits for requests in
-    /// flight, up to `grace` or until `force` resolves. Returns false when requests were
-    /// still in flight at that point.
+    /// flight, up to `grace` or until `force` resolves. Returns how many requests were
+    /// still in flight at that point (dropped).
     pub async fn serve<H: Handler>(
         self,
         handler: Arc<H>,
@@ -94,7 +94,7 @@ impl Server {
         shutdown: impl Future<Output = ()>,
         force: impl Future<Output = ()>,
         grace: Duration,
-    ) -> bool {
+    ) -> usize {
         let mut builder = auto::Builder::new(TokioExecutor::new());
         builder
             .http1()
@@ -114,6 +114,7 @@ impl Server {
         let (stopping, _) = tokio::sync::watch::channel(false);
         let (open, mut closed) = tokio::sync::mpsc::channel::<()>(1);
         let slots = Arc::new(Semaphore::new(limits.max_connections));
+        let in_flight = Arc::new(AtomicUsize::new(0));
         let mut accept_errors = Throttle::new(Duration::from_secs(10));
         let mut turned_away = Throttle::new(Duration::from_secs(10));
         let housekeeping = tokio::spawn(crate::memory::tick());
@@ -152,9 +153,10 @@ impl Server {
             let handler = handler.clone();
             let builder = builder.clone();
             let tls = self.tls.clone();
+            let in_flight = in_flight.clone();
             tokio::spawn(async move {
                 let _slot = slot;
-                let activity = Arc::new(Activity::new());
+                let activity = Arc::new(Activity::new(in_flight));
                 let seen = activity.clone();
                 let service = service_fn(move |req| {
                     let handler = handler.clone();
@@ -205,9 +207,9 @@ impl Server {
         let _ = stopping.send(true);
         drop(open);
         tokio::select! {
-            _ = closed.recv() => true,
-            () = tokio::time::sleep(grace) => false,
-            () = force => false,
+            _ = closed.recv() => 0,
+            () = tokio::time::sleep(grace) => in_flight.load(Ordering::Acquire),
+            () = force => in_flight.load(Ordering::Acquire),
         }
     }
 }
@@ -247,21 +249,25 @@ pub fn connection_capacity(wanted: usize) -> usize {
 struct Activity {
     started: Instant,
     in_flight: AtomicUsize,
+    /// The server's count, all connections together.
+    server_in_flight: Arc<AtomicUsize>,
     /// Milliseconds after `started` when the last request ended; `u64::MAX` before any.
     last_done: AtomicU64,
 }
 
 impl Activity {
-    fn new() -> Self {
+    fn new(server_in_flight: Arc<AtomicUsize>) -> Self {
         Activity {
             started: Instant::now(),
             in_flight: AtomicUsize::new(0),
+            server_in_flight,
             last_done: AtomicU64::new(u64::MAX),
         }
     }
 
     fn begin(self: &Arc<Self>) -> BusyGuard {
         self.in_flight.fetch_add(1, Ordering::Acquire);
+        self.server_in_flight.fetch_add(1, Ordering::AcqRel);
         BusyGuard(self.clone())
     }
 
@@ -294,6 +300,7 @@ impl Drop for BusyGuard {
         let at = activity.started.elapsed().as_millis() as u64;
         activity.last_done.store(at, Ordering::Relaxed);
         activity.in_flight.fetch_sub(1, Ordering::Release);
+        activity.server_in_flight.fetch_sub(1, Ordering::AcqRel);
     }
 }
 

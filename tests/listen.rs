@@ -530,9 +530,9 @@ fn a_second_sigterm_stops_waiting_for_requests_in_flight() {
         started.elapsed() < Duration::from_secs(15),
         "waited for the 20 s request"
     );
-    assert_eq!(out.code, 0);
+    assert_eq!(out.code, 130, "dropped requests are not a clean stop");
     assert!(
-        out.stderr.contains("still in flight were dropped"),
+        out.stderr.contains("1 request still in flight was dropped"),
         "{}",
         out.stderr
     );

@@ -136,7 +136,7 @@ pub fn run(config: &Config, args: ListenArgs) -> Result<ExitCode> {
             args.relay_max_in_flight as usize,
         ));
     }
-    let finished = runtime.block_on(server.serve(
+    let dropped = runtime.block_on(server.serve(
         engine,
         connection_limits,
         shutdown.stop.notified(),
@@ -146,13 +146,17 @@ pub fn run(config: &Config, args: ListenArgs) -> Result<ExitCode> {
     // Requests still running past the grace period are dropped with the runtime.
     runtime.shutdown_timeout(std::time::Duration::from_secs(1));
     let summary = printer.finish();
-    if !finished {
+    eprintln!("hookline: stopped · {}", summary.line());
+    if dropped > 0 {
+        // Senders of these got no answer: not a clean stop, so not exit 0.
         eprintln!(
-            "hookline: requests still in flight were dropped (--grace {} ran out, or a second Ctrl-C)",
+            "hookline: {dropped} request{} still in flight {} dropped (--grace {} ran out, or a second Ctrl-C)",
+            if dropped == 1 { "" } else { "s" },
+            if dropped == 1 { "was" } else { "were" },
             humantime::format_duration(args.limits.grace)
         );
+        return Ok(ExitCode::from(super::EXIT_INTERRUPTED));
     }
-    eprintln!("hookline: stopped · {}", summary.line());
     Ok(ExitCode::SUCCESS)
 }
 

@@ -25,6 +25,8 @@ use crate::config::{self, Config};
 pub const EXIT_FALSE: u8 = 1;
 /// Exit status 2: usage, config or input error.
 pub const EXIT_USAGE: u8 = 2;
+/// Exit status 130: stopped by Ctrl-C with work left undone (128 + SIGINT, as shells do).
+pub const EXIT_INTERRUPTED: u8 = 130;
 
 pub fn run(cli: Cli) -> Result<ExitCode> {
     // Generated files must not depend on a local hookline.toml.
