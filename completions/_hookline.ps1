@@ -77,8 +77,8 @@ Register-ArgumentCompleter -Native -CommandName 'hookline' -ScriptBlock {
             break
         }
         'hookline;listen' {
-            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Port to listen on; 0 picks a free one')
-            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Port to listen on; 0 picks a free one')
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Port to listen on; 0 picks a free one [default: 9000]')
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Port to listen on; 0 picks a free one [default: 9000]')
             [CompletionResult]::new('--bind', '--bind', [CompletionResultType]::ParameterName, 'Address to bind: HOST or HOST:PORT (0.0.0.0 or :: to accept other machines)')
             [CompletionResult]::new('--status', '--status', [CompletionResultType]::ParameterName, 'Status for accepted events')
             [CompletionResult]::new('--max-body', '--max-body', [CompletionResultType]::ParameterName, 'Largest body accepted; larger ones get 413 (e.g. 5MB, 25MiB)')
@@ -193,8 +193,8 @@ Register-ArgumentCompleter -Native -CommandName 'hookline' -ScriptBlock {
             break
         }
         'hookline;relay' {
-            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Port to listen on; 0 picks a free one')
-            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Port to listen on; 0 picks a free one')
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Port to listen on; 0 picks a free one [default: 8080]')
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Port to listen on; 0 picks a free one [default: 8080]')
             [CompletionResult]::new('--bind', '--bind', [CompletionResultType]::ParameterName, 'Address to bind: HOST or HOST:PORT (0.0.0.0 or :: to accept other machines)')
             [CompletionResult]::new('--public-url', '--public-url', [CompletionResultType]::ParameterName, 'The URL senders reach this relay at (behind a proxy, say) [default: from the bound address]')
             [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'Keep channels (ids and token hashes, never tokens) in FILE, so a restart keeps them')

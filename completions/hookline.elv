@@ -71,8 +71,8 @@ set edit:completion:arg-completer[hookline] = {|@words|
             cand --version 'Print version'
         }
         &'hookline;listen'= {
-            cand -p 'Port to listen on; 0 picks a free one'
-            cand --port 'Port to listen on; 0 picks a free one'
+            cand -p 'Port to listen on; 0 picks a free one [default: 9000]'
+            cand --port 'Port to listen on; 0 picks a free one [default: 9000]'
             cand --bind 'Address to bind: HOST or HOST:PORT (0.0.0.0 or :: to accept other machines)'
             cand --status 'Status for accepted events'
             cand --max-body 'Largest body accepted; larger ones get 413 (e.g. 5MB, 25MiB)'
@@ -184,8 +184,8 @@ set edit:completion:arg-completer[hookline] = {|@words|
             cand --version 'Print version'
         }
         &'hookline;relay'= {
-            cand -p 'Port to listen on; 0 picks a free one'
-            cand --port 'Port to listen on; 0 picks a free one'
+            cand -p 'Port to listen on; 0 picks a free one [default: 8080]'
+            cand --port 'Port to listen on; 0 picks a free one [default: 8080]'
             cand --bind 'Address to bind: HOST or HOST:PORT (0.0.0.0 or :: to accept other machines)'
             cand --public-url 'The URL senders reach this relay at (behind a proxy, say) [default: from the bound address]'
             cand --state 'Keep channels (ids and token hashes, never tokens) in FILE, so a restart keeps them'

@@ -82,7 +82,7 @@ complete -c hookline -n "__fish_hookline_using_subcommand verify" -l raw -d 'Tre
 complete -c hookline -n "__fish_hookline_using_subcommand verify" -l json -d 'Print one JSON object: {"valid", "scheme", "reason", "detail"}'
 complete -c hookline -n "__fish_hookline_using_subcommand verify" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hookline -n "__fish_hookline_using_subcommand verify" -s V -l version -d 'Print version'
-complete -c hookline -n "__fish_hookline_using_subcommand listen" -s p -l port -d 'Port to listen on; 0 picks a free one' -r
+complete -c hookline -n "__fish_hookline_using_subcommand listen" -s p -l port -d 'Port to listen on; 0 picks a free one [default: 9000]' -r
 complete -c hookline -n "__fish_hookline_using_subcommand listen" -l bind -d 'Address to bind: HOST or HOST:PORT (0.0.0.0 or :: to accept other machines)' -r
 complete -c hookline -n "__fish_hookline_using_subcommand listen" -l status -d 'Status for accepted events' -r
 complete -c hookline -n "__fish_hookline_using_subcommand listen" -l max-body -d 'Largest body accepted; larger ones get 413 (e.g. 5MB, 25MiB)' -r
@@ -204,7 +204,7 @@ complete -c hookline -n "__fish_hookline_using_subcommand replay" -l json -d 'On
 complete -c hookline -n "__fish_hookline_using_subcommand replay" -l insecure -d 'Do not check the target\'s certificate (printed as a warning)'
 complete -c hookline -n "__fish_hookline_using_subcommand replay" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hookline -n "__fish_hookline_using_subcommand replay" -s V -l version -d 'Print version'
-complete -c hookline -n "__fish_hookline_using_subcommand relay" -s p -l port -d 'Port to listen on; 0 picks a free one' -r
+complete -c hookline -n "__fish_hookline_using_subcommand relay" -s p -l port -d 'Port to listen on; 0 picks a free one [default: 8080]' -r
 complete -c hookline -n "__fish_hookline_using_subcommand relay" -l bind -d 'Address to bind: HOST or HOST:PORT (0.0.0.0 or :: to accept other machines)' -r
 complete -c hookline -n "__fish_hookline_using_subcommand relay" -l public-url -d 'The URL senders reach this relay at (behind a proxy, say) [default: from the bound address]' -r
 complete -c hookline -n "__fish_hookline_using_subcommand relay" -l state -d 'Keep channels (ids and token hashes, never tokens) in FILE, so a restart keeps them' -r -F

@@ -177,15 +177,9 @@ pub struct VerifyArgs {
 #[derive(Debug, Args)]
 #[command(next_help_heading = "Server")]
 pub struct ListenArgs {
-    /// Port to listen on; 0 picks a free one
-    #[arg(
-        long,
-        short = 'p',
-        value_name = "PORT",
-        default_value_t = 9000,
-        env = "HOOKLINE_PORT"
-    )]
-    pub port: u16,
+    /// Port to listen on; 0 picks a free one [default: 9000]
+    #[arg(long, short = 'p', value_name = "PORT", env = "HOOKLINE_PORT")]
+    pub port: Option<u16>,
 
     /// Address to bind: HOST or HOST:PORT (0.0.0.0 or :: to accept other machines)
     #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]
@@ -305,15 +299,9 @@ pub struct ListenArgs {
 #[derive(Debug, Args)]
 #[command(next_help_heading = "Server")]
 pub struct RelayArgs {
-    /// Port to listen on; 0 picks a free one
-    #[arg(
-        long,
-        short = 'p',
-        value_name = "PORT",
-        default_value_t = 8080,
-        env = "HOOKLINE_RELAY_PORT"
-    )]
-    pub port: u16,
+    /// Port to listen on; 0 picks a free one [default: 8080]
+    #[arg(long, short = 'p', value_name = "PORT", env = "HOOKLINE_RELAY_PORT")]
+    pub port: Option<u16>,
 
     /// Address to bind: HOST or HOST:PORT (0.0.0.0 or :: to accept other machines)
     #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]

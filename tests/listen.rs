@@ -694,6 +694,11 @@ fn bad_input_is_one_line_and_exit_2() {
         (vec!["--forward-to", "localhost:3000"], "--forward-to"),
         (vec!["--bind", "not an address"], "--bind"),
         (vec!["--scheme", "stripe"], "needs a secret"),
+        (
+            vec!["--bind", "127.0.0.1:0", "--port", "18306"],
+            "--bind 127.0.0.1:0 names a port and --port gives another",
+        ),
+        (vec!["--status", "101"], "200 to 599"),
     ];
     for (args, needle) in cases {
         let out = common::run(common::hookline_in(dir.path()).arg("listen").args(&args));

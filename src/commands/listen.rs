@@ -18,7 +18,7 @@ use crate::server::Server;
 use crate::signing::{SchemeChoice, VerifyOptions};
 
 pub fn run(config: &Config, args: ListenArgs) -> Result<ExitCode> {
-    let addr = super::bind_address(&args.bind, args.port)?;
+    let addr = super::bind_address(&args.bind, args.port, 9000)?;
     let signing = SigningSettings::resolve(config, &args.signing, args.tolerance)?;
     let verify = verification(&signing)?;
     let save = match &args.save {

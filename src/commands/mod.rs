@@ -108,10 +108,16 @@ fn server_limits(
 }
 
 /// `--bind` is a host (with --port) or host:port; a name like `localhost` is resolved.
-fn bind_address(bind: &str, port: u16) -> Result<SocketAddr> {
+/// A port in both `--bind HOST:PORT` and `--port` (or its variable) is a conflict, not a
+/// silent choice.
+fn bind_address(bind: &str, port: Option<u16>, default_port: u16) -> Result<SocketAddr> {
     if let Ok(addr) = bind.parse::<SocketAddr>() {
+        if port.is_some_and(|p| p != addr.port()) {
+            anyhow::bail!("--bind {bind} names a port and --port gives another: use one of them");
+        }
         return Ok(addr);
     }
+    let port = port.unwrap_or(default_port);
     let host = bind.trim_start_matches('[').trim_end_matches(']');
     if let Ok(ip) = host.parse::<IpAddr>() {
         return Ok(SocketAddr::new(ip, port));

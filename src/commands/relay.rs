@@ -14,7 +14,7 @@ use crate::relay::{self, Relay, Settings};
 use crate::server::Server;
 
 pub fn run(args: RelayArgs) -> Result<ExitCode> {
-    let addr = super::bind_address(&args.bind, args.port)?;
+    let addr = super::bind_address(&args.bind, args.port, 8080)?;
     let channels = Channels::open(
         args.state.as_deref(),
         args.channel_ttl,
