@@ -240,8 +240,15 @@ fn gather(
     let mut secrets = Vec::new();
     let mut sources = Vec::new();
     for (source, value) in listed {
+        // `$(cat key)` drops the newline, `"$(< key)"` too, but `HOOKLINE_SECRET=$'k\n'`
+        // or a value pasted with its line end keeps it: the classic CI mistake. A line
+        // end is never part of a secret (a --secret-file line is read the same way).
+        let value = value.trim_end_matches(['\r', '\n']);
         if value.is_empty() {
             bail!("{source}: the secret is empty");
+        }
+        if value.trim() != value {
+            eprintln!("hookline: warning: {source}: the secret starts or ends with white space, which is kept");
         }
         secrets.push(Secret::new(value));
         if !sources.contains(&source) {

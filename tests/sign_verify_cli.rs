@@ -506,3 +506,38 @@ fn colour_only_when_asked_or_on_a_terminal() {
         "color from hookline.toml"
     );
 }
+
+/// A secret given with its line end (`$'k\n'`, CRLF from a Windows editor) signs as the
+/// secret without it, from a flag, the environment or the config file alike; other white
+/// space is kept, with a warning that does not show the secret.
+#[test]
+fn a_trailing_line_end_is_not_part_of_a_secret() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("body.json"), "{}").unwrap();
+    let sign = |args: &[&str], env: Option<&str>| {
+        let mut cmd = hookline_in(dir.path());
+        cmd.args(["sign", "body.json"]).args(args);
+        if let Some(v) = env {
+            cmd.env("HOOKLINE_SECRET", v);
+        }
+        run(&mut cmd)
+    };
+    let plain = sign(&["--secret", "s3cret"], None);
+    assert_eq!(plain.code, 0);
+    for (args, env) in [
+        (vec!["--secret", "s3cret\n"], None),
+        (vec!["--secret", "s3cret\r\n"], None),
+        (vec![], Some("s3cret\n")),
+    ] {
+        let out = sign(&args, env);
+        assert_eq!(out.stdout, plain.stdout, "{args:?} {env:?}");
+        assert!(out.stderr.is_empty(), "{}", out.stderr);
+    }
+    fs::write(dir.path().join("hookline.toml"), "secret = \"s3cret\\n\"\n").unwrap();
+    assert_eq!(sign(&[], None).stdout, plain.stdout);
+    fs::remove_file(dir.path().join("hookline.toml")).unwrap();
+    let spaced = sign(&["--secret", " s3cret-with-space"], None);
+    assert_eq!(spaced.code, 0);
+    assert!(spaced.stderr.contains("white space"), "{}", spaced.stderr);
+    assert!(!spaced.stderr.contains("s3cret-with-space"));
+}
