@@ -138,6 +138,7 @@ set edit:completion:arg-completer[hookline] = {|@words|
             cand --cacert 'Trust this CA certificate (PEM) for https:// targets, besides the usual roots'
             cand --config 'Read settings from FILE instead of ./hookline.toml'
             cand --color 'When to use colour: auto (only on a terminal, and not when NO_COLOR is set), always, never'
+            cand --unsigned 'Send without a signature (no secret needed): to check that a receiver answers 401'
             cand --duplicate 'Send each delivery twice with the same delivery id (tests idempotency)'
             cand --watch 'Keep running: send a fixture again whenever its file changes (Ctrl-C ends with the summary)'
             cand --json 'One JSON object per attempt and per result on stdout'

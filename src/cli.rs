@@ -452,6 +452,10 @@ pub struct SendArgs {
     #[command(flatten)]
     pub signing: SigningArgs,
 
+    /// Send without a signature (no secret needed): to check that a receiver answers 401
+    #[arg(long)]
+    pub unsigned: bool,
+
     /// Event name for the scheme's event header [default: the envelope's, else the file name without extension]
     #[arg(long, value_name = "NAME")]
     pub event: Option<String>,

@@ -35,7 +35,9 @@ impl FixtureWatcher {
             notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
                 // Only writes, creations and renames change a fixture; opening and
                 // reading one (as sending it does) must not look like a change.
-                let event = event.ok().filter(|e| !matches!(e.kind, notify::EventKind::Access(_)));
+                let event = event
+                    .ok()
+                    .filter(|e| !matches!(e.kind, notify::EventKind::Access(_)));
                 if let Some(event) = event {
                     for path in event.paths {
                         let _ = tx.send(path);

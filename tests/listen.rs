@@ -756,7 +756,10 @@ fn only_a_repeat_of_an_accepted_delivery_is_a_duplicate() {
     assert_eq!(statuses, [503, 429, 202, 503]);
     let out = listener.stop();
     let lines = json_lines(&out.stdout);
-    let marked: Vec<bool> = lines.iter().map(|l| l.get("duplicate_of").is_some()).collect();
+    let marked: Vec<bool> = lines
+        .iter()
+        .map(|l| l.get("duplicate_of").is_some())
+        .collect();
     assert_eq!(marked, [false, false, false, true], "{}", out.stdout);
     assert_eq!(lines[3]["duplicate_of"], lines[2]["received_at"]);
 }
@@ -776,7 +779,29 @@ fn a_failed_save_is_shown_as_the_500_it_was() {
     }
     let out = listener.stop();
     let lines = json_lines(&out.stdout);
-    assert!(lines.iter().all(|l| l["answer"]["status"] == 500), "{}", out.stdout);
+    assert!(
+        lines.iter().all(|l| l["answer"]["status"] == 500),
+        "{}",
+        out.stdout
+    );
     assert!(out.stderr.contains("answered 500×3"), "{}", out.stderr);
-    assert_eq!(out.stderr.matches("NOT BEING SAVED").count(), 1, "{}", out.stderr);
+    assert_eq!(
+        out.stderr.matches("NOT BEING SAVED").count(),
+        1,
+        "{}",
+        out.stderr
+    );
+}
+
+/// `--retry-after` without chaos failures would never be sent: said at start.
+#[test]
+fn retry_after_without_chaos_is_warned_about() {
+    let dir = tempfile::tempdir().unwrap();
+    let listener = Listener::start(dir.path(), &["--retry-after", "30"]);
+    let out = listener.stop();
+    assert!(
+        out.stderr.contains("--retry-after does nothing here"),
+        "{}",
+        out.stderr
+    );
 }

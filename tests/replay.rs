@@ -417,3 +417,27 @@ fn stdin_lines_are_sent_as_they_arrive() {
     assert!(child.wait().unwrap().success());
     assert_eq!(saved_count(), 2);
 }
+
+/// `--secret` without `--resign` changes nothing: said, not silently ignored.
+#[test]
+fn a_secret_without_resign_is_warned_about() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("c.json"), r#"{"hookline":1,"body":"x"}"#).unwrap();
+    let out = replay(
+        dir.path(),
+        &[
+            "c.json",
+            "--to",
+            "http://127.0.0.1:9",
+            "--secret",
+            "k",
+            "--dry-run",
+        ],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("--secret does nothing here"),
+        "{}",
+        out.stderr
+    );
+}

@@ -627,7 +627,15 @@ fn watch_reports_a_broken_save_once_and_sends_each_new_content_once() {
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_hookline"))
         .current_dir(dir.path())
         .env_remove("HOOKLINE_SECRET")
-        .args(["send", "envelope.json", "--to", &to, "--secret", "k", "--watch"])
+        .args([
+            "send",
+            "envelope.json",
+            "--to",
+            &to,
+            "--secret",
+            "k",
+            "--watch",
+        ])
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
@@ -639,7 +647,10 @@ fn watch_reports_a_broken_save_once_and_sends_each_new_content_once() {
     ] {
         let tx = tx.clone();
         std::thread::spawn(move || {
-            for line in std::io::BufReader::new(stream).lines().map_while(Result::ok) {
+            for line in std::io::BufReader::new(stream)
+                .lines()
+                .map_while(Result::ok)
+            {
                 let _ = tx.send(line);
             }
         });
@@ -658,16 +669,87 @@ fn watch_reports_a_broken_save_once_and_sends_each_new_content_once() {
     wait_for("envelope.json");
     std::thread::sleep(Duration::from_millis(1500));
     let errors: Vec<String> = rx.try_iter().collect();
-    assert!(errors.is_empty(), "one error line per broken content: {errors:?}");
+    assert!(
+        errors.is_empty(),
+        "one error line per broken content: {errors:?}"
+    );
     fs::write(&path, envelope).unwrap();
     wait_for(" delivered ");
     std::thread::sleep(Duration::from_millis(1500));
     common::process::signal_term(child.id());
     child.wait().unwrap();
     let rest: Vec<String> = rx.try_iter().collect();
-    assert!(rest.iter().all(|l| !l.contains(" delivered ")), "sent again: {rest:?}");
+    assert!(
+        rest.iter().all(|l| !l.contains(" delivered ")),
+        "sent again: {rest:?}"
+    );
     let received = json_lines(&listener.stop().stdout);
-    assert_eq!(received.len(), 2, "one send at start, one after the restore");
+    assert_eq!(
+        received.len(),
+        2,
+        "one send at start, one after the restore"
+    );
     let absolute = dir.path().display().to_string();
-    assert!(rest.iter().all(|l| !l.contains(&absolute)), "one name for the file: {rest:?}");
+    assert!(
+        rest.iter().all(|l| !l.contains(&absolute)),
+        "one name for the file: {rest:?}"
+    );
+}
+
+/// Shopify topics are `resource/action`: the fixture `orders-create.json` is sent as the
+/// topic `orders/create`.
+#[test]
+fn shopify_fixtures_are_sent_with_their_topic() {
+    let dir = tempfile::tempdir().unwrap();
+    let listener = Listener::start(dir.path(), &["--json", "--secret", "k"]);
+    let fixture = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/fixtures/shopify/orders-create.json"
+    );
+    let out = send(
+        dir.path(),
+        &[
+            fixture,
+            "--to",
+            &url(&listener, "/"),
+            "--scheme",
+            "shopify",
+            "--secret",
+            "k",
+        ],
+    );
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    let got = json_lines(&listener.stop().stdout);
+    assert_eq!(got[0]["event"], "orders/create");
+    assert_eq!(got[0]["verification"]["valid"], true);
+}
+
+/// `--unsigned` needs no secret and sends no signature: a receiver's 401 can be tested.
+#[test]
+fn unsigned_sends_need_no_secret_and_carry_no_signature() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("body.json"), "{}").unwrap();
+    let listener = Listener::start(dir.path(), &["--json", "--secret", "k"]);
+    let out = send(
+        dir.path(),
+        &[
+            "body.json",
+            "--to",
+            &url(&listener, "/"),
+            "--unsigned",
+            "--scheme",
+            "github",
+        ],
+    );
+    assert_eq!(out.code, 1, "rejected: {}{}", out.stdout, out.stderr);
+    assert!(out.stdout.contains("401"), "{}", out.stdout);
+    let got = json_lines(&listener.stop().stdout);
+    assert_eq!(got[0]["verification"]["reason"], "missing_signature");
+    let names: Vec<&str> = got[0]["headers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h[0].as_str().unwrap())
+        .collect();
+    assert!(!names.contains(&"x-hub-signature-256"), "{names:?}");
 }

@@ -541,3 +541,41 @@ fn a_trailing_line_end_is_not_part_of_a_secret() {
     assert!(spaced.stderr.contains("white space"), "{}", spaced.stderr);
     assert!(!spaced.stderr.contains("s3cret-with-space"));
 }
+
+/// Flags that change nothing for the scheme are accepted with a warning saying so.
+#[test]
+fn flags_that_do_nothing_are_warned_about() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("body.json"), "{}").unwrap();
+    let out = run(hookline_in(dir.path()).args([
+        "sign",
+        "body.json",
+        "--secret",
+        "k",
+        "--id",
+        "msg_1",
+        "--timestamp",
+        "1700000000",
+    ]));
+    assert_eq!(out.code, 0);
+    assert!(
+        out.stderr.contains("--timestamp does nothing here")
+            && out.stderr.contains("--id does nothing here"),
+        "{}",
+        out.stderr
+    );
+    let out = run(hookline_in(dir.path()).args([
+        "sign",
+        "body.json",
+        "--secret",
+        "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+        "--scheme",
+        "standard",
+        "--id",
+        "msg_1",
+        "--timestamp",
+        "1700000000",
+    ]));
+    assert_eq!(out.code, 0);
+    assert!(out.stderr.is_empty(), "{}", out.stderr);
+}

@@ -18,6 +18,12 @@ use crate::server::Server;
 use crate::signing::{SchemeChoice, VerifyOptions};
 
 pub fn run(config: &Config, args: ListenArgs) -> Result<ExitCode> {
+    if args.retry_after.is_some() && args.fail_rate.is_none() && args.responses.is_none() {
+        super::warn_unused(
+            "--retry-after",
+            "it goes on chaos failures; add --fail-rate or --responses",
+        );
+    }
     let addr = super::bind_address(&args.bind, args.port, 9000)?;
     let signing = SigningSettings::resolve(config, &args.signing, args.tolerance)?;
     let verify = verification(&signing)?;

@@ -56,6 +56,12 @@ pub fn unix_now() -> i64 {
         .map_or(0, |d| d.as_secs() as i64)
 }
 
+/// A flag that does nothing in this combination is accepted, with a warning that says why
+/// (a silently ignored flag is a test that tests nothing).
+fn warn_unused(flag: &str, why: &str) {
+    eprintln!("hookline: warning: {flag} does nothing here: {why}");
+}
+
 /// Creates DIR when missing and proves it writable, before any work starts: a directory
 /// that fails later would lose what should have been written there. `flag` names the
 /// option in errors (`--save`, `--dead-letter`).

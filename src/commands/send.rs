@@ -31,7 +31,8 @@ struct Plan {
     basic_auth: Option<http::HeaderValue>,
     method: http::Method,
     scheme: Scheme,
-    secret: Secret,
+    /// `None` with `--unsigned`.
+    secret: Option<Secret>,
     signature_header: Option<String>,
     event: Option<String>,
     content_type: Option<String>,
@@ -47,8 +48,16 @@ pub fn run(config: &Config, args: SendArgs) -> Result<ExitCode> {
         Some(SchemeChoice::Fixed(s)) => s,
         Some(SchemeChoice::Auto) => bail!("--scheme auto: send needs a definite scheme (generic, github, stripe, standard, slack or shopify)"),
     };
-    let secret = settings.require_secrets()?[0].clone();
-    scheme.mac_key(&secret).map_err(|e| settings.key_error(e))?;
+    let secret = if args.unsigned {
+        if !settings.secrets.is_empty() {
+            eprintln!("hookline: warning: --unsigned: the secret given is not used");
+        }
+        None
+    } else {
+        let secret = settings.require_secrets()?[0].clone();
+        scheme.mac_key(&secret).map_err(|e| settings.key_error(e))?;
+        Some(secret)
+    };
     if let Some(dir) = &args.dead_letter {
         super::prepare_output_dir("--dead-letter", dir)?;
     }
@@ -313,13 +322,18 @@ impl Plan {
         if let (Some(name), Some(event)) =
             (names.event, self.event.as_ref().or(fixture.event.as_ref()))
         {
-            headers.push((name.into(), event.clone()));
+            headers.push((name.into(), self.scheme.event_value(event)));
         }
-        let mut signer = Signer::new(self.scheme, &self.secret, super::unix_now(), id)
-            .expect("the key was checked before sending")
-            .with_signature_header(self.signature_header.as_deref());
-        signer.update(&fixture.body);
-        let signed = signer.finish();
+        let signed = match &self.secret {
+            Some(secret) => {
+                let mut signer = Signer::new(self.scheme, secret, super::unix_now(), id)
+                    .expect("the key was checked before sending")
+                    .with_signature_header(self.signature_header.as_deref());
+                signer.update(&fixture.body);
+                signer.finish()
+            }
+            None => Vec::new(),
+        };
         if let Some(name) = names.delivery_id {
             // Standard Webhooks signs its id: the signer already adds it.
             if !signed.iter().any(|(n, _)| n.eq_ignore_ascii_case(name)) {

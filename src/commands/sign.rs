@@ -21,6 +21,15 @@ pub fn run(config: &Config, args: SignArgs) -> Result<ExitCode> {
         }
     };
     let secret = &settings.require_secrets()?[0];
+    if args.timestamp.is_some() && !scheme.is_timestamped() {
+        super::warn_unused(
+            "--timestamp",
+            &format!("the {scheme} scheme signs no timestamp"),
+        );
+    }
+    if args.id.is_some() && scheme != Scheme::Standard {
+        super::warn_unused("--id", &format!("the {scheme} scheme signs no message id"));
+    }
     let timestamp = args.timestamp.unwrap_or_else(super::unix_now);
     let id = args.id.unwrap_or_else(|| crate::ids::new_id("msg_"));
     let mut signer = Signer::new(scheme, secret, timestamp, &id)

@@ -154,7 +154,8 @@ where
     }
     if let (Some(id), 200..=299) = (&event.delivery_id, reply.status().as_u16()) {
         if accepted {
-            crate::lock(&state.seen).remember(id, event.capture.received_at.as_deref().unwrap_or_default());
+            crate::lock(&state.seen)
+                .remember(id, event.capture.received_at.as_deref().unwrap_or_default());
         }
     }
     state.reporter.event(event);

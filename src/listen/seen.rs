@@ -46,7 +46,6 @@ impl SeenIds {
         self.first_seen.insert(key, when.into());
         self.order.push_back(key);
     }
-
 }
 
 #[cfg(test)]

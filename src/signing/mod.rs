@@ -122,6 +122,16 @@ impl Scheme {
         }
     }
 
+    /// The event header's value for an event named `name` (a file name, say). Shopify's
+    /// topics are `resource/action`, and a file name cannot hold a `/`: `orders-create`
+    /// is sent as `orders/create`. Other schemes, and names with a `/`, are kept.
+    pub fn event_value(self, name: &str) -> String {
+        match self {
+            Scheme::Shopify if !name.contains('/') => name.replacen('-', "/", 1),
+            _ => name.to_string(),
+        }
+    }
+
     /// Whether the signature covers a timestamp (and so goes stale): Stripe's sits in its
     /// signature header, Slack's and Standard Webhooks' in their own.
     pub fn is_timestamped(self) -> bool {

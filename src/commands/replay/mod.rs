@@ -33,6 +33,13 @@ use crate::output::send::Summary;
 
 pub fn run(config: &Config, args: ReplayArgs) -> Result<ExitCode> {
     let signing = SigningSettings::resolve(config, &args.signing, args.tolerance)?;
+    let signing_flags = !args.signing.secrets.is_empty() || args.signing.secret_file.is_some();
+    if signing_flags && !args.resign {
+        super::warn_unused(
+            "--secret",
+            "replay sends captures as they were signed; add --resign to sign afresh",
+        );
+    }
     let resign = match args.resign {
         true => Some(Arc::new(Resign::new(&signing)?)),
         false => None,
