@@ -4,6 +4,7 @@
 //! and the commands the binary runs.
 
 pub mod capture;
+pub mod clock;
 pub mod cli;
 pub mod commands;
 pub mod config;

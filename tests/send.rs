@@ -753,3 +753,27 @@ fn unsigned_sends_need_no_secret_and_carry_no_signature() {
         .collect();
     assert!(!names.contains(&"x-hub-signature-256"), "{names:?}");
 }
+
+/// Plain words and plain numbers: "after 1 attempt", latencies to the microsecond.
+#[test]
+fn one_attempt_is_singular_and_latencies_are_rounded() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("body.json"), "{}").unwrap();
+    let listener = Listener::start(dir.path(), &["--json", "--status", "503"]);
+    let to = url(&listener, "/");
+    let out = send(dir.path(), &["body.json", "--to", &to, "--secret", "k", "--retries", "0"]);
+    assert!(out.stdout.contains("after 1 attempt,"), "{}", out.stdout);
+    let json = send(dir.path(), &["body.json", "--to", &to, "--secret", "k", "--retries", "0", "--json"]);
+    let answers = json_lines(&listener.stop().stdout);
+    let mut latencies: Vec<f64> = answers.iter().map(|l| l["answer"]["latency_ms"].as_f64().unwrap()).collect();
+    for line in json.stdout.lines().filter(|l| l.contains("latency_ms")) {
+        let v: serde_json::Value = serde_json::from_str(line).unwrap();
+        if let Some(ms) = v["latency_ms"].as_f64() {
+            latencies.push(ms);
+        }
+    }
+    assert!(latencies.len() >= 3, "{}", json.stdout);
+    for ms in latencies {
+        assert_eq!((ms * 1000.0).round() / 1000.0, ms, "{ms} has more than microseconds");
+    }
+}

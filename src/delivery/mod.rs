@@ -262,7 +262,7 @@ impl Client {
                 at,
                 status,
                 error,
-                latency_ms: result.latency.as_secs_f64() * 1000.0,
+                latency_ms: crate::clock::millis(result.latency),
             });
             let retry_after = match &result.outcome {
                 Outcome::Answered(a) if (200..300).contains(&a.status) => {

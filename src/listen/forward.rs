@@ -93,7 +93,7 @@ impl Forwarder {
             }
         };
         let attempt = self.client.attempt(request, self.timeout).await;
-        record.latency_ms = attempt.latency.as_secs_f64() * 1000.0;
+        record.latency_ms = crate::clock::millis(attempt.latency);
         let outcome = match attempt.outcome {
             Outcome::Answered(mut answer) => {
                 record.status = Some(answer.status);

@@ -107,7 +107,7 @@ where
         .await;
     let answer = Answer {
         status: reply.status().as_u16(),
-        latency_ms: started.elapsed().as_secs_f64() * 1000.0,
+        latency_ms: crate::clock::millis(started.elapsed()),
     };
 
     let chaos = (!plan.is_empty()).then_some(plan);

@@ -264,7 +264,7 @@ fn attempt_line(name: &str, id: &str, attempt: u32, of: u32, a: &Attempt, json: 
     if json {
         return json!({
             "type": "attempt", "fixture": name, "delivery_id": id, "attempt": attempt, "of": of,
-            "status": status, "error": error, "latency_ms": a.latency.as_secs_f64() * 1000.0,
+            "status": status, "error": error, "latency_ms": crate::clock::millis(a.latency),
         })
         .to_string();
     }
@@ -305,8 +305,9 @@ fn result_line(name: &str, id: &str, d: &Delivery, json: bool) -> String {
             "failed".red().bold()
         ),
         Verdict::Exhausted { reason } => format!(
-            "{name}  {} after {attempts} attempts, last: {reason}  (delivery {id})",
-            "failed".red().bold()
+            "{name}  {} after {attempts} attempt{}, last: {reason}  (delivery {id})",
+            "failed".red().bold(),
+            if attempts == 1 { "" } else { "s" }
         ),
     }
 }
