@@ -805,3 +805,52 @@ fn retry_after_without_chaos_is_warned_about() {
         out.stderr
     );
 }
+
+/// `listen --json | head -n 2`: once the reader is gone, listen stops (events would be
+/// recorded nowhere), says so, and exits non-zero.
+#[test]
+fn a_closed_stdout_stops_listen() {
+    use std::io::BufRead;
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_hookline"))
+        .current_dir(dir.path())
+        .args(["listen", "--port", "0", "--json"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = std::io::BufReader::new(child.stderr.take().unwrap());
+    let addr: std::net::SocketAddr = loop {
+        let mut line = String::new();
+        assert!(stderr.read_line(&mut line).unwrap() > 0, "no banner");
+        if let Some(rest) = line.trim().strip_prefix("listening on http://") {
+            break rest.parse().unwrap();
+        }
+    };
+    let mut head = std::io::BufReader::new(child.stdout.take().unwrap());
+    for _ in 0..2 {
+        assert_eq!(post(addr, "/x", &[], b"{}").status, 202);
+        let mut line = String::new();
+        head.read_line(&mut line).unwrap();
+    }
+    drop(head); // `head -n 2` exits
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let status = loop {
+        // A raw request whose failure is fine: the server may be gone by now.
+        if let Ok(mut stream) = std::net::TcpStream::connect(addr) {
+            use std::io::{Read, Write};
+            let _ = stream.set_read_timeout(Some(Duration::from_secs(2)));
+            let _ = stream.write_all(&common::http::request_bytes("POST", "/x", &[], b"{}"));
+            let _ = stream.read(&mut [0u8; 512]);
+        }
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(Instant::now() < deadline, "listen kept answering with nobody reading");
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert_eq!(status.code(), Some(1));
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut stderr, &mut rest).unwrap();
+    assert!(rest.contains("standard output was closed"), "{rest}");
+}

@@ -131,6 +131,8 @@ pub fn run(config: &Config, args: ListenArgs) -> Result<ExitCode> {
     };
     let printer = Printer::start(style);
     let shutdown = Shutdown::watch(&runtime)?;
+    let stop = shutdown.stop.clone();
+    printer.on_stdout_closed(move || stop.notify_one());
     let engine = Engine::new(settings, printer.clone());
     if let Some(start) = relay {
         runtime.spawn(keep_relay_link(
@@ -153,6 +155,12 @@ pub fn run(config: &Config, args: ListenArgs) -> Result<ExitCode> {
     runtime.shutdown_timeout(std::time::Duration::from_secs(1));
     let summary = printer.finish();
     eprintln!("hookline: stopped · {}", summary.line());
+    if printer.stdout_closed() {
+        // `listen --json | head -n 2`: the reader is gone, and an event answered now
+        // would be recorded nowhere.
+        eprintln!("hookline: standard output was closed: stopped listening");
+        return Ok(ExitCode::from(super::EXIT_FALSE));
+    }
     if dropped > 0 {
         // Senders of these got no answer: not a clean stop, so not exit 0.
         eprintln!(

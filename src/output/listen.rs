@@ -95,6 +95,10 @@ pub struct Printer {
     idle: AtomicBool,
     flusher: OnceLock<std::thread::Thread>,
     joined: Mutex<Option<std::thread::JoinHandle<()>>>,
+    /// Called once when stdout goes away (`| head -n 2`): events would be recorded
+    /// nowhere, so the command stops the server.
+    on_stdout_closed: OnceLock<Box<dyn Fn() + Send + Sync>>,
+    stdout_closed: AtomicBool,
 }
 
 #[derive(Default)]
@@ -114,12 +118,24 @@ impl Printer {
             idle: AtomicBool::new(false),
             flusher: OnceLock::new(),
             joined: Mutex::new(None),
+            on_stdout_closed: OnceLock::new(),
+            stdout_closed: AtomicBool::new(false),
         });
         let worker = printer.clone();
         let handle = std::thread::spawn(move || worker.flush_loop());
         let _ = printer.flusher.set(handle.thread().clone());
         *crate::lock(&printer.joined) = Some(handle);
         printer
+    }
+
+    /// What to do when stdout closes (once).
+    pub fn on_stdout_closed(&self, then: impl Fn() + Send + Sync + 'static) {
+        let _ = self.on_stdout_closed.set(Box::new(then));
+    }
+
+    /// Whether stdout went away while events were being printed.
+    pub fn stdout_closed(&self) -> bool {
+        self.stdout_closed.load(Ordering::SeqCst)
     }
 
     /// Writes what is left and returns the counts.
@@ -156,9 +172,14 @@ impl Printer {
             self.room.notify_all();
             let wrote = !(out.is_empty() && err.is_empty());
             if !out.is_empty() && stdout_open {
-                // A closed stdout (`| head`) stops the printing, not the server.
                 let mut stdout = io::stdout().lock();
                 stdout_open = stdout.write_all(&out).and_then(|()| stdout.flush()).is_ok();
+                if !stdout_open {
+                    self.stdout_closed.store(true, Ordering::SeqCst);
+                    if let Some(then) = self.on_stdout_closed.get() {
+                        then();
+                    }
+                }
             }
             if !err.is_empty() {
                 let _ = io::stderr().lock().write_all(&err);
