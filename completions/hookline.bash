@@ -792,7 +792,7 @@ _hookline() {
             return 0
             ;;
         hookline__subcmd__send)
-            opts="-H -h -V --to --scheme --secret --secret-file --signature-header --unsigned --event --header --method --content-type --retries --backoff --max-backoff --timeout --retry-on --concurrency --dead-letter --duplicate --watch --json --cacert --insecure --config --color --help --version"
+            opts="-r -H -h -V --to --scheme --secret --secret-file --signature-header --unsigned --recursive --event --header --method --content-type --retries --backoff --max-backoff --timeout --retry-on --concurrency --dead-letter --duplicate --watch --json --cacert --insecure --config --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -139,6 +139,8 @@ set edit:completion:arg-completer[hookline] = {|@words|
             cand --config 'Read settings from FILE instead of ./hookline.toml'
             cand --color 'When to use colour: auto (only on a terminal, and not when NO_COLOR is set), always, never'
             cand --unsigned 'Send without a signature (no secret needed): to check that a receiver answers 401'
+            cand -r 'Read FIXTURE directories recursively'
+            cand --recursive 'Read FIXTURE directories recursively'
             cand --duplicate 'Send each delivery twice with the same delivery id (tests idempotency)'
             cand --watch 'Keep running: send a fixture again whenever its file changes (Ctrl-C ends with the summary)'
             cand --json 'One JSON object per attempt and per result on stdout'

@@ -160,6 +160,7 @@ complete -c hookline -n "__fish_hookline_using_subcommand send" -l color -d 'Whe
 always\t''
 never\t''"
 complete -c hookline -n "__fish_hookline_using_subcommand send" -l unsigned -d 'Send without a signature (no secret needed): to check that a receiver answers 401'
+complete -c hookline -n "__fish_hookline_using_subcommand send" -s r -l recursive -d 'Read FIXTURE directories recursively'
 complete -c hookline -n "__fish_hookline_using_subcommand send" -l duplicate -d 'Send each delivery twice with the same delivery id (tests idempotency)'
 complete -c hookline -n "__fish_hookline_using_subcommand send" -l watch -d 'Keep running: send a fixture again whenever its file changes (Ctrl-C ends with the summary)'
 complete -c hookline -n "__fish_hookline_using_subcommand send" -l json -d 'One JSON object per attempt and per result on stdout'

@@ -456,6 +456,10 @@ pub struct SendArgs {
     #[arg(long)]
     pub unsigned: bool,
 
+    /// Read FIXTURE directories recursively
+    #[arg(short, long)]
+    pub recursive: bool,
+
     /// Event name for the scheme's event header [default: the envelope's, else the file name without extension]
     #[arg(long, value_name = "NAME")]
     pub event: Option<String>,

@@ -12,7 +12,13 @@ pub fn millis(d: Duration) -> f64 {
 mod tests {
     #[test]
     fn milliseconds_round_to_the_microsecond() {
-        assert_eq!(super::millis(std::time::Duration::from_nanos(26_699)), 0.027);
-        assert_eq!(super::millis(std::time::Duration::from_millis(1500)), 1500.0);
+        assert_eq!(
+            super::millis(std::time::Duration::from_nanos(26_699)),
+            0.027
+        );
+        assert_eq!(
+            super::millis(std::time::Duration::from_millis(1500)),
+            1500.0
+        );
     }
 }

@@ -27,8 +27,9 @@ pub struct Fixture {
     pub capture: Option<Capture>,
 }
 
-/// Expands the arguments into fixtures, in order. Fails on the first unreadable one.
-pub fn load_all(args: &[PathBuf]) -> Result<Vec<Fixture>> {
+/// Expands the arguments into fixtures, in order (directories: see [`crate::files`]; with
+/// `recursive`, their subdirectories too). Fails on the first unreadable one.
+pub fn load_all(args: &[PathBuf], recursive: bool) -> Result<Vec<Fixture>> {
     let mut fixtures = Vec::new();
     for arg in args {
         if arg == Path::new("-") {
@@ -38,15 +39,10 @@ pub fn load_all(args: &[PathBuf]) -> Result<Vec<Fixture>> {
                 .context("standard input")?;
             fixtures.push(from_bytes("standard input".to_string(), None, bytes)?);
         } else if arg.is_dir() {
-            let mut files: Vec<PathBuf> = std::fs::read_dir(arg)
-                .with_context(|| arg.display().to_string())?
-                .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| p.is_file() && !is_hidden(p))
-                .collect();
+            let files = crate::files::files_in(arg, recursive)?;
             if files.is_empty() {
                 bail!("{}: the directory has no fixture files", arg.display());
             }
-            files.sort();
             for file in files {
                 fixtures.push(load_file(&file)?);
             }
@@ -55,12 +51,6 @@ pub fn load_all(args: &[PathBuf]) -> Result<Vec<Fixture>> {
         }
     }
     Ok(fixtures)
-}
-
-fn is_hidden(path: &Path) -> bool {
-    path.file_name()
-        .and_then(|n| n.to_str())
-        .is_some_and(|n| n.starts_with('.'))
 }
 
 fn load_file(path: &Path) -> Result<Fixture> {

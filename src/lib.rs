@@ -4,11 +4,12 @@
 //! and the commands the binary runs.
 
 pub mod capture;
-pub mod clock;
 pub mod cli;
+pub mod clock;
 pub mod commands;
 pub mod config;
 pub mod delivery;
+pub mod files;
 pub mod fixture;
 pub mod http_headers;
 pub mod ids;

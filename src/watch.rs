@@ -106,7 +106,7 @@ impl FixtureWatcher {
     /// The user's name for a fixture file, or `None` when `path` is not one.
     fn display_name(&self, path: &Path) -> Option<PathBuf> {
         let name = path.file_name()?;
-        if !path.is_file() || name.to_str().is_none_or(|n| n.starts_with('.')) {
+        if !path.is_file() || crate::files::is_skipped(path) {
             return None;
         }
         if let Some(given) = self.files.get(path) {

@@ -846,7 +846,10 @@ fn a_closed_stdout_stops_listen() {
         if let Some(status) = child.try_wait().unwrap() {
             break status;
         }
-        assert!(Instant::now() < deadline, "listen kept answering with nobody reading");
+        assert!(
+            Instant::now() < deadline,
+            "listen kept answering with nobody reading"
+        );
         std::thread::sleep(Duration::from_millis(100));
     };
     assert_eq!(status.code(), Some(1));

@@ -761,11 +761,29 @@ fn one_attempt_is_singular_and_latencies_are_rounded() {
     fs::write(dir.path().join("body.json"), "{}").unwrap();
     let listener = Listener::start(dir.path(), &["--json", "--status", "503"]);
     let to = url(&listener, "/");
-    let out = send(dir.path(), &["body.json", "--to", &to, "--secret", "k", "--retries", "0"]);
+    let out = send(
+        dir.path(),
+        &["body.json", "--to", &to, "--secret", "k", "--retries", "0"],
+    );
     assert!(out.stdout.contains("after 1 attempt,"), "{}", out.stdout);
-    let json = send(dir.path(), &["body.json", "--to", &to, "--secret", "k", "--retries", "0", "--json"]);
+    let json = send(
+        dir.path(),
+        &[
+            "body.json",
+            "--to",
+            &to,
+            "--secret",
+            "k",
+            "--retries",
+            "0",
+            "--json",
+        ],
+    );
     let answers = json_lines(&listener.stop().stdout);
-    let mut latencies: Vec<f64> = answers.iter().map(|l| l["answer"]["latency_ms"].as_f64().unwrap()).collect();
+    let mut latencies: Vec<f64> = answers
+        .iter()
+        .map(|l| l["answer"]["latency_ms"].as_f64().unwrap())
+        .collect();
     for line in json.stdout.lines().filter(|l| l.contains("latency_ms")) {
         let v: serde_json::Value = serde_json::from_str(line).unwrap();
         if let Some(ms) = v["latency_ms"].as_f64() {
@@ -774,6 +792,49 @@ fn one_attempt_is_singular_and_latencies_are_rounded() {
     }
     assert!(latencies.len() >= 3, "{}", json.stdout);
     for ms in latencies {
-        assert_eq!((ms * 1000.0).round() / 1000.0, ms, "{ms} has more than microseconds");
+        assert_eq!(
+            (ms * 1000.0).round() / 1000.0,
+            ms,
+            "{ms} has more than microseconds"
+        );
     }
+}
+
+/// A fixture folder: editor leftovers and hidden files are never sent; `-r` goes down.
+#[test]
+fn fixture_folders_skip_editor_leftovers_and_recurse_with_r() {
+    let dir = tempfile::tempdir().unwrap();
+    let fx = dir.path().join("fx");
+    fs::create_dir_all(fx.join("deeper")).unwrap();
+    for name in [
+        "a.json",
+        "a.json~",
+        ".a.json.swp",
+        "#a.json#",
+        "b.json.swp",
+        ".hidden",
+    ] {
+        fs::write(fx.join(name), "{}").unwrap();
+    }
+    fs::write(fx.join("deeper/c.json"), "{}").unwrap();
+    let listener = Listener::start(dir.path(), &["--json"]);
+    let to = url(&listener, "/");
+    let flat = send(dir.path(), &["fx", "--to", &to, "--secret", "k"]);
+    assert!(
+        flat.stdout.contains("1 delivery: 1 delivered"),
+        "{}",
+        flat.stdout
+    );
+    let deep = send(dir.path(), &["fx", "-r", "--to", &to, "--secret", "k"]);
+    assert!(
+        deep.stdout.contains("2 deliveries: 2 delivered"),
+        "{}",
+        deep.stdout
+    );
+    let mut events: Vec<String> = json_lines(&listener.stop().stdout)
+        .iter()
+        .map(|l| l["event"].as_str().unwrap_or("").to_string())
+        .collect();
+    events.sort();
+    assert_eq!(events, ["a", "a", "c"]);
 }

@@ -62,7 +62,7 @@ pub fn run(config: &Config, args: SendArgs) -> Result<ExitCode> {
         super::prepare_output_dir("--dead-letter", dir)?;
     }
     // Everything is read and checked before anything is sent.
-    let fixtures = fixture::load_all(&args.fixtures)?;
+    let fixtures = fixture::load_all(&args.fixtures, args.recursive)?;
     append_pairs(&mut HeaderMap::new(), &args.headers).map_err(|e| anyhow::anyhow!("-H: {e}"))?;
     for fixture in &fixtures {
         append_pairs(&mut HeaderMap::new(), &fixture.headers)
@@ -269,7 +269,7 @@ impl Sender {
             for path in changed {
                 // Seen either way: a broken save is reported once, not until it is fixed.
                 watcher.seen(&path);
-                let fixture = match fixture::load_all(std::slice::from_ref(&path)) {
+                let fixture = match fixture::load_all(std::slice::from_ref(&path), false) {
                     Ok(mut loaded) if loaded.len() == 1 => loaded.remove(0),
                     Ok(_) => continue,
                     Err(e) => {

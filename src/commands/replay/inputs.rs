@@ -31,12 +31,10 @@ pub fn expand(args: &[PathBuf], recursive: bool) -> Result<Vec<Input>> {
         if arg == Path::new("-") {
             inputs.push(Input::Lines(None));
         } else if arg.is_dir() {
-            let mut found = Vec::new();
-            collect(arg, recursive, &mut found)?;
+            let found = crate::files::files_in(arg, recursive)?;
             if found.is_empty() {
                 bail!("{}: the directory has no captures", arg.display());
             }
-            found.sort();
             inputs.extend(found.into_iter().map(classify));
         } else if arg.exists() {
             inputs.push(classify(arg.clone()));
@@ -45,27 +43,6 @@ pub fn expand(args: &[PathBuf], recursive: bool) -> Result<Vec<Input>> {
         }
     }
     Ok(inputs)
-}
-
-fn collect(dir: &Path, recursive: bool, found: &mut Vec<PathBuf>) -> Result<()> {
-    for entry in std::fs::read_dir(dir).with_context(|| dir.display().to_string())? {
-        let path = entry?.path();
-        let hidden = path
-            .file_name()
-            .and_then(|n| n.to_str())
-            .is_some_and(|n| n.starts_with('.'));
-        if hidden {
-            continue;
-        }
-        if path.is_dir() {
-            if recursive {
-                collect(&path, recursive, found)?;
-            }
-        } else {
-            found.push(path);
-        }
-    }
-    Ok(())
 }
 
 fn classify(path: PathBuf) -> Input {

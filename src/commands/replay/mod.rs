@@ -325,9 +325,12 @@ fn progress_bar(total: Option<u64>) -> ProgressBar {
     // indicatif's own {per_sec} shows `5.6534/s`; whole requests per second read better.
     let style = ProgressStyle::with_template(template)
         .unwrap_or_else(|_| ProgressStyle::default_bar())
-        .with_key("rate", |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
-            let _ = write!(w, "{:.0}/s", state.per_sec());
-        });
+        .with_key(
+            "rate",
+            |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                let _ = write!(w, "{:.0}/s", state.per_sec());
+            },
+        );
     bar.set_style(style);
     bar.enable_steady_tick(std::time::Duration::from_millis(100));
     bar
