@@ -161,7 +161,7 @@ Register-ArgumentCompleter -Native -CommandName 'hookline' -ScriptBlock {
         'hookline;replay' {
             [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'Where to send. With no path (or `/`), each capture''s own path and query are kept')
             [CompletionResult]::new('--event', '--event', [CompletionResultType]::ParameterName, 'Only captures whose event type matches this glob, e.g. ''invoice.*''')
-            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Only captures received at or after this time: RFC 3339 (2026-11-22T10:00:00Z) or a duration ago (1h)')
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Only captures received at or after this time: RFC 3339 (2026-11-22T10:00:00Z), a date (2026-11-22, UTC) or a duration ago (1h)')
             [CompletionResult]::new('--until', '--until', [CompletionResultType]::ParameterName, 'Only captures received before this time: RFC 3339 or a duration ago')
             [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'Stop after N requests')
             [CompletionResult]::new('--rate', '--rate', [CompletionResultType]::ParameterName, 'At most N requests per second, evenly spaced')
@@ -182,6 +182,7 @@ Register-ArgumentCompleter -Native -CommandName 'hookline' -ScriptBlock {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (only on a terminal, and not when NO_COLOR is set), always, never')
             [CompletionResult]::new('-r', '-r', [CompletionResultType]::ParameterName, 'Read directories recursively')
             [CompletionResult]::new('--recursive', '--recursive', [CompletionResultType]::ParameterName, 'Read directories recursively')
+            [CompletionResult]::new('--jsonl', '--jsonl', [CompletionResultType]::ParameterName, 'Read every CAPTURE file as JSON lines, whatever its name (not only .jsonl/.ndjson)')
             [CompletionResult]::new('--only-valid', '--only-valid', [CompletionResultType]::ParameterName, 'Only captures whose signature was valid when received')
             [CompletionResult]::new('--only-invalid', '--only-invalid', [CompletionResultType]::ParameterName, 'Only captures whose signature was invalid when received')
             [CompletionResult]::new('--resign', '--resign', [CompletionResultType]::ParameterName, 'Drop the captured signature headers and sign afresh (fresh timestamp; the scheme is --scheme, else the capture''s, else generic; a captured webhook-id is kept)')

@@ -694,7 +694,7 @@ _hookline() {
             return 0
             ;;
         hookline__subcmd__replay)
-            opts="-r -h -V --to --recursive --event --only-valid --only-invalid --since --until --limit --rate --resign --scheme --secret --secret-file --signature-header --tolerance --retries --backoff --max-backoff --timeout --retry-on --concurrency --dead-letter --skip-invalid --dry-run --json --cacert --insecure --config --color --help --version"
+            opts="-r -h -V --to --recursive --jsonl --event --only-valid --only-invalid --since --until --limit --rate --resign --scheme --secret --secret-file --signature-header --tolerance --retries --backoff --max-backoff --timeout --retry-on --concurrency --dead-letter --skip-invalid --dry-run --json --cacert --insecure --config --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -153,7 +153,7 @@ set edit:completion:arg-completer[hookline] = {|@words|
         &'hookline;replay'= {
             cand --to 'Where to send. With no path (or `/`), each capture''s own path and query are kept'
             cand --event 'Only captures whose event type matches this glob, e.g. ''invoice.*'''
-            cand --since 'Only captures received at or after this time: RFC 3339 (2026-11-22T10:00:00Z) or a duration ago (1h)'
+            cand --since 'Only captures received at or after this time: RFC 3339 (2026-11-22T10:00:00Z), a date (2026-11-22, UTC) or a duration ago (1h)'
             cand --until 'Only captures received before this time: RFC 3339 or a duration ago'
             cand --limit 'Stop after N requests'
             cand --rate 'At most N requests per second, evenly spaced'
@@ -174,6 +174,7 @@ set edit:completion:arg-completer[hookline] = {|@words|
             cand --color 'When to use colour: auto (only on a terminal, and not when NO_COLOR is set), always, never'
             cand -r 'Read directories recursively'
             cand --recursive 'Read directories recursively'
+            cand --jsonl 'Read every CAPTURE file as JSON lines, whatever its name (not only .jsonl/.ndjson)'
             cand --only-valid 'Only captures whose signature was valid when received'
             cand --only-invalid 'Only captures whose signature was invalid when received'
             cand --resign 'Drop the captured signature headers and sign afresh (fresh timestamp; the scheme is --scheme, else the capture''s, else generic; a captured webhook-id is kept)'

@@ -169,7 +169,7 @@ complete -c hookline -n "__fish_hookline_using_subcommand send" -s h -l help -d 
 complete -c hookline -n "__fish_hookline_using_subcommand send" -s V -l version -d 'Print version'
 complete -c hookline -n "__fish_hookline_using_subcommand replay" -l to -d 'Where to send. With no path (or `/`), each capture\'s own path and query are kept' -r
 complete -c hookline -n "__fish_hookline_using_subcommand replay" -l event -d 'Only captures whose event type matches this glob, e.g. \'invoice.*\'' -r
-complete -c hookline -n "__fish_hookline_using_subcommand replay" -l since -d 'Only captures received at or after this time: RFC 3339 (2026-11-22T10:00:00Z) or a duration ago (1h)' -r
+complete -c hookline -n "__fish_hookline_using_subcommand replay" -l since -d 'Only captures received at or after this time: RFC 3339 (2026-11-22T10:00:00Z), a date (2026-11-22, UTC) or a duration ago (1h)' -r
 complete -c hookline -n "__fish_hookline_using_subcommand replay" -l until -d 'Only captures received before this time: RFC 3339 or a duration ago' -r
 complete -c hookline -n "__fish_hookline_using_subcommand replay" -l limit -d 'Stop after N requests' -r
 complete -c hookline -n "__fish_hookline_using_subcommand replay" -l rate -d 'At most N requests per second, evenly spaced' -r
@@ -197,6 +197,7 @@ complete -c hookline -n "__fish_hookline_using_subcommand replay" -l color -d 'W
 always\t''
 never\t''"
 complete -c hookline -n "__fish_hookline_using_subcommand replay" -s r -l recursive -d 'Read directories recursively'
+complete -c hookline -n "__fish_hookline_using_subcommand replay" -l jsonl -d 'Read every CAPTURE file as JSON lines, whatever its name (not only .jsonl/.ndjson)'
 complete -c hookline -n "__fish_hookline_using_subcommand replay" -l only-valid -d 'Only captures whose signature was valid when received'
 complete -c hookline -n "__fish_hookline_using_subcommand replay" -l only-invalid -d 'Only captures whose signature was invalid when received'
 complete -c hookline -n "__fish_hookline_using_subcommand replay" -l resign -d 'Drop the captured signature headers and sign afresh (fresh timestamp; the scheme is --scheme, else the capture\'s, else generic; a captured webhook-id is kept)'

@@ -517,6 +517,10 @@ pub struct ReplayArgs {
     #[arg(short, long)]
     pub recursive: bool,
 
+    /// Read every CAPTURE file as JSON lines, whatever its name (not only .jsonl/.ndjson)
+    #[arg(long)]
+    pub jsonl: bool,
+
     /// Only captures whose event type matches this glob, e.g. 'invoice.*'
     #[arg(long, value_name = "PATTERN", value_parser = parse_glob, help_heading = "Selection")]
     pub event: Option<glob::Pattern>,
@@ -529,7 +533,7 @@ pub struct ReplayArgs {
     #[arg(long, help_heading = "Selection")]
     pub only_invalid: bool,
 
-    /// Only captures received at or after this time: RFC 3339 (2026-11-22T10:00:00Z) or a duration ago (1h)
+    /// Only captures received at or after this time: RFC 3339 (2026-11-22T10:00:00Z), a date (2026-11-22, UTC) or a duration ago (1h)
     #[arg(long, value_name = "TIME", value_parser = parse_moment, help_heading = "Selection")]
     pub since: Option<std::time::SystemTime>,
 
@@ -745,6 +749,10 @@ pub fn parse_glob(text: &str) -> Result<glob::Pattern, String> {
 /// A point in time: RFC 3339 (`2026-11-22T10:00:00Z`), or a duration ago (`1h`, `30m`).
 pub fn parse_moment(text: &str) -> Result<std::time::SystemTime, String> {
     if let Ok(at) = humantime::parse_rfc3339_weak(text.trim()) {
+        return Ok(at);
+    }
+    // A date alone is its start, in UTC (as capture times are).
+    if let Ok(at) = humantime::parse_rfc3339_weak(&format!("{}T00:00:00Z", text.trim())) {
         return Ok(at);
     }
     let ago = humantime::parse_duration(text.trim()).map_err(|_| {

@@ -139,8 +139,8 @@ fn a_bad_line_stops_the_run_with_file_and_line() {
         out.stderr
     );
     assert!(
-        out.stderr.contains("1 request already sent"),
-        "{}",
+        out.stderr.contains("nothing was sent"),
+        "a regular file is checked whole before the first request: {}",
         out.stderr
     );
 
@@ -148,8 +148,8 @@ fn a_bad_line_stops_the_run_with_file_and_line() {
     assert_eq!(skipped.code, 0, "{}", skipped.stderr);
     assert_eq!(
         json_lines(&target.stop().stdout).len(),
-        3,
-        "1 before the stop, then 2 skipping"
+        2,
+        "none before the stop, then 2 skipping"
     );
 
     // A malformed capture file stops everything before a request is made.
@@ -440,4 +440,40 @@ fn a_secret_without_resign_is_warned_about() {
         "{}",
         out.stderr
     );
+}
+
+/// A date alone is that day's start (UTC); a `.json` file holding JSON lines says what it
+/// is and how to read it.
+#[test]
+fn since_takes_a_date_and_json_lines_in_a_json_file_are_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let lines = [
+        r#"{"hookline":1,"received_at":"2026-11-30T23:59:59Z","body":"old"}"#,
+        r#"{"hookline":1,"received_at":"2026-12-01T00:00:01Z","body":"new"}"#,
+    ];
+    fs::write(dir.path().join("night.json"), lines.join("\n")).unwrap();
+    let target = Listener::start(dir.path(), &["--json"]);
+    let to = format!("http://{}", target.addr);
+    let named = replay(dir.path(), &["night.json", "--to", &to]);
+    assert_eq!(named.code, 2);
+    assert!(
+        named.stderr.contains("looks like JSON lines") && named.stderr.contains("--jsonl"),
+        "{}",
+        named.stderr
+    );
+    let out = replay(
+        dir.path(),
+        &[
+            "night.json",
+            "--jsonl",
+            "--since",
+            "2026-12-01",
+            "--to",
+            &to,
+        ],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let got = json_lines(&target.stop().stdout);
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0]["body"], "new");
 }

@@ -24,8 +24,9 @@ pub enum Input {
     Lines(Option<PathBuf>),
 }
 
-/// The arguments as inputs, directories expanded in name order (hidden files skipped).
-pub fn expand(args: &[PathBuf], recursive: bool) -> Result<Vec<Input>> {
+/// The arguments as inputs, directories expanded in name order (hidden files skipped);
+/// with `all_lines` (`--jsonl`), every file is read as JSON lines.
+pub fn expand(args: &[PathBuf], recursive: bool, all_lines: bool) -> Result<Vec<Input>> {
     let mut inputs = Vec::new();
     for arg in args {
         if arg == Path::new("-") {
@@ -35,9 +36,9 @@ pub fn expand(args: &[PathBuf], recursive: bool) -> Result<Vec<Input>> {
             if found.is_empty() {
                 bail!("{}: the directory has no captures", arg.display());
             }
-            inputs.extend(found.into_iter().map(classify));
+            inputs.extend(found.into_iter().map(|p| classify(p, all_lines)));
         } else if arg.exists() {
-            inputs.push(classify(arg.clone()));
+            inputs.push(classify(arg.clone(), all_lines));
         } else {
             bail!("{}: no such file or directory", arg.display());
         }
@@ -45,8 +46,9 @@ pub fn expand(args: &[PathBuf], recursive: bool) -> Result<Vec<Input>> {
     Ok(inputs)
 }
 
-fn classify(path: PathBuf) -> Input {
+fn classify(path: PathBuf, all_lines: bool) -> Input {
     match path.extension().and_then(|e| e.to_str()) {
+        _ if all_lines => Input::Lines(Some(path)),
         Some("jsonl" | "ndjson") => Input::Lines(Some(path)),
         _ => Input::File(path),
     }
@@ -55,8 +57,48 @@ fn classify(path: PathBuf) -> Input {
 pub fn read_capture(path: &Path) -> Result<Item> {
     let label = path.display().to_string();
     let bytes = std::fs::read(path).with_context(|| label.clone())?;
-    let capture = Capture::from_json(&bytes).map_err(|e| anyhow!("{label}: {e}"))?;
+    let capture = Capture::from_json(&bytes).map_err(|e| {
+        if looks_like_json_lines(&bytes) {
+            anyhow!("{label}: looks like JSON lines (one capture per line): name it .jsonl or pass --jsonl")
+        } else {
+            anyhow!("{label}: {e}")
+        }
+    })?;
     Ok(Item { label, capture })
+}
+
+/// Two or more non-empty lines, each a JSON object on its own.
+fn looks_like_json_lines(bytes: &[u8]) -> bool {
+    let mut lines = bytes
+        .split(|b| *b == b'\n')
+        .map(<[u8]>::trim_ascii)
+        .filter(|l| !l.is_empty());
+    let objects = lines
+        .by_ref()
+        .take(3)
+        .filter(|l| {
+            serde_json::from_slice::<serde::de::IgnoredAny>(l).is_ok() && l.starts_with(b"{")
+        })
+        .count();
+    objects >= 2
+}
+
+/// A JSON-lines file read through once before anything is sent: a bad line stops the run
+/// before its first request, not halfway through. (Standard input and pipes stream.)
+pub fn check_lines(path: &Path) -> Result<()> {
+    let label = path.display().to_string();
+    let is_regular = std::fs::metadata(path).is_ok_and(|m| m.is_file());
+    if !is_regular {
+        return Ok(());
+    }
+    let file = File::open(path).with_context(|| label.clone())?;
+    let mut lines = JsonLines::new(BufReader::with_capacity(256 * 1024, file));
+    while let Some(next) = lines.next() {
+        if let Err(e) = next {
+            bail!("{label}: {e} (nothing was sent; --skip-invalid skips bad lines)");
+        }
+    }
+    Ok(())
 }
 
 /// What the reader thread hands over: a batch of items, the last possibly an error.

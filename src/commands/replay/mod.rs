@@ -1,7 +1,8 @@
 //! `hookline replay CAPTURE… --to URL`: captured requests sent again through the delivery
-//! engine, body bytes and headers as captured. Capture files are all read and checked
-//! before anything is sent; JSON lines are streamed (bounded memory) and a bad line stops
-//! the run there, saying how many were already sent.
+//! engine, body bytes and headers as captured. Capture files and JSON-lines files are all
+//! read and checked before anything is sent; JSON lines are then streamed (bounded
+//! memory). Standard input cannot be read twice: a bad line there stops the run at it,
+//! saying how many were already sent.
 
 use std::collections::BTreeMap;
 use std::io::{IsTerminal, Write};
@@ -18,7 +19,7 @@ mod inputs;
 mod resign;
 mod select;
 
-use inputs::{expand, feed, read_capture, Batch, Input, Item};
+use inputs::{check_lines, expand, feed, read_capture, Batch, Input, Item};
 use resign::{is_stale, Resign};
 use select::Selection;
 
@@ -45,7 +46,14 @@ pub fn run(config: &Config, args: ReplayArgs) -> Result<ExitCode> {
         false => None,
     };
     let tolerance = signing.tolerance;
-    let inputs = expand(&args.captures, args.recursive)?;
+    let inputs = expand(&args.captures, args.recursive, args.jsonl)?;
+    if !args.skip_invalid {
+        for input in &inputs {
+            if let Input::Lines(Some(path)) = input {
+                check_lines(path)?;
+            }
+        }
+    }
     // Capture files are checked up front, so a bad one stops the run before any request.
     let mut skipped = 0usize;
     let mut files: BTreeMap<usize, Vec<Item>> = BTreeMap::new();
