@@ -92,8 +92,8 @@ pub fn check_lines(path: &Path) -> Result<()> {
         return Ok(());
     }
     let file = File::open(path).with_context(|| label.clone())?;
-    let mut lines = JsonLines::new(BufReader::with_capacity(256 * 1024, file));
-    while let Some(next) = lines.next() {
+    let lines = JsonLines::new(BufReader::with_capacity(256 * 1024, file));
+    for next in lines {
         if let Err(e) = next {
             bail!("{label}: {e} (nothing was sent; --skip-invalid skips bad lines)");
         }
