@@ -40,7 +40,7 @@ complete -c hookline -n "__fish_hookline_needs_command" -f -a "channel" -d 'Mana
 complete -c hookline -n "__fish_hookline_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c hookline -n "__fish_hookline_needs_command" -f -a "man" -d 'Print the man page (roff) to stdout'
 complete -c hookline -n "__fish_hookline_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c hookline -n "__fish_hookline_using_subcommand sign" -l scheme -d 'Signature scheme [default: generic for sign, auto for verify and listen]' -r -f -a "auto\t'Detect the scheme from the headers present (verify and listen)'
+complete -c hookline -n "__fish_hookline_using_subcommand sign" -l scheme -d 'Signature scheme: generic, github, stripe, standard, slack or shopify; verify and listen also take auto (detect it per request: their default); sign, send and replay default to generic (replay: the capture\'s)' -r -f -a "auto\t'Detect the scheme from the headers present (verify and listen)'
 generic\t'X-Signature: sha256=<hex> over the body'
 github\t'X-Hub-Signature-256: sha256=<hex> over the body'
 stripe\t'Stripe-Signature: t=<unix>,v1=<hex> over "{t}.{body}"'
@@ -57,9 +57,9 @@ complete -c hookline -n "__fish_hookline_using_subcommand sign" -l color -d 'Whe
 always\t''
 never\t''"
 complete -c hookline -n "__fish_hookline_using_subcommand sign" -l json -d 'Print {"headers": {"Name": "value", …}} instead of `Name: value` lines'
-complete -c hookline -n "__fish_hookline_using_subcommand sign" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hookline -n "__fish_hookline_using_subcommand sign" -s h -l help -d 'Print help'
 complete -c hookline -n "__fish_hookline_using_subcommand sign" -s V -l version -d 'Print version'
-complete -c hookline -n "__fish_hookline_using_subcommand verify" -l scheme -d 'Signature scheme [default: generic for sign, auto for verify and listen]' -r -f -a "auto\t'Detect the scheme from the headers present (verify and listen)'
+complete -c hookline -n "__fish_hookline_using_subcommand verify" -l scheme -d 'Signature scheme: generic, github, stripe, standard, slack or shopify; verify and listen also take auto (detect it per request: their default); sign, send and replay default to generic (replay: the capture\'s)' -r -f -a "auto\t'Detect the scheme from the headers present (verify and listen)'
 generic\t'X-Signature: sha256=<hex> over the body'
 github\t'X-Hub-Signature-256: sha256=<hex> over the body'
 stripe\t'Stripe-Signature: t=<unix>,v1=<hex> over "{t}.{body}"'
@@ -79,8 +79,8 @@ complete -c hookline -n "__fish_hookline_using_subcommand verify" -l color -d 'W
 always\t''
 never\t''"
 complete -c hookline -n "__fish_hookline_using_subcommand verify" -l raw -d 'Treat BODY as a plain body even when it looks like a capture file'
-complete -c hookline -n "__fish_hookline_using_subcommand verify" -l json -d 'Print one JSON object: {"valid", "scheme", "reason", "detail"}'
-complete -c hookline -n "__fish_hookline_using_subcommand verify" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hookline -n "__fish_hookline_using_subcommand verify" -l json -d 'Print one JSON object: {"valid", "scheme", "reason", "detail", "secret_index"}'
+complete -c hookline -n "__fish_hookline_using_subcommand verify" -s h -l help -d 'Print help'
 complete -c hookline -n "__fish_hookline_using_subcommand verify" -s V -l version -d 'Print version'
 complete -c hookline -n "__fish_hookline_using_subcommand listen" -s p -l port -d 'Port to listen on; 0 picks a free one [default: 9000]' -r
 complete -c hookline -n "__fish_hookline_using_subcommand listen" -l bind -d 'Address to bind: HOST or HOST:PORT (0.0.0.0 or :: to accept other machines)' -r
@@ -93,7 +93,7 @@ complete -c hookline -n "__fish_hookline_using_subcommand listen" -l idle-timeou
 complete -c hookline -n "__fish_hookline_using_subcommand listen" -l max-connections -d 'Connections open at once; more are closed as they arrive (lowered to fit the open-file limit)' -r
 complete -c hookline -n "__fish_hookline_using_subcommand listen" -l max-buffered -d 'Request bodies held in memory at once, all connections together; past it, new requests get 503' -r
 complete -c hookline -n "__fish_hookline_using_subcommand listen" -l grace -d 'On Ctrl-C / SIGTERM, wait this long for requests in flight' -r
-complete -c hookline -n "__fish_hookline_using_subcommand listen" -l scheme -d 'Signature scheme [default: generic for sign, auto for verify and listen]' -r -f -a "auto\t'Detect the scheme from the headers present (verify and listen)'
+complete -c hookline -n "__fish_hookline_using_subcommand listen" -l scheme -d 'Signature scheme: generic, github, stripe, standard, slack or shopify; verify and listen also take auto (detect it per request: their default); sign, send and replay default to generic (replay: the capture\'s)' -r -f -a "auto\t'Detect the scheme from the headers present (verify and listen)'
 generic\t'X-Signature: sha256=<hex> over the body'
 github\t'X-Hub-Signature-256: sha256=<hex> over the body'
 stripe\t'Stripe-Signature: t=<unix>,v1=<hex> over "{t}.{body}"'
@@ -119,7 +119,7 @@ complete -c hookline -n "__fish_hookline_using_subcommand listen" -l relay -d 'A
 complete -c hookline -n "__fish_hookline_using_subcommand listen" -l relay-token -d 'The channel\'s subscriber token [default: the one saved by `channel create`]' -r
 complete -c hookline -n "__fish_hookline_using_subcommand listen" -l relay-create-token -d 'The relay\'s channel-creation token, when it asks for one (`relay --create-token`)' -r
 complete -c hookline -n "__fish_hookline_using_subcommand listen" -l relay-max-in-flight -d 'Relayed requests handled at once; more are answered 503 with Retry-After' -r
-complete -c hookline -n "__fish_hookline_using_subcommand listen" -l cacert -d 'Trust this CA certificate (PEM) for https:// targets, besides the usual roots' -r -F
+complete -c hookline -n "__fish_hookline_using_subcommand listen" -l cacert -d 'Trust this CA certificate (PEM) for the https:// server connected to (a target, or a relay), besides the usual roots' -r -F
 complete -c hookline -n "__fish_hookline_using_subcommand listen" -l config -d 'Read settings from FILE instead of ./hookline.toml' -r -F
 complete -c hookline -n "__fish_hookline_using_subcommand listen" -l color -d 'When to use colour: auto (only on a terminal, and not when NO_COLOR is set), always, never' -r -f -a "auto\t''
 always\t''
@@ -129,11 +129,11 @@ complete -c hookline -n "__fish_hookline_using_subcommand listen" -l full -d 'Sh
 complete -c hookline -n "__fish_hookline_using_subcommand listen" -l fsync -d 'With --save, fsync each capture before answering (survives power loss, not only a kill)'
 complete -c hookline -n "__fish_hookline_using_subcommand listen" -l forward-invalid -d 'Forward events whose signature is invalid too'
 complete -c hookline -n "__fish_hookline_using_subcommand listen" -l tls-self-signed -d 'Serve HTTPS with a self-signed certificate for localhost (kept in the cache dir; its path and fingerprint are printed)'
-complete -c hookline -n "__fish_hookline_using_subcommand listen" -l insecure -d 'Do not check the target\'s certificate (printed as a warning)'
-complete -c hookline -n "__fish_hookline_using_subcommand listen" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hookline -n "__fish_hookline_using_subcommand listen" -l insecure -d 'Do not check the https:// server\'s certificate (printed as a warning)'
+complete -c hookline -n "__fish_hookline_using_subcommand listen" -s h -l help -d 'Print help'
 complete -c hookline -n "__fish_hookline_using_subcommand listen" -s V -l version -d 'Print version'
 complete -c hookline -n "__fish_hookline_using_subcommand send" -l to -d 'The endpoint, e.g. http://localhost:3000/webhooks' -r
-complete -c hookline -n "__fish_hookline_using_subcommand send" -l scheme -d 'Signature scheme [default: generic for sign, auto for verify and listen]' -r -f -a "auto\t'Detect the scheme from the headers present (verify and listen)'
+complete -c hookline -n "__fish_hookline_using_subcommand send" -l scheme -d 'Signature scheme: generic, github, stripe, standard, slack or shopify; verify and listen also take auto (detect it per request: their default); sign, send and replay default to generic (replay: the capture\'s)' -r -f -a "auto\t'Detect the scheme from the headers present (verify and listen)'
 generic\t'X-Signature: sha256=<hex> over the body'
 github\t'X-Hub-Signature-256: sha256=<hex> over the body'
 stripe\t'Stripe-Signature: t=<unix>,v1=<hex> over "{t}.{body}"'
@@ -154,7 +154,7 @@ complete -c hookline -n "__fish_hookline_using_subcommand send" -l timeout -d 'P
 complete -c hookline -n "__fish_hookline_using_subcommand send" -l retry-on -d 'Also retry these statuses (408, 425, 429 and 5xx always are), e.g. 404,409' -r
 complete -c hookline -n "__fish_hookline_using_subcommand send" -l concurrency -d 'Deliveries in flight at once' -r
 complete -c hookline -n "__fish_hookline_using_subcommand send" -l dead-letter -d 'Write each delivery that fails for good to DIR as a capture (with its attempts)' -r -F
-complete -c hookline -n "__fish_hookline_using_subcommand send" -l cacert -d 'Trust this CA certificate (PEM) for https:// targets, besides the usual roots' -r -F
+complete -c hookline -n "__fish_hookline_using_subcommand send" -l cacert -d 'Trust this CA certificate (PEM) for the https:// server connected to (a target, or a relay), besides the usual roots' -r -F
 complete -c hookline -n "__fish_hookline_using_subcommand send" -l config -d 'Read settings from FILE instead of ./hookline.toml' -r -F
 complete -c hookline -n "__fish_hookline_using_subcommand send" -l color -d 'When to use colour: auto (only on a terminal, and not when NO_COLOR is set), always, never' -r -f -a "auto\t''
 always\t''
@@ -164,8 +164,8 @@ complete -c hookline -n "__fish_hookline_using_subcommand send" -s r -l recursiv
 complete -c hookline -n "__fish_hookline_using_subcommand send" -l duplicate -d 'Send each delivery twice with the same delivery id (tests idempotency)'
 complete -c hookline -n "__fish_hookline_using_subcommand send" -l watch -d 'Keep running: send a fixture again whenever its file changes (Ctrl-C ends with the summary)'
 complete -c hookline -n "__fish_hookline_using_subcommand send" -l json -d 'One JSON object per attempt and per result on stdout'
-complete -c hookline -n "__fish_hookline_using_subcommand send" -l insecure -d 'Do not check the target\'s certificate (printed as a warning)'
-complete -c hookline -n "__fish_hookline_using_subcommand send" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hookline -n "__fish_hookline_using_subcommand send" -l insecure -d 'Do not check the https:// server\'s certificate (printed as a warning)'
+complete -c hookline -n "__fish_hookline_using_subcommand send" -s h -l help -d 'Print help'
 complete -c hookline -n "__fish_hookline_using_subcommand send" -s V -l version -d 'Print version'
 complete -c hookline -n "__fish_hookline_using_subcommand replay" -l to -d 'Where to send. With no path (or `/`), each capture\'s own path and query are kept' -r
 complete -c hookline -n "__fish_hookline_using_subcommand replay" -l event -d 'Only captures whose event type matches this glob, e.g. \'invoice.*\'' -r
@@ -173,7 +173,7 @@ complete -c hookline -n "__fish_hookline_using_subcommand replay" -l since -d 'O
 complete -c hookline -n "__fish_hookline_using_subcommand replay" -l until -d 'Only captures received before this time: RFC 3339 or a duration ago' -r
 complete -c hookline -n "__fish_hookline_using_subcommand replay" -l limit -d 'Stop after N requests' -r
 complete -c hookline -n "__fish_hookline_using_subcommand replay" -l rate -d 'At most N requests per second, evenly spaced' -r
-complete -c hookline -n "__fish_hookline_using_subcommand replay" -l scheme -d 'Signature scheme [default: generic for sign, auto for verify and listen]' -r -f -a "auto\t'Detect the scheme from the headers present (verify and listen)'
+complete -c hookline -n "__fish_hookline_using_subcommand replay" -l scheme -d 'Signature scheme: generic, github, stripe, standard, slack or shopify; verify and listen also take auto (detect it per request: their default); sign, send and replay default to generic (replay: the capture\'s)' -r -f -a "auto\t'Detect the scheme from the headers present (verify and listen)'
 generic\t'X-Signature: sha256=<hex> over the body'
 github\t'X-Hub-Signature-256: sha256=<hex> over the body'
 stripe\t'Stripe-Signature: t=<unix>,v1=<hex> over "{t}.{body}"'
@@ -191,7 +191,7 @@ complete -c hookline -n "__fish_hookline_using_subcommand replay" -l timeout -d 
 complete -c hookline -n "__fish_hookline_using_subcommand replay" -l retry-on -d 'Also retry these statuses (408, 425, 429 and 5xx always are), e.g. 404,409' -r
 complete -c hookline -n "__fish_hookline_using_subcommand replay" -l concurrency -d 'Requests in flight at once' -r
 complete -c hookline -n "__fish_hookline_using_subcommand replay" -l dead-letter -d 'Write each request that fails for good to DIR as a capture (with its attempts)' -r -F
-complete -c hookline -n "__fish_hookline_using_subcommand replay" -l cacert -d 'Trust this CA certificate (PEM) for https:// targets, besides the usual roots' -r -F
+complete -c hookline -n "__fish_hookline_using_subcommand replay" -l cacert -d 'Trust this CA certificate (PEM) for the https:// server connected to (a target, or a relay), besides the usual roots' -r -F
 complete -c hookline -n "__fish_hookline_using_subcommand replay" -l config -d 'Read settings from FILE instead of ./hookline.toml' -r -F
 complete -c hookline -n "__fish_hookline_using_subcommand replay" -l color -d 'When to use colour: auto (only on a terminal, and not when NO_COLOR is set), always, never' -r -f -a "auto\t''
 always\t''
@@ -202,10 +202,10 @@ complete -c hookline -n "__fish_hookline_using_subcommand replay" -l only-valid 
 complete -c hookline -n "__fish_hookline_using_subcommand replay" -l only-invalid -d 'Only captures whose signature was invalid when received'
 complete -c hookline -n "__fish_hookline_using_subcommand replay" -l resign -d 'Drop the captured signature headers and sign afresh (fresh timestamp; the scheme is --scheme, else the capture\'s, else generic; a captured webhook-id is kept)'
 complete -c hookline -n "__fish_hookline_using_subcommand replay" -l skip-invalid -d 'Skip (and count) malformed captures or lines instead of stopping'
-complete -c hookline -n "__fish_hookline_using_subcommand replay" -l dry-run -d 'Print what would be sent (method, URL, headers, body size) without sending'
+complete -c hookline -n "__fish_hookline_using_subcommand replay" -l dry-run -d 'Print one line per request that would be sent (method, URL, header count, body size), and send nothing'
 complete -c hookline -n "__fish_hookline_using_subcommand replay" -l json -d 'One JSON object per request on stdout; the summary goes to stderr'
-complete -c hookline -n "__fish_hookline_using_subcommand replay" -l insecure -d 'Do not check the target\'s certificate (printed as a warning)'
-complete -c hookline -n "__fish_hookline_using_subcommand replay" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hookline -n "__fish_hookline_using_subcommand replay" -l insecure -d 'Do not check the https:// server\'s certificate (printed as a warning)'
+complete -c hookline -n "__fish_hookline_using_subcommand replay" -s h -l help -d 'Print help'
 complete -c hookline -n "__fish_hookline_using_subcommand replay" -s V -l version -d 'Print version'
 complete -c hookline -n "__fish_hookline_using_subcommand relay" -s p -l port -d 'Port to listen on; 0 picks a free one [default: 8080]' -r
 complete -c hookline -n "__fish_hookline_using_subcommand relay" -l bind -d 'Address to bind: HOST or HOST:PORT (0.0.0.0 or :: to accept other machines)' -r
@@ -245,12 +245,12 @@ complete -c hookline -n "__fish_hookline_using_subcommand channel; and not __fis
 complete -c hookline -n "__fish_hookline_using_subcommand channel; and not __fish_seen_subcommand_from create help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c hookline -n "__fish_hookline_using_subcommand channel; and __fish_seen_subcommand_from create" -l relay -d 'The relay, e.g. https://relay.example.com' -r
 complete -c hookline -n "__fish_hookline_using_subcommand channel; and __fish_seen_subcommand_from create" -l create-token -d 'The relay\'s channel-creation token, when it asks for one (`relay --create-token`)' -r
-complete -c hookline -n "__fish_hookline_using_subcommand channel; and __fish_seen_subcommand_from create" -l cacert -d 'Trust this CA certificate (PEM) for https:// targets, besides the usual roots' -r -F
+complete -c hookline -n "__fish_hookline_using_subcommand channel; and __fish_seen_subcommand_from create" -l cacert -d 'Trust this CA certificate (PEM) for the https:// server connected to (a target, or a relay), besides the usual roots' -r -F
 complete -c hookline -n "__fish_hookline_using_subcommand channel; and __fish_seen_subcommand_from create" -l config -d 'Read settings from FILE instead of ./hookline.toml' -r -F
 complete -c hookline -n "__fish_hookline_using_subcommand channel; and __fish_seen_subcommand_from create" -l color -d 'When to use colour: auto (only on a terminal, and not when NO_COLOR is set), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c hookline -n "__fish_hookline_using_subcommand channel; and __fish_seen_subcommand_from create" -l insecure -d 'Do not check the target\'s certificate (printed as a warning)'
+complete -c hookline -n "__fish_hookline_using_subcommand channel; and __fish_seen_subcommand_from create" -l insecure -d 'Do not check the https:// server\'s certificate (printed as a warning)'
 complete -c hookline -n "__fish_hookline_using_subcommand channel; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help'
 complete -c hookline -n "__fish_hookline_using_subcommand channel; and __fish_seen_subcommand_from create" -s V -l version -d 'Print version'
 complete -c hookline -n "__fish_hookline_using_subcommand channel; and __fish_seen_subcommand_from help" -f -a "create" -d 'Make a channel on a relay; prints its public URL and token (once) and saves them'

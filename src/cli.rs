@@ -95,8 +95,16 @@ pub enum SchemeArg {
 /// Secrets and the scheme's knobs, shared by every command that signs or verifies.
 #[derive(Debug, Args)]
 pub struct SigningArgs {
-    /// Signature scheme [default: generic for sign, auto for verify and listen]
-    #[arg(long, value_enum, value_name = "SCHEME", env = "HOOKLINE_SCHEME")]
+    /// Signature scheme: generic, github, stripe, standard, slack or shopify; verify and
+    /// listen also take auto (detect it per request: their default); sign, send and replay
+    /// default to generic (replay: the capture's)
+    #[arg(
+        long,
+        value_enum,
+        value_name = "SCHEME",
+        env = "HOOKLINE_SCHEME",
+        hide_possible_values = true
+    )]
     pub scheme: Option<SchemeArg>,
 
     /// Secret to sign or verify with; repeat for rotation (any one may match; the first signs).
@@ -169,7 +177,7 @@ pub struct VerifyArgs {
     #[arg(long)]
     pub raw: bool,
 
-    /// Print one JSON object: {"valid", "scheme", "reason", "detail"}
+    /// Print one JSON object: {"valid", "scheme", "reason", "detail", "secret_index"}
     #[arg(long)]
     pub json: bool,
 }
@@ -565,23 +573,23 @@ pub struct ReplayArgs {
     pub retry: RetryArgs,
 
     /// Requests in flight at once
-    #[arg(long, value_name = "N", default_value_t = 4, allow_negative_numbers = true, value_parser = clap::value_parser!(u32).range(1..))]
+    #[arg(long, value_name = "N", default_value_t = 4, allow_negative_numbers = true, value_parser = clap::value_parser!(u32).range(1..), help_heading = "Options")]
     pub concurrency: u32,
 
     /// Write each request that fails for good to DIR as a capture (with its attempts)
-    #[arg(long, value_name = "DIR")]
+    #[arg(long, value_name = "DIR", help_heading = "Options")]
     pub dead_letter: Option<PathBuf>,
 
     /// Skip (and count) malformed captures or lines instead of stopping
-    #[arg(long)]
+    #[arg(long, help_heading = "Options")]
     pub skip_invalid: bool,
 
-    /// Print what would be sent (method, URL, headers, body size) without sending
-    #[arg(long)]
+    /// Print one line per request that would be sent (method, URL, header count, body size), and send nothing
+    #[arg(long, help_heading = "Options")]
     pub dry_run: bool,
 
     /// One JSON object per request on stdout; the summary goes to stderr
-    #[arg(long)]
+    #[arg(long, help_heading = "Options")]
     pub json: bool,
 
     #[command(flatten)]
@@ -618,14 +626,15 @@ pub struct RetryArgs {
     pub retry_on: Option<StatusList>,
 }
 
-/// Trust for https:// targets, shared by `send` and `replay`.
+/// Trust for the https:// servers hookline connects to: send's and replay's targets, a
+/// relay (`listen --relay`, `channel create`).
 #[derive(Debug, Args)]
 pub struct TlsClientArgs {
-    /// Trust this CA certificate (PEM) for https:// targets, besides the usual roots
+    /// Trust this CA certificate (PEM) for the https:// server connected to (a target, or a relay), besides the usual roots
     #[arg(long, value_name = "FILE", help_heading = "HTTPS")]
     pub cacert: Option<PathBuf>,
 
-    /// Do not check the target's certificate (printed as a warning)
+    /// Do not check the https:// server's certificate (printed as a warning)
     #[arg(long, help_heading = "HTTPS")]
     pub insecure: bool,
 }

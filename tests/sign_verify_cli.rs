@@ -579,3 +579,33 @@ fn flags_that_do_nothing_are_warned_about() {
     assert_eq!(out.code, 0);
     assert!(out.stderr.is_empty(), "{}", out.stderr);
 }
+
+/// Help says what is true: replay's delivery flags are not under Signing, send does not
+/// offer `auto`, verify's JSON names every field, and every command's --help has one form.
+#[test]
+fn help_texts_say_what_is_true() {
+    let dir = tempfile::tempdir().unwrap();
+    let help = |args: &[&str]| run(hookline_in(dir.path()).args(args)).stdout;
+    let replay = help(&["replay", "--help"]);
+    let signing = replay.split("Signing:").nth(1).unwrap();
+    let signing = signing.split("\n\n").next().unwrap();
+    for flag in [
+        "--concurrency",
+        "--dead-letter",
+        "--skip-invalid",
+        "--dry-run",
+        "--json",
+    ] {
+        assert!(!signing.contains(flag), "{flag} under Signing:\n{signing}");
+    }
+    assert!(replay.contains("and send nothing"));
+    assert!(!help(&["send", "--help"]).contains("possible values: auto"));
+    assert!(help(&["verify", "--help"]).contains("secret_index"));
+    for command in ["listen", "relay", "send", "verify", "sign", "replay"] {
+        let text = help(&[command, "--help"]);
+        assert!(
+            !text.contains("(see a summary with '-h')"),
+            "{command} --help is long-form"
+        );
+    }
+}
