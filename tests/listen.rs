@@ -857,3 +857,15 @@ fn a_closed_stdout_stops_listen() {
     std::io::Read::read_to_string(&mut stderr, &mut rest).unwrap();
     assert!(rest.contains("standard output was closed"), "{rest}");
 }
+
+/// `--max-body 1MB` is a million bytes, and the refusal says `1 MB`, as written.
+#[test]
+fn sizes_are_shown_in_the_unit_they_were_given_in() {
+    let dir = tempfile::tempdir().unwrap();
+    let listener = Listener::start(dir.path(), &["--max-body", "1MB"]);
+    let fits = post(listener.addr, "/x", &[], &vec![b'x'; 1_000_000]);
+    assert_eq!(fits.status, 202);
+    let over = post(listener.addr, "/x", &[], &vec![b'x'; 1_000_001]);
+    assert_eq!(over.status, 413);
+    assert!(over.text().contains("body larger than 1 MB"), "{}", over.text());
+}

@@ -44,6 +44,28 @@ pub fn millis_text(ms: f64) -> String {
     }
 }
 
+/// A size in the unit it was most likely written in: `--max-body 1MB` is 1,000,000 bytes
+/// and shows as `1 MB`, `25MiB` as `25 MiB`, not as `976.6 KiB` (bytesize's choice).
+pub fn size_text(bytes: u64) -> String {
+    const UNITS: [(u64, &str); 8] = [
+        (1 << 40, "TiB"),
+        (1_000_000_000_000, "TB"),
+        (1 << 30, "GiB"),
+        (1_000_000_000, "GB"),
+        (1 << 20, "MiB"),
+        (1_000_000, "MB"),
+        (1 << 10, "KiB"),
+        (1_000, "KB"),
+    ];
+    UNITS
+        .iter()
+        .find(|(unit, _)| bytes >= *unit && bytes % unit == 0)
+        .map_or_else(
+            || format!("{bytes} B"),
+            |(unit, name)| format!("{} {name}", bytes / unit),
+        )
+}
+
 /// Text that came from a request, a capture or a peer, made safe to print on a terminal:
 /// control characters (C0 but tab, DEL, C1) and bidirectional overrides are shown as
 /// escapes (`\x1b`, `\u{9b}`, `\u{202e}`), so no input can move the cursor, recolour,
@@ -69,7 +91,16 @@ pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
 
 #[cfg(test)]
 mod tests {
-    use super::printable;
+    use super::{printable, size_text};
+
+    #[test]
+    fn sizes_show_in_the_unit_they_were_written_in() {
+        assert_eq!(size_text(1_000_000), "1 MB");
+        assert_eq!(size_text(25 << 20), "25 MiB");
+        assert_eq!(size_text(1024), "1 KiB");
+        assert_eq!(size_text(1_500_000), "1500 KB");
+        assert_eq!(size_text(1234), "1234 B");
+    }
 
     #[test]
     fn control_characters_are_escaped_and_plain_text_is_kept() {
