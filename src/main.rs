@@ -33,8 +33,13 @@ fn clap_exit(e: clap::Error) -> ExitCode {
             let _ = e.print();
             ExitCode::from(e.exit_code() as u8)
         }
+        ErrorKind::InvalidUtf8 => {
+            // Which argument, never what it holds (it may be a secret).
+            eprintln!("hookline: {}", non_utf8_argument());
+            ExitCode::from(EXIT_USAGE)
+        }
         _ => {
-            let text = e.render().to_string();
+            let text = from_environment(&e, e.render().to_string());
             let text = text.trim_start_matches("error: ");
             let kept: Vec<&str> = text
                 .lines()
@@ -49,6 +54,57 @@ fn clap_exit(e: clap::Error) -> ExitCode {
             ExitCode::from(EXIT_USAGE)
         }
     }
+}
+
+/// clap names the flag even when the bad value came from its environment variable
+/// (`HOOKLINE_PORT=abc` → "invalid value 'abc' for '--port <PORT>'"): name the variable
+/// when the flag is not on the command line and the variable is set.
+fn from_environment(e: &clap::Error, text: String) -> String {
+    use clap::error::{ContextKind, ContextValue};
+    let Some(ContextValue::String(shown)) = e.get(ContextKind::InvalidArg) else {
+        return text;
+    };
+    let Some(long) = shown
+        .split_whitespace()
+        .next()
+        .and_then(|f| f.strip_prefix("--"))
+    else {
+        return text;
+    };
+    let on_command_line = std::env::args_os().any(|a| {
+        a.to_str()
+            .is_some_and(|a| a == format!("--{long}") || a.starts_with(&format!("--{long}=")))
+    });
+    let command = <Cli as clap::CommandFactory>::command();
+    let env = std::iter::once(&command)
+        .chain(command.get_subcommands())
+        .flat_map(|c| c.get_arguments())
+        .find(|a| a.get_long() == Some(long))
+        .and_then(|a| a.get_env())
+        .and_then(|v| v.to_str())
+        .filter(|var| std::env::var_os(var).is_some());
+    match env {
+        Some(var) if !on_command_line => {
+            text.replace(shown.as_str(), &format!("{var} (environment)"))
+        }
+        _ => text,
+    }
+}
+
+/// "argument 3 (after --secret) is not valid UTF-8".
+fn non_utf8_argument() -> String {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let Some(at) = args.iter().position(|a| a.to_str().is_none()) else {
+        return "an argument is not valid UTF-8".into();
+    };
+    let after = args[..at]
+        .iter()
+        .rev()
+        .filter_map(|a| a.to_str())
+        .find(|a| a.starts_with('-'))
+        .map(|flag| format!(" (after {flag})"))
+        .unwrap_or_default();
+    format!("argument {at}{after} is not valid UTF-8")
 }
 
 fn one_line(text: &str) -> String {

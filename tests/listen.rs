@@ -867,5 +867,9 @@ fn sizes_are_shown_in_the_unit_they_were_given_in() {
     assert_eq!(fits.status, 202);
     let over = post(listener.addr, "/x", &[], &vec![b'x'; 1_000_001]);
     assert_eq!(over.status, 413);
-    assert!(over.text().contains("body larger than 1 MB"), "{}", over.text());
+    assert!(
+        over.text().contains("body larger than 1 MB"),
+        "{}",
+        over.text()
+    );
 }

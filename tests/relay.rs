@@ -140,7 +140,11 @@ fn channels_tokens_and_refusals() {
     let too_big = post(addr, &path, &[], &[b'x'; 2048]);
     assert_eq!(too_big.status, 413);
     // A public sender knows no flags: the limit in plain words, in the unit it was given.
-    assert!(too_big.text().contains("body larger than 1 KiB"), "{}", too_big.text());
+    assert!(
+        too_big.text().contains("body larger than 1 KiB"),
+        "{}",
+        too_big.text()
+    );
     assert!(!too_big.text().contains("--"), "{}", too_big.text());
 
     // A wrong token and an unknown channel look the same.

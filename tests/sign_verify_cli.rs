@@ -609,3 +609,30 @@ fn help_texts_say_what_is_true() {
         );
     }
 }
+
+/// A bad value from an environment variable names the variable; a non-UTF-8 argument is
+/// named by its place (never shown: it may be a secret).
+#[test]
+fn errors_name_the_variable_or_the_argument() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(hookline_in(dir.path())
+        .env("HOOKLINE_PORT", "abc")
+        .arg("listen"));
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("HOOKLINE_PORT"), "{}", out.stderr);
+    assert!(!out.stderr.contains("--port"), "{}", out.stderr);
+    let bad = std::ffi::OsStr::from_bytes(b"s3cr\xffet");
+    let out = run(hookline_in(dir.path())
+        .args(["sign", "--secret"])
+        .arg(bad)
+        .arg("x"));
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr
+            .contains("argument 3 (after --secret) is not valid UTF-8"),
+        "{}",
+        out.stderr
+    );
+    assert!(!out.stderr.contains("s3cr"), "{}", out.stderr);
+}
