@@ -236,12 +236,37 @@ Register-ArgumentCompleter -Native -CommandName 'hookline' -ScriptBlock {
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Make a channel on a relay; prints its public URL and token (once) and saves them')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the saved channels (never their tokens); `*` marks each relay''s default')
+            [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete a channel on its relay and forget it here')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'hookline;channel;create' {
             [CompletionResult]::new('--relay', '--relay', [CompletionResultType]::ParameterName, 'The relay, e.g. https://relay.example.com')
             [CompletionResult]::new('--create-token', '--create-token', [CompletionResultType]::ParameterName, 'The relay''s channel-creation token, when it asks for one (`relay --create-token`)')
+            [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Trust this CA certificate (PEM) for the https:// server connected to (a target, or a relay), besides the usual roots')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Read settings from FILE instead of ./hookline.toml')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (only on a terminal, and not when NO_COLOR is set), always, never')
+            [CompletionResult]::new('--default', '--default', [CompletionResultType]::ParameterName, 'Make it the channel `listen --relay URL` uses for this relay (else the first one saved stays the default)')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not check the https:// server''s certificate (printed as a warning)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'hookline;channel;list' {
+            [CompletionResult]::new('--relay', '--relay', [CompletionResultType]::ParameterName, 'Only this relay''s')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Read settings from FILE instead of ./hookline.toml')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (only on a terminal, and not when NO_COLOR is set), always, never')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'hookline;channel;delete' {
+            [CompletionResult]::new('--relay', '--relay', [CompletionResultType]::ParameterName, 'The relay, when the channel is saved for more than one')
             [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Trust this CA certificate (PEM) for the https:// server connected to (a target, or a relay), besides the usual roots')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Read settings from FILE instead of ./hookline.toml')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (only on a terminal, and not when NO_COLOR is set), always, never')
@@ -254,10 +279,18 @@ Register-ArgumentCompleter -Native -CommandName 'hookline' -ScriptBlock {
         }
         'hookline;channel;help' {
             [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Make a channel on a relay; prints its public URL and token (once) and saves them')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the saved channels (never their tokens); `*` marks each relay''s default')
+            [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete a channel on its relay and forget it here')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'hookline;channel;help;create' {
+            break
+        }
+        'hookline;channel;help;list' {
+            break
+        }
+        'hookline;channel;help;delete' {
             break
         }
         'hookline;channel;help;help' {
@@ -314,9 +347,17 @@ Register-ArgumentCompleter -Native -CommandName 'hookline' -ScriptBlock {
         }
         'hookline;help;channel' {
             [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Make a channel on a relay; prints its public URL and token (once) and saves them')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the saved channels (never their tokens); `*` marks each relay''s default')
+            [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete a channel on its relay and forget it here')
             break
         }
         'hookline;help;channel;create' {
+            break
+        }
+        'hookline;help;channel;list' {
+            break
+        }
+        'hookline;help;channel;delete' {
             break
         }
         'hookline;help;completions' {

@@ -49,14 +49,26 @@ _hookline() {
             hookline__subcmd__channel,create)
                 cmd="hookline__subcmd__channel__subcmd__create"
                 ;;
+            hookline__subcmd__channel,delete)
+                cmd="hookline__subcmd__channel__subcmd__delete"
+                ;;
             hookline__subcmd__channel,help)
                 cmd="hookline__subcmd__channel__subcmd__help"
+                ;;
+            hookline__subcmd__channel,list)
+                cmd="hookline__subcmd__channel__subcmd__list"
                 ;;
             hookline__subcmd__channel__subcmd__help,create)
                 cmd="hookline__subcmd__channel__subcmd__help__subcmd__create"
                 ;;
+            hookline__subcmd__channel__subcmd__help,delete)
+                cmd="hookline__subcmd__channel__subcmd__help__subcmd__delete"
+                ;;
             hookline__subcmd__channel__subcmd__help,help)
                 cmd="hookline__subcmd__channel__subcmd__help__subcmd__help"
+                ;;
+            hookline__subcmd__channel__subcmd__help,list)
+                cmd="hookline__subcmd__channel__subcmd__help__subcmd__list"
                 ;;
             hookline__subcmd__help,channel)
                 cmd="hookline__subcmd__help__subcmd__channel"
@@ -91,6 +103,12 @@ _hookline() {
             hookline__subcmd__help__subcmd__channel,create)
                 cmd="hookline__subcmd__help__subcmd__channel__subcmd__create"
                 ;;
+            hookline__subcmd__help__subcmd__channel,delete)
+                cmd="hookline__subcmd__help__subcmd__channel__subcmd__delete"
+                ;;
+            hookline__subcmd__help__subcmd__channel,list)
+                cmd="hookline__subcmd__help__subcmd__channel__subcmd__list"
+                ;;
             *)
                 ;;
         esac
@@ -120,7 +138,7 @@ _hookline() {
             return 0
             ;;
         hookline__subcmd__channel)
-            opts="-h -V --config --color --help --version create help"
+            opts="-h -V --config --color --help --version create list delete help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -142,7 +160,7 @@ _hookline() {
             return 0
             ;;
         hookline__subcmd__channel__subcmd__create)
-            opts="-h -V --relay --create-token --cacert --insecure --config --color --help --version"
+            opts="-h -V --relay --create-token --default --cacert --insecure --config --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -175,8 +193,38 @@ _hookline() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        hookline__subcmd__channel__subcmd__delete)
+            opts="-h -V --relay --cacert --insecure --config --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --relay)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         hookline__subcmd__channel__subcmd__help)
-            opts="create help"
+            opts="create list delete help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -203,6 +251,20 @@ _hookline() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        hookline__subcmd__channel__subcmd__help__subcmd__delete)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         hookline__subcmd__channel__subcmd__help__subcmd__help)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
@@ -210,6 +272,46 @@ _hookline() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hookline__subcmd__channel__subcmd__help__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hookline__subcmd__channel__subcmd__list)
+            opts="-h -V --relay --config --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --relay)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -254,7 +356,7 @@ _hookline() {
             return 0
             ;;
         hookline__subcmd__help__subcmd__channel)
-            opts="create"
+            opts="create list delete"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -268,6 +370,34 @@ _hookline() {
             return 0
             ;;
         hookline__subcmd__help__subcmd__channel__subcmd__create)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hookline__subcmd__help__subcmd__channel__subcmd__delete)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hookline__subcmd__help__subcmd__channel__subcmd__list)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

@@ -226,11 +226,34 @@ set edit:completion:arg-completer[hookline] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
             cand create 'Make a channel on a relay; prints its public URL and token (once) and saves them'
+            cand list 'List the saved channels (never their tokens); `*` marks each relay''s default'
+            cand delete 'Delete a channel on its relay and forget it here'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'hookline;channel;create'= {
             cand --relay 'The relay, e.g. https://relay.example.com'
             cand --create-token 'The relay''s channel-creation token, when it asks for one (`relay --create-token`)'
+            cand --cacert 'Trust this CA certificate (PEM) for the https:// server connected to (a target, or a relay), besides the usual roots'
+            cand --config 'Read settings from FILE instead of ./hookline.toml'
+            cand --color 'When to use colour: auto (only on a terminal, and not when NO_COLOR is set), always, never'
+            cand --default 'Make it the channel `listen --relay URL` uses for this relay (else the first one saved stays the default)'
+            cand --insecure 'Do not check the https:// server''s certificate (printed as a warning)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hookline;channel;list'= {
+            cand --relay 'Only this relay''s'
+            cand --config 'Read settings from FILE instead of ./hookline.toml'
+            cand --color 'When to use colour: auto (only on a terminal, and not when NO_COLOR is set), always, never'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hookline;channel;delete'= {
+            cand --relay 'The relay, when the channel is saved for more than one'
             cand --cacert 'Trust this CA certificate (PEM) for the https:// server connected to (a target, or a relay), besides the usual roots'
             cand --config 'Read settings from FILE instead of ./hookline.toml'
             cand --color 'When to use colour: auto (only on a terminal, and not when NO_COLOR is set), always, never'
@@ -242,9 +265,15 @@ set edit:completion:arg-completer[hookline] = {|@words|
         }
         &'hookline;channel;help'= {
             cand create 'Make a channel on a relay; prints its public URL and token (once) and saves them'
+            cand list 'List the saved channels (never their tokens); `*` marks each relay''s default'
+            cand delete 'Delete a channel on its relay and forget it here'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'hookline;channel;help;create'= {
+        }
+        &'hookline;channel;help;list'= {
+        }
+        &'hookline;channel;help;delete'= {
         }
         &'hookline;channel;help;help'= {
         }
@@ -290,8 +319,14 @@ set edit:completion:arg-completer[hookline] = {|@words|
         }
         &'hookline;help;channel'= {
             cand create 'Make a channel on a relay; prints its public URL and token (once) and saves them'
+            cand list 'List the saved channels (never their tokens); `*` marks each relay''s default'
+            cand delete 'Delete a channel on its relay and forget it here'
         }
         &'hookline;help;channel;create'= {
+        }
+        &'hookline;help;channel;list'= {
+        }
+        &'hookline;help;channel;delete'= {
         }
         &'hookline;help;completions'= {
         }

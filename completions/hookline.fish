@@ -235,14 +235,16 @@ never\t''"
 complete -c hookline -n "__fish_hookline_using_subcommand relay" -l access-log -d 'Log one line per relayed request on stderr'
 complete -c hookline -n "__fish_hookline_using_subcommand relay" -s h -l help -d 'Print help'
 complete -c hookline -n "__fish_hookline_using_subcommand relay" -s V -l version -d 'Print version'
-complete -c hookline -n "__fish_hookline_using_subcommand channel; and not __fish_seen_subcommand_from create help" -l config -d 'Read settings from FILE instead of ./hookline.toml' -r -F
-complete -c hookline -n "__fish_hookline_using_subcommand channel; and not __fish_seen_subcommand_from create help" -l color -d 'When to use colour: auto (only on a terminal, and not when NO_COLOR is set), always, never' -r -f -a "auto\t''
+complete -c hookline -n "__fish_hookline_using_subcommand channel; and not __fish_seen_subcommand_from create list delete help" -l config -d 'Read settings from FILE instead of ./hookline.toml' -r -F
+complete -c hookline -n "__fish_hookline_using_subcommand channel; and not __fish_seen_subcommand_from create list delete help" -l color -d 'When to use colour: auto (only on a terminal, and not when NO_COLOR is set), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c hookline -n "__fish_hookline_using_subcommand channel; and not __fish_seen_subcommand_from create help" -s h -l help -d 'Print help'
-complete -c hookline -n "__fish_hookline_using_subcommand channel; and not __fish_seen_subcommand_from create help" -s V -l version -d 'Print version'
-complete -c hookline -n "__fish_hookline_using_subcommand channel; and not __fish_seen_subcommand_from create help" -f -a "create" -d 'Make a channel on a relay; prints its public URL and token (once) and saves them'
-complete -c hookline -n "__fish_hookline_using_subcommand channel; and not __fish_seen_subcommand_from create help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hookline -n "__fish_hookline_using_subcommand channel; and not __fish_seen_subcommand_from create list delete help" -s h -l help -d 'Print help'
+complete -c hookline -n "__fish_hookline_using_subcommand channel; and not __fish_seen_subcommand_from create list delete help" -s V -l version -d 'Print version'
+complete -c hookline -n "__fish_hookline_using_subcommand channel; and not __fish_seen_subcommand_from create list delete help" -f -a "create" -d 'Make a channel on a relay; prints its public URL and token (once) and saves them'
+complete -c hookline -n "__fish_hookline_using_subcommand channel; and not __fish_seen_subcommand_from create list delete help" -f -a "list" -d 'List the saved channels (never their tokens); `*` marks each relay\'s default'
+complete -c hookline -n "__fish_hookline_using_subcommand channel; and not __fish_seen_subcommand_from create list delete help" -f -a "delete" -d 'Delete a channel on its relay and forget it here'
+complete -c hookline -n "__fish_hookline_using_subcommand channel; and not __fish_seen_subcommand_from create list delete help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c hookline -n "__fish_hookline_using_subcommand channel; and __fish_seen_subcommand_from create" -l relay -d 'The relay, e.g. https://relay.example.com' -r
 complete -c hookline -n "__fish_hookline_using_subcommand channel; and __fish_seen_subcommand_from create" -l create-token -d 'The relay\'s channel-creation token, when it asks for one (`relay --create-token`)' -r
 complete -c hookline -n "__fish_hookline_using_subcommand channel; and __fish_seen_subcommand_from create" -l cacert -d 'Trust this CA certificate (PEM) for the https:// server connected to (a target, or a relay), besides the usual roots' -r -F
@@ -250,10 +252,29 @@ complete -c hookline -n "__fish_hookline_using_subcommand channel; and __fish_se
 complete -c hookline -n "__fish_hookline_using_subcommand channel; and __fish_seen_subcommand_from create" -l color -d 'When to use colour: auto (only on a terminal, and not when NO_COLOR is set), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c hookline -n "__fish_hookline_using_subcommand channel; and __fish_seen_subcommand_from create" -l default -d 'Make it the channel `listen --relay URL` uses for this relay (else the first one saved stays the default)'
 complete -c hookline -n "__fish_hookline_using_subcommand channel; and __fish_seen_subcommand_from create" -l insecure -d 'Do not check the https:// server\'s certificate (printed as a warning)'
 complete -c hookline -n "__fish_hookline_using_subcommand channel; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help'
 complete -c hookline -n "__fish_hookline_using_subcommand channel; and __fish_seen_subcommand_from create" -s V -l version -d 'Print version'
+complete -c hookline -n "__fish_hookline_using_subcommand channel; and __fish_seen_subcommand_from list" -l relay -d 'Only this relay\'s' -r
+complete -c hookline -n "__fish_hookline_using_subcommand channel; and __fish_seen_subcommand_from list" -l config -d 'Read settings from FILE instead of ./hookline.toml' -r -F
+complete -c hookline -n "__fish_hookline_using_subcommand channel; and __fish_seen_subcommand_from list" -l color -d 'When to use colour: auto (only on a terminal, and not when NO_COLOR is set), always, never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c hookline -n "__fish_hookline_using_subcommand channel; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c hookline -n "__fish_hookline_using_subcommand channel; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c hookline -n "__fish_hookline_using_subcommand channel; and __fish_seen_subcommand_from delete" -l relay -d 'The relay, when the channel is saved for more than one' -r
+complete -c hookline -n "__fish_hookline_using_subcommand channel; and __fish_seen_subcommand_from delete" -l cacert -d 'Trust this CA certificate (PEM) for the https:// server connected to (a target, or a relay), besides the usual roots' -r -F
+complete -c hookline -n "__fish_hookline_using_subcommand channel; and __fish_seen_subcommand_from delete" -l config -d 'Read settings from FILE instead of ./hookline.toml' -r -F
+complete -c hookline -n "__fish_hookline_using_subcommand channel; and __fish_seen_subcommand_from delete" -l color -d 'When to use colour: auto (only on a terminal, and not when NO_COLOR is set), always, never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c hookline -n "__fish_hookline_using_subcommand channel; and __fish_seen_subcommand_from delete" -l insecure -d 'Do not check the https:// server\'s certificate (printed as a warning)'
+complete -c hookline -n "__fish_hookline_using_subcommand channel; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help'
+complete -c hookline -n "__fish_hookline_using_subcommand channel; and __fish_seen_subcommand_from delete" -s V -l version -d 'Print version'
 complete -c hookline -n "__fish_hookline_using_subcommand channel; and __fish_seen_subcommand_from help" -f -a "create" -d 'Make a channel on a relay; prints its public URL and token (once) and saves them'
+complete -c hookline -n "__fish_hookline_using_subcommand channel; and __fish_seen_subcommand_from help" -f -a "list" -d 'List the saved channels (never their tokens); `*` marks each relay\'s default'
+complete -c hookline -n "__fish_hookline_using_subcommand channel; and __fish_seen_subcommand_from help" -f -a "delete" -d 'Delete a channel on its relay and forget it here'
 complete -c hookline -n "__fish_hookline_using_subcommand channel; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c hookline -n "__fish_hookline_using_subcommand completions" -l config -d 'Read settings from FILE instead of ./hookline.toml' -r -F
 complete -c hookline -n "__fish_hookline_using_subcommand completions" -l color -d 'When to use colour: auto (only on a terminal, and not when NO_COLOR is set), always, never' -r -f -a "auto\t''
@@ -278,3 +299,5 @@ complete -c hookline -n "__fish_hookline_using_subcommand help; and not __fish_s
 complete -c hookline -n "__fish_hookline_using_subcommand help; and not __fish_seen_subcommand_from sign verify listen send replay relay channel completions man help" -f -a "man" -d 'Print the man page (roff) to stdout'
 complete -c hookline -n "__fish_hookline_using_subcommand help; and not __fish_seen_subcommand_from sign verify listen send replay relay channel completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c hookline -n "__fish_hookline_using_subcommand help; and __fish_seen_subcommand_from channel" -f -a "create" -d 'Make a channel on a relay; prints its public URL and token (once) and saves them'
+complete -c hookline -n "__fish_hookline_using_subcommand help; and __fish_seen_subcommand_from channel" -f -a "list" -d 'List the saved channels (never their tokens); `*` marks each relay\'s default'
+complete -c hookline -n "__fish_hookline_using_subcommand help; and __fish_seen_subcommand_from channel" -f -a "delete" -d 'Delete a channel on its relay and forget it here'

@@ -442,6 +442,30 @@ pub enum ChannelAction {
         )]
         create_token: Option<String>,
 
+        /// Make it the channel `listen --relay URL` uses for this relay (else the first
+        /// one saved stays the default)
+        #[arg(long)]
+        default: bool,
+
+        #[command(flatten)]
+        tls: TlsClientArgs,
+    },
+    /// List the saved channels (never their tokens); `*` marks each relay's default
+    List {
+        /// Only this relay's
+        #[arg(long, value_name = "URL", value_parser = parse_target_url)]
+        relay: Option<http::Uri>,
+    },
+    /// Delete a channel on its relay and forget it here
+    Delete {
+        /// The channel id
+        #[arg(value_name = "CHANNEL")]
+        channel: String,
+
+        /// The relay, when the channel is saved for more than one
+        #[arg(long, value_name = "URL", value_parser = parse_target_url)]
+        relay: Option<http::Uri>,
+
         #[command(flatten)]
         tls: TlsClientArgs,
     },

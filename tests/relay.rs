@@ -598,3 +598,56 @@ fn bad_input_is_one_line_exit_2_and_nothing_written() {
         .collect();
     assert_eq!(left, vec![std::ffi::OsString::from("bad-state.json")]);
 }
+
+/// Saved channels: a second `channel create` keeps the first as the default (`--default`
+/// moves it); `channel list` shows them without tokens; `channel delete` removes one on
+/// the relay and here.
+#[test]
+fn saved_channels_are_listed_deleted_and_keep_their_default() {
+    let dir = tempfile::tempdir().unwrap();
+    let relay = relay(dir.path(), &[]);
+    let channel = |args: &[&str]| {
+        run(hookline_in(dir.path())
+            .env("XDG_CONFIG_HOME", dir.path().join("config"))
+            .arg("channel")
+            .args(args))
+    };
+    let (first, first_token, _) = create_channel(dir.path(), &relay);
+    let (second, _, _) = create_channel(dir.path(), &relay);
+    let sub = subscriber(dir.path(), &base(&relay), &[]);
+    assert!(
+        public_url(&sub).ends_with(&first),
+        "the first stays the default"
+    );
+    drop(sub);
+    let made = channel(&["create", "--relay", &base(&relay), "--default"]);
+    assert_eq!(made.code, 0, "{}", made.stderr);
+    let listed = channel(&["list"]);
+    assert_eq!(listed.stdout.lines().count(), 3, "{}", listed.stdout);
+    assert!(
+        !listed.stdout.contains(&first_token),
+        "no tokens in the list"
+    );
+    let marked: Vec<&str> = listed
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with('*'))
+        .collect();
+    assert_eq!(marked.len(), 1);
+    assert!(
+        !marked[0].contains(&first) && !marked[0].contains(&second),
+        "{}",
+        listed.stdout
+    );
+
+    let deleted = channel(&["delete", &second]);
+    assert_eq!(deleted.code, 0, "{}", deleted.stderr);
+    assert!(!channel(&["list"]).stdout.contains(&second));
+    let (addr, _) = split(&format!("{}/c/x", base(&relay)));
+    assert_eq!(
+        post(addr, &format!("/c/{second}"), &[], b"{}").status,
+        404,
+        "gone on the relay"
+    );
+    assert_eq!(channel(&["delete", &second]).code, 2, "no longer saved");
+}

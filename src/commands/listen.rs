@@ -237,7 +237,7 @@ async fn relay_link(url: &http::Uri, args: &ListenArgs) -> Result<RelayStart> {
         (None, None) => match credentials::find(&relay.base, None)? {
             Some(saved) => (saved.channel, saved.token),
             None => {
-                let (made, path) = relay.create_saved_channel().await?;
+                let (made, path) = relay.create_saved_channel(false).await?;
                 notes.push(format!("relay: made channel {} (its token is saved in {})", made.channel, path.display()));
                 (made.channel, made.token)
             }

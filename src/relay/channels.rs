@@ -153,6 +153,14 @@ impl Channels {
         }
     }
 
+    /// Removes a channel; the change to wait for, or `None` when there was no such channel.
+    pub fn remove(&self, id: &str) -> Option<Change> {
+        let mut inner = crate::lock(&self.inner);
+        inner.channels.remove(id)?;
+        inner.changes += 1;
+        Some(Change(inner.changes))
+    }
+
     pub fn exists(&self, id: &str) -> bool {
         crate::lock(&self.inner).channels.contains_key(id)
     }

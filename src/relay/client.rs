@@ -156,14 +156,52 @@ impl Relay {
 
     /// `POST /channels`, and the new channel saved for later runs; returns it and where it
     /// was saved.
-    pub async fn create_saved_channel(&self) -> Result<(NewChannel, std::path::PathBuf)> {
+    pub async fn create_saved_channel(
+        &self,
+        default: bool,
+    ) -> Result<(NewChannel, std::path::PathBuf)> {
         let made = self.create_channel().await?;
         let saved = super::credentials::save(super::credentials::Saved {
             relay: self.base.clone(),
             channel: made.channel.clone(),
             token: made.token.clone(),
+            default,
         })?;
         Ok((made, saved))
+    }
+
+    /// `DELETE /channels/<id>` with the channel's token; Ok(false) when the relay no
+    /// longer knows it (already expired or deleted).
+    pub async fn delete_channel(&self, channel: &str, token: &str) -> Result<bool> {
+        if !is_channel_id(channel) {
+            bail!("{channel}: not a channel id");
+        }
+        let client = match &self.tls {
+            Some(config) => delivery::Client::with_tls((**config).clone()),
+            None => delivery::Client::new(),
+        };
+        let mut headers = http::HeaderMap::new();
+        let bearer = HeaderValue::from_str(&format!("Bearer {token}"))
+            .map_err(|_| anyhow!("the saved token is not a valid header value"))?;
+        headers.insert(http::header::AUTHORIZATION, bearer);
+        let request = delivery::Request {
+            method: http::Method::DELETE,
+            url: format!("{}/channels/{channel}", self.base).parse()?,
+            headers,
+            body: Bytes::new(),
+        };
+        match client
+            .attempt(request, Duration::from_secs(30))
+            .await
+            .outcome
+        {
+            delivery::Outcome::Answered(a) if a.status == 204 => Ok(true),
+            delivery::Outcome::Answered(a) if a.status == 401 || a.status == 404 => Ok(false),
+            delivery::Outcome::Answered(a) => {
+                bail!("{} refused to delete the channel: {}", self.base, a.status)
+            }
+            other => bail!("cannot reach the relay {}: {}", self.base, other.reason()),
+        }
     }
 
     /// Opens the channel's WebSocket; returns it and the public URL the relay announced.

@@ -189,6 +189,25 @@ impl<H: Hub> Relay<H> {
         json_reply(201, body, false)
     }
 
+    /// `DELETE /channels/<id>` with the channel's token: the channel is gone, here and in
+    /// the state file. An unknown channel and a wrong token get the same 401.
+    async fn delete_channel(&self, channel: &str, req: &Request<Incoming>) -> Reply {
+        if !self.channels.authorize(channel, bearer(req).unwrap_or("")) {
+            return error_reply(401, "unauthorized", false);
+        }
+        let Some(change) = self.channels.remove(channel) else {
+            return error_reply(401, "unauthorized", false);
+        };
+        if let Err(e) = self.channels.saved(change).await {
+            log(&format!("could not write the state file: {e:#}"));
+            return error_reply(500, "the deletion could not be stored", false);
+        }
+        log(&format!("channel {} deleted", short(channel)));
+        let mut reply = Response::new(Full::new(Bytes::new()));
+        *reply.status_mut() = StatusCode::NO_CONTENT;
+        reply
+    }
+
     /// A webhook for `channel`: relayed whole to its subscriber, whose answer is ours.
     async fn public(&self, channel: &str, path: &str, req: Request<Incoming>) -> Reply {
         let started = Instant::now();
@@ -414,6 +433,9 @@ impl<H: Hub> crate::server::Handler for Relay<H> {
         }
         if let Some(channel) = path.strip_prefix("/subscribe/") {
             return self.clone().subscribe(channel, req);
+        }
+        if let (Some(channel), &Method::DELETE) = (path.strip_prefix("/channels/"), req.method()) {
+            return self.delete_channel(channel, &req).await;
         }
         match (req.method(), path.as_str()) {
             (&Method::POST, "/channels") => self.create_channel(&req, peer).await,
