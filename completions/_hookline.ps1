@@ -35,7 +35,7 @@ Register-ArgumentCompleter -Native -CommandName 'hookline' -ScriptBlock {
             [CompletionResult]::new('relay', 'relay', [CompletionResultType]::ParameterValue, 'Run a relay: a public endpoint that tunnels each channel''s webhooks to `listen --relay`')
             [CompletionResult]::new('channel', 'channel', [CompletionResultType]::ParameterValue, 'Manage relay channels')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
-            [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff) to stdout')
+            [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print a man page (roff) to stdout: hookline''s, or a subcommand''s')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -323,7 +323,7 @@ Register-ArgumentCompleter -Native -CommandName 'hookline' -ScriptBlock {
             [CompletionResult]::new('relay', 'relay', [CompletionResultType]::ParameterValue, 'Run a relay: a public endpoint that tunnels each channel''s webhooks to `listen --relay`')
             [CompletionResult]::new('channel', 'channel', [CompletionResultType]::ParameterValue, 'Manage relay channels')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
-            [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff) to stdout')
+            [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print a man page (roff) to stdout: hookline''s, or a subcommand''s')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }

@@ -32,7 +32,7 @@ set edit:completion:arg-completer[hookline] = {|@words|
             cand relay 'Run a relay: a public endpoint that tunnels each channel''s webhooks to `listen --relay`'
             cand channel 'Manage relay channels'
             cand completions 'Print a shell completion script'
-            cand man 'Print the man page (roff) to stdout'
+            cand man 'Print a man page (roff) to stdout: hookline''s, or a subcommand''s'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'hookline;sign'= {
@@ -302,7 +302,7 @@ set edit:completion:arg-completer[hookline] = {|@words|
             cand relay 'Run a relay: a public endpoint that tunnels each channel''s webhooks to `listen --relay`'
             cand channel 'Manage relay channels'
             cand completions 'Print a shell completion script'
-            cand man 'Print the man page (roff) to stdout'
+            cand man 'Print a man page (roff) to stdout: hookline''s, or a subcommand''s'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'hookline;help;sign'= {

@@ -59,8 +59,12 @@ pub enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
-    /// Print the man page (roff) to stdout
-    Man,
+    /// Print a man page (roff) to stdout: hookline's, or a subcommand's
+    Man {
+        /// sign, verify, listen, send, replay, relay, channel or completions
+        #[arg(value_name = "SUBCOMMAND")]
+        subcommand: Option<String>,
+    },
 }
 
 // Also deserialised from hookline.toml, so the file and the flags accept the same words.

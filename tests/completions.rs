@@ -49,3 +49,38 @@ fn man_page_renders() {
     );
     assert!(out.stdout.contains("verify"));
 }
+
+/// `hookline man SUBCOMMAND` documents every flag of it, and every page says the exit
+/// statuses, the environment and the files.
+#[test]
+fn every_subcommand_has_a_man_page_with_every_flag() {
+    use clap::CommandFactory;
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut cli = hookline::cli::Cli::command().disable_help_subcommand(true);
+    cli.build();
+    for sub in cli.get_subcommands() {
+        let name = sub.get_name();
+        let out = common::run(common::hookline_in(root).args(["man", name]));
+        assert_eq!(out.code, 0, "{name}: {}", out.stderr);
+        assert!(
+            out.stdout.contains(&format!(".TH hookline-{name}")),
+            "{name}"
+        );
+        for section in [".SH \"EXIT STATUS\"", ".SH ENVIRONMENT", ".SH FILES"] {
+            assert!(out.stdout.contains(section), "{name}: no {section}");
+        }
+        for arg in sub.get_arguments().filter(|a| !a.is_hide_set()) {
+            if let Some(long) = arg.get_long() {
+                let roff = format!("\\-\\-{}", long.replace('-', "\\-"));
+                assert!(
+                    out.stdout.contains(&roff),
+                    "hookline man {name} lacks --{long}"
+                );
+            }
+        }
+    }
+    assert_eq!(
+        common::run(common::hookline_in(root).args(["man", "nope"])).code,
+        2
+    );
+}

@@ -32,7 +32,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     // Generated files must not depend on a local hookline.toml.
     match cli.command {
         Command::Completions { shell } => return generate::completions(shell),
-        Command::Man => return generate::man(),
+        Command::Man { subcommand } => return generate::man(subcommand.as_deref()),
         _ => {}
     }
     let config = Config::load(cli.config.as_deref())?;
@@ -45,7 +45,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Replay(args) => replay::run(&config, *args),
         Command::Relay(args) => relay::run(*args),
         Command::Channel { action } => channel::run(action),
-        Command::Completions { .. } | Command::Man => unreachable!("handled above"),
+        Command::Completions { .. } | Command::Man { .. } => unreachable!("handled above"),
     }
 }
 
