@@ -31,8 +31,8 @@ set edit:completion:arg-completer[hookline] = {|@words|
             cand replay 'Re-send captured requests byte for byte (captures, their folders, JSON lines)'
             cand relay 'Run a relay: a public endpoint that tunnels each channel''s webhooks to `listen --relay`'
             cand channel 'Manage relay channels'
-            cand completions 'Print a shell completion script'
             cand man 'Print a man page (roff) to stdout: hookline''s, or a subcommand''s'
+            cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'hookline;sign'= {
@@ -277,17 +277,17 @@ set edit:completion:arg-completer[hookline] = {|@words|
         }
         &'hookline;channel;help;help'= {
         }
-        &'hookline;completions'= {
-            cand --config 'Read settings from FILE instead of ./hookline.toml'
-            cand --color 'When to use colour: auto (only on a terminal, and not when NO_COLOR is set), always, never'
+        &'hookline;man'= {
+            cand --config 'config'
+            cand --color 'color'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
             cand --version 'Print version'
         }
-        &'hookline;man'= {
-            cand --config 'Read settings from FILE instead of ./hookline.toml'
-            cand --color 'When to use colour: auto (only on a terminal, and not when NO_COLOR is set), always, never'
+        &'hookline;completions'= {
+            cand --config 'config'
+            cand --color 'color'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -301,8 +301,8 @@ set edit:completion:arg-completer[hookline] = {|@words|
             cand replay 'Re-send captured requests byte for byte (captures, their folders, JSON lines)'
             cand relay 'Run a relay: a public endpoint that tunnels each channel''s webhooks to `listen --relay`'
             cand channel 'Manage relay channels'
-            cand completions 'Print a shell completion script'
             cand man 'Print a man page (roff) to stdout: hookline''s, or a subcommand''s'
+            cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'hookline;help;sign'= {
@@ -328,9 +328,9 @@ set edit:completion:arg-completer[hookline] = {|@words|
         }
         &'hookline;help;channel;delete'= {
         }
-        &'hookline;help;completions'= {
-        }
         &'hookline;help;man'= {
+        }
+        &'hookline;help;completions'= {
         }
         &'hookline;help;help'= {
         }

@@ -667,6 +667,30 @@ pub struct TlsClientArgs {
     pub insecure: bool,
 }
 
+/// The command line: the derive's definition, and what it cannot say per subcommand.
+/// `man` and `completions` read no settings: their own hidden --config/--color stand in
+/// for the global ones, so their help and pages do not offer them.
+pub fn command() -> clap::Command {
+    use clap::CommandFactory;
+    let hide_settings = |c: clap::Command| {
+        c.arg(
+            clap::Arg::new("config")
+                .long("config")
+                .hide(true)
+                .value_parser(clap::value_parser!(PathBuf)),
+        )
+        .arg(
+            clap::Arg::new("color")
+                .long("color")
+                .hide(true)
+                .value_parser(clap::builder::EnumValueParser::<ColorWhen>::new()),
+        )
+    };
+    Cli::command()
+        .mut_subcommand("man", hide_settings)
+        .mut_subcommand("completions", hide_settings)
+}
+
 /// `Name: value` → pair. The value keeps inner spaces; surrounding whitespace is trimmed.
 pub fn parse_header(text: &str) -> Result<(String, String), String> {
     let (name, value) = text

@@ -601,6 +601,13 @@ fn help_texts_say_what_is_true() {
     assert!(replay.contains("and send nothing"));
     assert!(!help(&["send", "--help"]).contains("possible values: auto"));
     assert!(help(&["verify", "--help"]).contains("secret_index"));
+    for command in ["man", "completions"] {
+        let text = help(&[command, "--help"]);
+        assert!(
+            !text.contains("--config") && !text.contains("--color"),
+            "{command}: {text}"
+        );
+    }
     for command in ["listen", "relay", "send", "verify", "sign", "replay"] {
         let text = help(&[command, "--help"]);
         assert!(

@@ -3,13 +3,10 @@
 use std::process::ExitCode;
 
 use anyhow::Result;
-use clap::CommandFactory;
-
-use crate::cli::Cli;
 
 pub fn completions(shell: clap_complete::Shell) -> Result<ExitCode> {
     let mut out = Vec::new();
-    clap_complete::generate(shell, &mut Cli::command(), "hookline", &mut out);
+    clap_complete::generate(shell, &mut crate::cli::command(), "hookline", &mut out);
     crate::output::print_stdout(&String::from_utf8_lossy(&out))?;
     Ok(ExitCode::SUCCESS)
 }
@@ -17,7 +14,7 @@ pub fn completions(shell: clap_complete::Shell) -> Result<ExitCode> {
 /// `hookline man [SUBCOMMAND]`: clap's page for it (every flag, its default and its
 /// variable), then what clap does not know: exit status, environment, files.
 pub fn man(subcommand: Option<&str>) -> Result<ExitCode> {
-    let mut cmd = Cli::command().disable_help_subcommand(true);
+    let mut cmd = crate::cli::command().disable_help_subcommand(true);
     cmd.build();
     let page = match subcommand {
         None => cmd,
