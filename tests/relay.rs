@@ -651,3 +651,53 @@ fn saved_channels_are_listed_deleted_and_keep_their_default() {
     );
     assert_eq!(channel(&["delete", &second]).code, 2, "no longer saved");
 }
+
+/// Stopping either end closes the link cleanly (no "reset without closing handshake" on
+/// the other side), and a relayed request in flight when listen stops gets the same grace
+/// as a local one: its sender gets the app's answer, not a 502.
+#[test]
+fn both_ends_close_the_link_cleanly_and_relayed_requests_get_the_grace() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = start_app(Duration::from_millis(1500));
+    let relay_a = relay(dir.path(), &[]);
+    let forward = format!("http://{}", app.addr);
+    let sub = subscriber(dir.path(), &base(&relay_a), &["--forward-to", &forward]);
+    let (addr, path) = split(&public_url(&sub));
+    let sender = std::thread::spawn(move || post(addr, &path, &[], b"{}").status);
+    wait_until_the_app_has_a_request(&app);
+    let out = sub.stop(); // SIGTERM while the request is at the app
+    assert_eq!(
+        sender.join().unwrap(),
+        418,
+        "answered within the grace, not dropped"
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let relay_out = relay_a.stop();
+    assert!(
+        !relay_out.stderr.contains("without closing handshake"),
+        "{}",
+        relay_out.stderr
+    );
+    assert!(
+        relay_out.stderr.contains("subscriber left"),
+        "{}",
+        relay_out.stderr
+    );
+
+    // The relay stops while a subscriber is connected: the subscriber hears why.
+    let relay_b = relay(dir.path(), &[]);
+    let sub = subscriber(dir.path(), &base(&relay_b), &[]);
+    let _ = relay_b.stop();
+    std::thread::sleep(Duration::from_millis(500));
+    let out = sub.stop();
+    assert!(
+        out.stderr.contains("link lost (relay stopped)"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        !out.stderr.contains("without closing handshake"),
+        "{}",
+        out.stderr
+    );
+}

@@ -134,7 +134,9 @@ pub fn run(config: &Config, args: ListenArgs) -> Result<ExitCode> {
     let stop = shutdown.stop.clone();
     printer.on_stdout_closed(move || stop.notify_one());
     let engine = Engine::new(settings, printer.clone());
-    if let Some(start) = relay {
+    // The relay link is told when listen stops, and drains like the server.
+    let (stopping, stopping_rx) = tokio::sync::watch::channel(false);
+    let relay_task = relay.map(|start| {
         runtime.spawn(keep_relay_link(
             start.relay,
             start.channel,
@@ -142,15 +144,33 @@ pub fn run(config: &Config, args: ListenArgs) -> Result<ExitCode> {
             start.link,
             engine.clone(),
             args.relay_max_in_flight as usize,
-        ));
-    }
-    let dropped = runtime.block_on(server.serve(
+            stopping_rx,
+            args.limits.grace,
+        ))
+    });
+    let stop = async {
+        shutdown.stop.notified().await;
+        let _ = stopping.send(true);
+    };
+    let mut dropped = runtime.block_on(server.serve(
         engine,
         connection_limits,
-        shutdown.stop.notified(),
+        stop,
         shutdown.force.notified(),
         args.limits.grace,
     ));
+    // Relayed requests in flight get the same grace as local ones (counted from now, at
+    // most: the link started draining with the server).
+    if let Some(task) = relay_task {
+        let _ = stopping.send(true);
+        let drained = runtime.block_on(async {
+            tokio::time::timeout(args.limits.grace + Duration::from_secs(1), task).await
+        });
+        dropped += match drained {
+            Ok(Ok(unanswered)) => unanswered,
+            _ => 1,
+        };
+    }
     // Requests still running past the grace period are dropped with the runtime.
     runtime.shutdown_timeout(std::time::Duration::from_secs(1));
     let summary = printer.finish();
@@ -274,7 +294,9 @@ async fn keep_relay_link(
     mut link: Option<client::Link>,
     engine: Arc<Engine>,
     max_in_flight: usize,
-) {
+    mut stopping: tokio::sync::watch::Receiver<bool>,
+    grace: Duration,
+) -> usize {
     // send's retry policy, for its backoff: full jitter from 0.5 s, doubling, capped at 30 s.
     let backoff = crate::delivery::Policy {
         backoff: Duration::from_millis(500),
@@ -285,13 +307,22 @@ async fn keep_relay_link(
     loop {
         if let Some(up) = link.take() {
             retry = 0;
-            let why = up.serve(engine.clone(), max_in_flight).await;
-            eprintln!(
-                "relay: link lost ({}); reconnecting",
-                crate::output::printable(&why)
-            );
+            match up
+                .serve(engine.clone(), max_in_flight, stopping.clone(), grace)
+                .await
+            {
+                client::Ended::Stopped { dropped } => return dropped,
+                client::Ended::Lost(why) => eprintln!(
+                    "relay: link lost ({}); reconnecting",
+                    crate::output::printable(&why)
+                ),
+            }
         }
-        tokio::time::sleep(backoff.delay(retry, rand::random::<f64>(), None)).await;
+        let wait = backoff.delay(retry, rand::random::<f64>(), None);
+        tokio::select! {
+            () = tokio::time::sleep(wait) => {}
+            _ = stopping.wait_for(|stop| *stop) => return 0,
+        }
         retry += 1;
         match relay.connect(&channel, &token).await {
             Ok(up) => {
@@ -300,7 +331,7 @@ async fn keep_relay_link(
             }
             Err(client::ConnectError::Refused(why)) => {
                 eprintln!("hookline: relay: {why}; no longer trying (local listening goes on)");
-                return;
+                return 0;
             }
             Err(client::ConnectError::Unreachable(why)) => {
                 eprintln!(

@@ -104,6 +104,7 @@ pub fn run(args: RelayArgs) -> Result<ExitCode> {
         shutdown.force.notified(),
         args.limits.grace,
     ));
+    runtime.block_on(relay.close_links(Duration::from_secs(2)));
     runtime.shutdown_timeout(Duration::from_secs(1));
     // Last-used times are written out with the final expiry.
     relay.expire_channels()?;

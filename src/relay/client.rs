@@ -280,19 +280,53 @@ pub struct Link {
 
 impl Link {
     /// Answers relayed requests through `engine`, at most `max_in_flight` at once (more
-    /// get a 503 at once), until the link ends; says why it ended.
-    pub async fn serve(self, engine: Arc<Engine>, max_in_flight: usize) -> String {
+    /// get a 503 at once), until the link ends or `stopping` is set. On stopping, the
+    /// requests in flight get up to `grace` to be answered (as local ones do), then the
+    /// link is closed cleanly.
+    pub async fn serve(
+        self,
+        engine: Arc<Engine>,
+        max_in_flight: usize,
+        mut stopping: tokio::sync::watch::Receiver<bool>,
+        grace: Duration,
+    ) -> Ended {
         let (mut sink, mut stream) = self.ws.split();
         let (answers, mut answered) = tokio::sync::mpsc::channel::<Bytes>(256);
         let in_flight = Arc::new(tokio::sync::Semaphore::new(max_in_flight));
         let mut heartbeat = Heartbeat::new();
+        let mut drain_until: Option<tokio::time::Instant> = None;
         loop {
+            if let Some(deadline) = drain_until {
+                let busy = max_in_flight - in_flight.available_permits();
+                let done = busy == 0 && answered.is_empty();
+                if done || tokio::time::Instant::now() >= deadline {
+                    let close = tungstenite::protocol::CloseFrame {
+                        code: tungstenite::protocol::frame::coding::CloseCode::Normal,
+                        reason: "subscriber stopped".into(),
+                    };
+                    let _ = tokio::time::timeout(
+                        Duration::from_secs(1),
+                        sink.send(Message::Close(Some(close))),
+                    )
+                    .await;
+                    return Ended::Stopped { dropped: busy };
+                }
+            }
+            let tick = tokio::time::sleep(Duration::from_millis(20));
             tokio::select! {
+                () = async { let _ = stopping.wait_for(|stop| *stop).await; }, if drain_until.is_none() => {
+                    drain_until = Some(tokio::time::Instant::now() + grace);
+                }
+                () = tick, if drain_until.is_some() => {}
                 message = stream.next() => {
                     heartbeat.heard();
                     match message {
                         Some(Ok(Message::Binary(bytes))) => {
-                            let Ok(permit) = in_flight.clone().try_acquire_owned() else {
+                            let permit = match drain_until {
+                                None => in_flight.clone().try_acquire_owned().ok(),
+                                Some(_) => None,
+                            };
+                            let Some(permit) = permit else {
                                 if let Some(busy) = busy_answer(&bytes) {
                                     let _ = answers.try_send(busy);
                                 }
@@ -311,10 +345,10 @@ impl Link {
                         }
                         Some(Ok(Message::Close(frame))) => {
                             let reason = frame.map(|f| f.reason.to_string()).filter(|r| !r.is_empty());
-                            return reason.unwrap_or_else(|| "the relay closed the link".into());
+                            return Ended::Lost(reason.unwrap_or_else(|| "the relay closed the link".into()));
                         }
-                        None => return "the relay closed the link".into(),
-                        Some(Err(e)) => return e.to_string(),
+                        None => return Ended::Lost("the relay closed the link".into()),
+                        Some(Err(e)) => return Ended::Lost(e.to_string()),
                         Some(Ok(_)) => {}
                     }
                 }
@@ -322,23 +356,31 @@ impl Link {
                     // A relay that stops reading is as dead as a silent one.
                     match tokio::time::timeout(super::DEAD_AFTER, super::send_queued(&mut sink, answer, &mut answered)).await {
                         Ok(Ok(())) => {}
-                        Ok(Err(e)) => return e.to_string(),
-                        Err(_) => return "the relay stopped reading".into(),
+                        Ok(Err(e)) => return Ended::Lost(e.to_string()),
+                        Err(_) => return Ended::Lost("the relay stopped reading".into()),
                     }
                 }
                 beat = heartbeat.next() => match beat {
                     Beat::Dead(silent) => {
-                        return format!("no heartbeat from the relay for {}s", silent.as_secs())
+                        return Ended::Lost(format!("no heartbeat from the relay for {}s", silent.as_secs()))
                     }
                     Beat::Ping => match tokio::time::timeout(super::DEAD_AFTER, sink.send(Message::Ping(Bytes::new()))).await {
                         Ok(Ok(())) => {}
-                        Ok(Err(e)) => return e.to_string(),
-                        Err(_) => return "the relay stopped reading".into(),
+                        Ok(Err(e)) => return Ended::Lost(e.to_string()),
+                        Err(_) => return Ended::Lost("the relay stopped reading".into()),
                     },
                 },
             }
         }
     }
+}
+
+/// How a link ended.
+pub enum Ended {
+    /// Lost (the relay went away, stopped, or fell silent): worth reconnecting.
+    Lost(String),
+    /// This side stopped; `dropped` relayed requests were still unanswered at the end.
+    Stopped { dropped: usize },
 }
 
 /// The 503 for a request that found every in-flight place taken.

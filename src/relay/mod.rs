@@ -116,6 +116,8 @@ pub struct Relay<H: Hub = LocalHub> {
     create_limit: CreateLimit,
     /// Refused subscribers are logged, but not one line each.
     refused_log: Mutex<Throttle>,
+    /// Set when the relay stops: every link closes with a reason.
+    stopping: tokio::sync::watch::Sender<bool>,
 }
 
 type Reply = Response<Full<Bytes>>;
@@ -128,7 +130,20 @@ impl<H: Hub> Relay<H> {
             channels: Arc::new(channels),
             hub,
             refused_log: Mutex::new(Throttle::new(Duration::from_secs(10))),
+            stopping: tokio::sync::watch::Sender::new(false),
         })
+    }
+
+    /// Closes every subscriber's link with "relay stopped" and waits (up to `limit`) for
+    /// the closes to go out, so subscribers see a clean close, not a reset.
+    pub async fn close_links(&self, limit: Duration) {
+        self.stopping.send_replace(true);
+        let closed = async {
+            while self.stopping.receiver_count() > 0 {
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+        };
+        let _ = tokio::time::timeout(limit, closed).await;
     }
 
     pub fn channels(&self) -> &Channels {
@@ -373,8 +388,17 @@ impl<H: Hub> Relay<H> {
             return "closed during the greeting".into();
         }
         let mut heartbeat = Heartbeat::new();
+        let mut stopping = self.stopping.subscribe();
         loop {
             tokio::select! {
+                () = async { let _ = stopping.wait_for(|stop| *stop).await; } => {
+                    let close = CloseFrame {
+                        code: CloseCode::Away,
+                        reason: "relay stopped".into(),
+                    };
+                    let _ = timeout(limit, sink.send(Message::Close(Some(close)))).await;
+                    return "the relay stopped".into();
+                },
                 frame = frames.recv() => match frame {
                     Some(frame) => match timeout(limit, send_queued(&mut sink, frame, frames)).await {
                         Ok(Ok(())) => {}
