@@ -138,10 +138,7 @@ pub fn run(config: &Config, args: ListenArgs) -> Result<ExitCode> {
     let (stopping, stopping_rx) = tokio::sync::watch::channel(false);
     let relay_task = relay.map(|start| {
         runtime.spawn(keep_relay_link(
-            start.relay,
-            start.channel,
-            start.token,
-            start.link,
+            start,
             engine.clone(),
             args.relay_max_in_flight as usize,
             stopping_rx,
@@ -288,10 +285,7 @@ async fn relay_link(url: &http::Uri, args: &ListenArgs) -> Result<RelayStart> {
 
 /// Serves the relay link; when it drops, reconnects with backoff and says so on stderr. Gives up only when the relay refuses the token.
 async fn keep_relay_link(
-    relay: client::Relay,
-    channel: String,
-    token: String,
-    mut link: Option<client::Link>,
+    start: RelayStart,
     engine: Arc<Engine>,
     max_in_flight: usize,
     mut stopping: tokio::sync::watch::Receiver<bool>,
@@ -303,6 +297,13 @@ async fn keep_relay_link(
         max_backoff: Duration::from_secs(30),
         ..Default::default()
     };
+    let RelayStart {
+        relay,
+        channel,
+        token,
+        mut link,
+        ..
+    } = start;
     let mut retry = 0;
     loop {
         if let Some(up) = link.take() {
