@@ -2,7 +2,8 @@
 //!
 //! A capture is a JSON object, one per `.json` file or one per line of a `.jsonl` file.
 //! Body bytes survive exactly: `body` when they are UTF-8, `body_base64` otherwise.
-//! Headers are ordered pairs, so order and repeats survive. Fields this version does not
+//! Headers are ordered pairs, so order and repeats survive; a value that is not UTF-8 is a
+//! triple `[name, base64, "base64"]`, kept byte for byte. Fields this version does not
 //! know are kept in [`Capture::extra`] and written back, so a tool that rewrites a capture
 //! never drops what another command recorded.
 
@@ -117,7 +118,14 @@ impl Capture {
             out.push(b'[');
             json_string(&mut out, name);
             out.push(b',');
-            json_string(&mut out, value);
+            match raw_value(value) {
+                // A value that is not UTF-8: `[name, base64, "base64"]`.
+                Some(encoded) => {
+                    json_string(&mut out, &encoded);
+                    out.extend_from_slice(b",\"base64\"");
+                }
+                None => json_string(&mut out, value),
+            }
             out.push(b']');
         }
         out.push(b']');
@@ -381,13 +389,54 @@ struct Wire<'a> {
 #[derive(Serialize)]
 #[serde(untagged)]
 enum WireHeaders<'a> {
-    Pairs(Cow<'a, [Header]>),
+    Pairs(Cow<'a, [WirePair]>),
     Object(Map<String, Value>),
 }
 
 impl Default for WireHeaders<'_> {
     fn default() -> Self {
         WireHeaders::Pairs(Cow::Owned(Vec::new()))
+    }
+}
+
+/// The base64 of a header value that was not UTF-8 (see
+/// [`crate::http_headers::value_text`]); `None` for a text value.
+fn raw_value(value: &str) -> Option<String> {
+    crate::http_headers::raw_bytes(value).map(|bytes| BASE64.encode(bytes))
+}
+
+/// One header: `[name, value]`, or `[name, base64, "base64"]` for a value that is not
+/// UTF-8 (kept byte for byte, so replay sends it as it came).
+#[derive(Clone)]
+struct WirePair(Header);
+
+impl Serialize for WirePair {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let (name, value) = &self.0;
+        match raw_value(value) {
+            Some(encoded) => (name, encoded, "base64").serialize(s),
+            None => (name, value).serialize(s),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for WirePair {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let parts = Vec::<String>::deserialize(d)?;
+        match <[String; 2]>::try_from(parts) {
+            Ok([name, value]) => Ok(WirePair((name, value))),
+            Err(parts) => match <[String; 3]>::try_from(parts) {
+                Ok([name, encoded, form]) if form == "base64" => {
+                    let bytes = BASE64.decode(encoded.trim()).map_err(|e| {
+                        de::Error::custom(format!("header {name}: not valid base64: {e}"))
+                    })?;
+                    Ok(WirePair((name, crate::http_headers::value_text(&bytes))))
+                }
+                _ => Err(de::Error::custom(
+                    "a header is [name, value] or [name, base64, \"base64\"]",
+                )),
+            },
+        }
     }
 }
 
@@ -488,7 +537,9 @@ impl<'a> Wire<'a> {
             method: Some(Cow::Borrowed(&c.method)),
             path: Some(Cow::Borrowed(&c.path)),
             query: c.query.as_deref().map(Cow::Borrowed),
-            headers: WireHeaders::Pairs(Cow::Borrowed(&c.headers)),
+            headers: WireHeaders::Pairs(Cow::Owned(
+                c.headers.iter().cloned().map(WirePair).collect(),
+            )),
             body,
             body_base64,
             verification: c.verification.as_ref().map(Cow::Borrowed),
@@ -513,7 +564,7 @@ impl<'a> Wire<'a> {
             (None, None) => return Err("has no body (nor body_base64)".to_string()),
         };
         let headers = match self.headers {
-            WireHeaders::Pairs(pairs) => pairs.into_owned(),
+            WireHeaders::Pairs(pairs) => pairs.into_owned().into_iter().map(|p| p.0).collect(),
             WireHeaders::Object(map) => map
                 .into_iter()
                 .map(|(name, value)| match value {

@@ -62,6 +62,40 @@ pub fn split_userinfo(url: &http::Uri) -> (http::Uri, Option<http::HeaderValue>)
     (clean, value)
 }
 
+/// Marks, in memory, a header value that was not UTF-8: the value is then this mark
+/// followed by the bytes read as Latin-1 (one char per byte). NUL cannot occur in a header
+/// value, so the mark is unambiguous; captures write such a value as base64 (see capture).
+pub const RAW_MARK: char = '\0';
+
+/// A header value's bytes as a `Header` value: the text when UTF-8, else marked Latin-1.
+pub fn value_text(bytes: &[u8]) -> String {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => text.to_string(),
+        Err(_) => std::iter::once(RAW_MARK)
+            .chain(bytes.iter().map(|&b| char::from(b)))
+            .collect(),
+    }
+}
+
+/// The bytes of a value [`value_text`] marked, or `None` for a text value (anything that
+/// `value_text` would not have made stays text, so every string round-trips).
+pub fn raw_bytes(value: &str) -> Option<Vec<u8>> {
+    let latin1 = value.strip_prefix(RAW_MARK)?;
+    let bytes: Vec<u8> = latin1
+        .chars()
+        .map(|c| u8::try_from(u32::from(c)).ok())
+        .collect::<Option<_>>()?;
+    std::str::from_utf8(&bytes).is_err().then_some(bytes)
+}
+
+/// The bytes a `Header` value stands for (undoes [`value_text`]).
+pub fn value_bytes(value: &str) -> std::borrow::Cow<'_, [u8]> {
+    match raw_bytes(value) {
+        None => std::borrow::Cow::Borrowed(value.as_bytes()),
+        Some(bytes) => std::borrow::Cow::Owned(bytes),
+    }
+}
+
 /// Appends `(name, value)` pairs in order (repeats kept). Errors name the first header
 /// HTTP cannot carry.
 pub fn append_pairs<'a>(
@@ -71,7 +105,7 @@ pub fn append_pairs<'a>(
     for (name, value) in pairs {
         let n = HeaderName::from_bytes(name.as_bytes())
             .map_err(|_| format!("header name `{name}` is not valid"))?;
-        let v = http::HeaderValue::from_bytes(value.as_bytes())
+        let v = http::HeaderValue::from_bytes(&value_bytes(value))
             .map_err(|_| format!("header {name}: the value is not valid"))?;
         map.append(n, v);
     }
@@ -79,23 +113,27 @@ pub fn append_pairs<'a>(
 }
 
 /// The headers as ordered `(name, value)` pairs, names lowercase (as HTTP/2 sends them).
-/// Repeated headers keep their order. Errors with the name of a header whose value is not
-/// UTF-8, which a capture cannot hold as text.
-pub fn to_pairs(headers: &HeaderMap) -> Result<Vec<Header>, String> {
+/// Repeated headers keep their order; a value that is not UTF-8 is kept byte for byte
+/// (see [`value_text`]).
+pub fn to_pairs(headers: &HeaderMap) -> Vec<Header> {
     headers
         .iter()
-        .map(
-            |(name, value)| match std::str::from_utf8(value.as_bytes()) {
-                Ok(v) => Ok((name.as_str().to_string(), v.to_string())),
-                Err(_) => Err(name.as_str().to_string()),
-            },
-        )
+        .map(|(name, value)| (name.as_str().to_string(), value_text(value.as_bytes())))
         .collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn values_that_are_not_utf8_survive_the_round_trip() {
+        for bytes in [&b"caf\xe9"[..], b"\xff\x80 raw", b"plain"] {
+            let text = value_text(bytes);
+            assert_eq!(&*value_bytes(&text), bytes);
+        }
+        assert_eq!(value_text(b"plain"), "plain");
+    }
 
     #[test]
     fn userinfo_leaves_the_url_and_becomes_basic_auth() {

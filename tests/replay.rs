@@ -477,3 +477,41 @@ fn since_takes_a_date_and_json_lines_in_a_json_file_are_named() {
     assert_eq!(got.len(), 1);
     assert_eq!(got[0]["body"], "new");
 }
+
+/// A header value that is not UTF-8 (Latin-1, raw bytes) is accepted like any other,
+/// kept byte for byte in the capture (`[name, base64, "base64"]`), and replayed as it came.
+#[test]
+fn header_values_that_are_not_utf8_are_kept_and_replayed_byte_for_byte() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = Listener::start(dir.path(), &["--json", "--save", "caps"]);
+    let raw = b"POST /l1 HTTP/1.1\r\nHost: x\r\nX-Latin: caf\xe9\r\nX-Raw: \xff\x80ok\r\nContent-Length: 2\r\n\r\n{}".to_vec();
+    let mut conn = common::http::Conn::open(first.addr);
+    conn.send_raw(&raw);
+    assert_eq!(conn.read_response().unwrap().status, 202);
+    let line = json_lines(&first.stop().stdout).remove(0);
+    let headers = line["headers"].as_array().unwrap();
+    let latin = headers.iter().find(|h| h[0] == "x-latin").unwrap();
+    assert_eq!(latin.as_array().unwrap().len(), 3, "{latin}");
+    assert_eq!(
+        (latin[1].as_str(), latin[2].as_str()),
+        (Some("Y2Fm6Q=="), Some("base64"))
+    );
+
+    let second = Listener::start(dir.path(), &["--json"]);
+    let to = format!("http://{}", second.addr);
+    let out = replay(dir.path(), &["caps", "--to", &to]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    let again = json_lines(&second.stop().stdout).remove(0);
+    let pick = |l: &Value, name: &str| {
+        l["headers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|h| h[0] == name)
+            .cloned()
+            .unwrap()
+    };
+    for name in ["x-latin", "x-raw"] {
+        assert_eq!(pick(&again, name), pick(&line, name), "{name}");
+    }
+}

@@ -58,15 +58,7 @@ where
         reply
     };
 
-    let headers = match to_pairs(&parts.headers) {
-        Ok(h) => h,
-        Err(name) => {
-            return refuse(Refusal {
-                status: 400,
-                why: format!("header {name} is not valid UTF-8"),
-            });
-        }
-    };
+    let headers = to_pairs(&parts.headers);
     // The share of the body budget is held until the event is reported.
     let (body, _share) = match read_body(body, &parts.headers, &settings.body).await {
         Ok(read) => (read.bytes, read.share),

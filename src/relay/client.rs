@@ -449,11 +449,7 @@ async fn answer(engine: &Engine, bytes: Bytes) -> Option<Bytes> {
                 .await
                 .map(|b| b.to_bytes())
                 .unwrap_or_default();
-            (
-                parts.status.as_u16(),
-                to_pairs(&parts.headers).unwrap_or_default(),
-                body,
-            )
+            (parts.status.as_u16(), to_pairs(&parts.headers), body)
         }
         Err(why) => {
             engine.problem(format!(

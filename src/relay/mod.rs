@@ -256,12 +256,7 @@ impl<H: Hub> Relay<H> {
             Err(e) => return dispatch_error_reply(e, self.settings.wait, true),
         };
         strip_hop_by_hop(&mut parts.headers);
-        let headers = match to_pairs(&parts.headers) {
-            Ok(pairs) => pairs,
-            Err(name) => {
-                return error_reply(400, &format!("header {name} is not valid UTF-8"), true)
-            }
-        };
+        let headers = to_pairs(&parts.headers);
         let mut body = match read_body(body, &parts.headers, limits).await {
             Ok(read) => read,
             Err(refusal) => return refusal.reply(),
