@@ -29,6 +29,40 @@ fn silent_server(path: &str) -> String {
     url
 }
 
+/// `hookline send FIXTURE --to URL --secret k --watch` in `dir`; its stdout and stderr
+/// lines arrive on the receiver as they are printed.
+fn watch_send(
+    dir: &std::path::Path,
+    fixture: &str,
+    to: &str,
+) -> (std::process::Child, std::sync::mpsc::Receiver<String>) {
+    use std::io::BufRead;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_hookline"))
+        .current_dir(dir)
+        .env_remove("HOOKLINE_SECRET")
+        .args(["send", fixture, "--to", to, "--secret", "k", "--watch"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    for stream in [
+        Box::new(child.stdout.take().unwrap()) as Box<dyn std::io::Read + Send>,
+        Box::new(child.stderr.take().unwrap()),
+    ] {
+        let tx = tx.clone();
+        std::thread::spawn(move || {
+            for line in std::io::BufReader::new(stream)
+                .lines()
+                .map_while(Result::ok)
+            {
+                let _ = tx.send(line);
+            }
+        });
+    }
+    (child, rx)
+}
+
 fn url(listener: &Listener, path: &str) -> String {
     format!("http://{}{path}", listener.addr)
 }
@@ -501,38 +535,12 @@ fn interrupted_deliveries_go_to_the_dead_letter_folder_and_exit_130() {
 
 #[test]
 fn watch_resends_on_change_and_not_on_an_unchanged_save() {
-    use std::io::BufRead;
     let dir = tempfile::tempdir().unwrap();
     let fixture = dir.path().join("price.changed.json");
     fs::write(&fixture, r#"{"price":1}"#).unwrap();
     let listener = Listener::start(dir.path(), &["--json", "--secret", "k"]);
     let to = url(&listener, "/");
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_hookline"))
-        .current_dir(dir.path())
-        .env_remove("HOOKLINE_SECRET")
-        .args([
-            "send",
-            "price.changed.json",
-            "--to",
-            &to,
-            "--secret",
-            "k",
-            "--watch",
-        ])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    let (tx, rx) = std::sync::mpsc::channel();
-    let stdout = child.stdout.take().unwrap();
-    std::thread::spawn(move || {
-        for line in std::io::BufReader::new(stdout)
-            .lines()
-            .map_while(Result::ok)
-        {
-            let _ = tx.send(line);
-        }
-    });
+    let (mut child, rx) = watch_send(dir.path(), "price.changed.json", &to);
     let wait_delivered = |what: &str| loop {
         let line = rx
             .recv_timeout(Duration::from_secs(15))
@@ -617,44 +625,13 @@ fn extra_headers_and_envelope_headers_are_sent_as_given() {
 /// and then nothing: reading a file is not a change. The file keeps the name it was given.
 #[test]
 fn watch_reports_a_broken_save_once_and_sends_each_new_content_once() {
-    use std::io::BufRead;
     let dir = tempfile::tempdir().unwrap();
     let envelope = r#"{"hookline":1,"event":"order.paid","body":"{\"o\":1}"}"#;
     let path = dir.path().join("envelope.json");
     fs::write(&path, envelope).unwrap();
     let listener = Listener::start(dir.path(), &["--json", "--secret", "k"]);
     let to = url(&listener, "/");
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_hookline"))
-        .current_dir(dir.path())
-        .env_remove("HOOKLINE_SECRET")
-        .args([
-            "send",
-            "envelope.json",
-            "--to",
-            &to,
-            "--secret",
-            "k",
-            "--watch",
-        ])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let (tx, rx) = std::sync::mpsc::channel();
-    for stream in [
-        Box::new(child.stdout.take().unwrap()) as Box<dyn std::io::Read + Send>,
-        Box::new(child.stderr.take().unwrap()),
-    ] {
-        let tx = tx.clone();
-        std::thread::spawn(move || {
-            for line in std::io::BufReader::new(stream)
-                .lines()
-                .map_while(Result::ok)
-            {
-                let _ = tx.send(line);
-            }
-        });
-    }
+    let (mut child, rx) = watch_send(dir.path(), "envelope.json", &to);
     let wait_for = |what: &str| loop {
         let line = rx
             .recv_timeout(Duration::from_secs(15))
