@@ -20,6 +20,7 @@ need /usr/bin/time time
 
 cargo build --release --quiet --bin hookline
 HOOKLINE=$PWD/target/release/hookline
+# HOOKLINE_BASELINE=/path/to/an/older/hookline: also time that build on the same captures.
 
 URL="$(nginx_sink "$WORK")"
 
@@ -58,6 +59,13 @@ for r in $(seq "$RUNS"); do
   wrk_rps=$(wrk -t2 -c32 -d5s -s "$WORK/post.lua" "$URL/hooks/job" | awk '/^Requests\/sec/ {print $2}')
   printf 'run %s: 20k at c32  hookline %.0f req/s  wrk %.0f req/s  ratio %.2fx\n' \
     "$r" "$hl_rps" "$wrk_rps" "$(echo "$hl_rps/$wrk_rps" | bc -l)"
+  if [ -n "${HOOKLINE_BASELINE:-}" ]; then
+    start=$(date +%s.%N)
+    $HOOKLINE_BASELINE replay "$WORK/20k.jsonl" --to "$URL" --concurrency 32 --json > /dev/null 2>&1
+    end=$(date +%s.%N)
+    base_rps=$(echo "20000 / ($end - $start)" | bc -l)
+    printf '       baseline build %.0f req/s: this build / baseline %.2fx\n' "$base_rps" "$(echo "$hl_rps/$base_rps" | bc -l)"
+  fi
 done
 
 lines=$(wc -l < "$WORK/1g.jsonl")
