@@ -2,6 +2,13 @@
 
 use std::time::Duration;
 
+/// Seconds since the Unix epoch: the one clock read that signing and verifying make.
+pub fn unix_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
+}
+
 /// A duration in milliseconds, rounded to the microsecond: `0.027`, not
 /// `0.026699999999999998` (what a capture or a JSON line holds).
 pub fn millis(d: Duration) -> f64 {

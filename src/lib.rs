@@ -20,6 +20,7 @@ pub mod relay;
 pub mod secret;
 pub mod server;
 pub mod signing;
+pub mod text;
 pub mod watch;
 
 /// Locks a mutex, going on past a panic elsewhere: every lock here guards counters and

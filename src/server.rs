@@ -532,7 +532,7 @@ pub fn declared_length(headers: &http::HeaderMap, max_body: u64) -> Result<Optio
 /// What a sender is told about a body over the limit, in the unit the limit was given in
 /// (a sender knows no flags).
 pub fn too_large(max: u64) -> String {
-    format!("body larger than {}", crate::output::size_text(max))
+    format!("body larger than {}", crate::text::size_text(max))
 }
 
 /// A JSON answer; `close` when the rest of the request was not read.

@@ -49,13 +49,6 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     }
 }
 
-/// Seconds since the Unix epoch: the only clock read the signing commands make.
-pub fn unix_now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() as i64)
-}
-
 /// A flag that does nothing in this combination is accepted, with a warning that says why
 /// (a silently ignored flag is a test that tests nothing).
 fn warn_unused(flag: &str, why: &str) {

@@ -326,7 +326,7 @@ impl Plan {
         }
         let signed = match &self.secret {
             Some(secret) => {
-                let mut signer = Signer::new(self.scheme, secret, super::unix_now(), id)
+                let mut signer = Signer::new(self.scheme, secret, crate::clock::unix_now(), id)
                     .expect("the key was checked before sending")
                     .with_signature_header(self.signature_header.as_deref());
                 signer.update(&fixture.body);

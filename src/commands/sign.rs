@@ -30,7 +30,7 @@ pub fn run(config: &Config, args: SignArgs) -> Result<ExitCode> {
     if args.id.is_some() && scheme != Scheme::Standard {
         super::warn_unused("--id", &format!("the {scheme} scheme signs no message id"));
     }
-    let timestamp = args.timestamp.unwrap_or_else(super::unix_now);
+    let timestamp = args.timestamp.unwrap_or_else(crate::clock::unix_now);
     let id = args.id.unwrap_or_else(|| crate::ids::new_id("msg_"));
     let mut signer = Signer::new(scheme, secret, timestamp, &id)
         .map_err(|e| settings.key_error(e))?

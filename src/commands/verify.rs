@@ -66,7 +66,7 @@ pub fn run(config: &Config, args: VerifyArgs) -> Result<ExitCode> {
             }
         }
     }
-    let result = verifier.finish(super::unix_now());
+    let result = verifier.finish(crate::clock::unix_now());
 
     let line = if args.json {
         verdict::to_json(&result).to_string()

@@ -259,18 +259,16 @@ fn check(
     headers: &[Header],
     body: &[u8],
 ) -> Verdict {
-    signing::verify(options, secrets, headers, body, crate::commands::unix_now()).unwrap_or_else(
-        |e| {
-            let scheme = signing::detect_scheme(headers, options.signature_header.as_deref())
-                .unwrap_or(Scheme::Generic);
-            Verdict {
-                scheme,
-                reason: Some(Reason::Mismatch),
-                detail: Some(format!("the secret cannot be used for {scheme}: {e}")),
-                matched_secret: None,
-            }
-        },
-    )
+    signing::verify(options, secrets, headers, body, crate::clock::unix_now()).unwrap_or_else(|e| {
+        let scheme = signing::detect_scheme(headers, options.signature_header.as_deref())
+            .unwrap_or(Scheme::Generic);
+        Verdict {
+            scheme,
+            reason: Some(Reason::Mismatch),
+            detail: Some(format!("the secret cannot be used for {scheme}: {e}")),
+            matched_secret: None,
+        }
+    })
 }
 
 fn record(v: &Verdict) -> VerificationRecord {

@@ -138,7 +138,7 @@ impl Relay {
                 "{} refused to make a channel: {} {}",
                 self.base,
                 a.status,
-                crate::output::printable(String::from_utf8_lossy(&a.body).trim())
+                crate::text::printable(String::from_utf8_lossy(&a.body).trim())
             ),
             other => bail!("cannot reach the relay {}: {}", self.base, other.reason()),
         }
@@ -256,7 +256,7 @@ impl Relay {
                 .and_then(|v| {
                     v["public_url"]
                         .as_str()
-                        .map(|u| crate::output::printable(u).into_owned())
+                        .map(|u| crate::text::printable(u).into_owned())
                 })
                 .ok_or_else(|| lost("the relay's greeting is malformed".into()))?,
             _ => return Err(lost("the relay did not greet".into())),

@@ -41,8 +41,8 @@ use subtle::ConstantTimeEq;
 use tokio::time::timeout;
 
 use crate::http_headers::{append_pairs, strip_hop_by_hop, to_pairs};
-use crate::output::printable;
 use crate::server::{declared_length, error_reply, json_reply, read_body, BodyLimits, Throttle};
+use crate::text::printable;
 
 /// How often each side pings the other.
 const HEARTBEAT: Duration = Duration::from_secs(10);
@@ -233,7 +233,7 @@ impl<H: Hub> Relay<H> {
                 "{method} /c/{}{path} → {} ({})",
                 short(channel),
                 reply.status().as_u16(),
-                crate::output::millis_text(started.elapsed().as_secs_f64() * 1000.0)
+                crate::text::millis_text(started.elapsed().as_secs_f64() * 1000.0)
             ));
         }
         reply
@@ -587,5 +587,5 @@ fn log(line: &str) {
 
 /// Unix seconds, for channel bookkeeping.
 pub fn now() -> u64 {
-    crate::commands::unix_now().max(0) as u64
+    crate::clock::unix_now().max(0) as u64
 }

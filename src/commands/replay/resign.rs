@@ -90,7 +90,7 @@ impl Resigner {
         let mut signer = Signer::new(
             self.scheme,
             &self.resign.secret,
-            crate::commands::unix_now(),
+            crate::clock::unix_now(),
             &self.id,
         )
         .expect("the key was checked for this capture")
