@@ -14,26 +14,7 @@ use hookline::secret::Secret;
 use hookline::signing::{self, Scheme};
 use serde_json::Value;
 
-/// Works for every scheme: base64 for Standard Webhooks, plain bytes for the rest.
-const SECRET: &str = "whsec_c2VjcmV0LWtleS1mb3ItbGlzdGVuLXRlc3Rz";
-
-fn now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs() as i64
-}
-
-fn signed(scheme: Scheme, body: &[u8]) -> Vec<(String, String)> {
-    signing::sign(scheme, &Secret::new(SECRET), now(), "msg_test", body).unwrap()
-}
-
-fn refs(headers: &[(String, String)]) -> Vec<(&str, &str)> {
-    headers
-        .iter()
-        .map(|(n, v)| (n.as_str(), v.as_str()))
-        .collect()
-}
+use common::{refs, signed, SECRET};
 
 #[test]
 fn valid_invalid_and_unsigned_for_every_scheme() {

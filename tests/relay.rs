@@ -11,25 +11,9 @@ use common::http::{post, Conn};
 use common::process::{json_lines, Listener};
 use common::relay::{base, create_channel, public_url, raw_subscriber, relay, split, subscriber};
 use common::{hookline_in, run};
-use hookline::secret::Secret;
-use hookline::signing::{self, Scheme};
+use hookline::signing::Scheme;
 
-const SECRET: &str = "whsec_c2VjcmV0LWtleS1mb3ItbGlzdGVuLXRlc3Rz";
-
-fn signed(scheme: Scheme, body: &[u8]) -> Vec<(String, String)> {
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs() as i64;
-    signing::sign(scheme, &Secret::new(SECRET), now, "msg_relay", body).unwrap()
-}
-
-fn refs(headers: &[(String, String)]) -> Vec<(&str, &str)> {
-    headers
-        .iter()
-        .map(|(n, v)| (n.as_str(), v.as_str()))
-        .collect()
-}
+use common::{refs, signed, SECRET};
 
 fn app_saw(app: &App, n: usize) -> Vec<u8> {
     app.seen.lock().unwrap()[n].clone()

@@ -13,13 +13,41 @@ use assert_cmd::Command;
 /// so no stray hookline.toml is picked up.
 pub fn hookline_in(dir: &Path) -> Command {
     let mut cmd = Command::cargo_bin("hookline").expect("built binary");
-    for (key, _) in std::env::vars_os() {
-        if key.to_string_lossy().starts_with("HOOKLINE_") {
-            cmd.env_remove(key);
-        }
+    for key in outer_settings() {
+        cmd.env_remove(key);
     }
-    cmd.env_remove("NO_COLOR").current_dir(dir);
+    cmd.current_dir(dir);
     cmd
+}
+
+/// The variables of the outer environment that would change what hookline does: every
+/// HOOKLINE_* and NO_COLOR. Tests remove them from each process they start.
+pub fn outer_settings() -> Vec<std::ffi::OsString> {
+    std::env::vars_os()
+        .map(|(key, _)| key)
+        .filter(|key| key.to_string_lossy().starts_with("HOOKLINE_") || key == "NO_COLOR")
+        .collect()
+}
+
+/// A secret every scheme can use: base64 for Standard Webhooks, plain bytes for the rest.
+pub const SECRET: &str = "whsec_c2VjcmV0LWtleS1mb3ItbGlzdGVuLXRlc3Rz";
+
+/// The headers `scheme` signs `body` with now, under [`SECRET`].
+pub fn signed(scheme: hookline::signing::Scheme, body: &[u8]) -> Vec<(String, String)> {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    let secret = hookline::secret::Secret::new(SECRET);
+    hookline::signing::sign(scheme, &secret, now, "msg_test", body).unwrap()
+}
+
+/// Owned header pairs as the `(&str, &str)` the HTTP helpers take.
+pub fn refs(headers: &[(String, String)]) -> Vec<(&str, &str)> {
+    headers
+        .iter()
+        .map(|(n, v)| (n.as_str(), v.as_str()))
+        .collect()
 }
 
 pub struct Out {

@@ -47,12 +47,9 @@ impl Listener {
     /// Starts a server from a prepared command (say, hookline under `bash -c 'ulimit …'`),
     /// with no HOOKLINE_* variables from the outer environment.
     pub fn from_command(mut cmd: Command, dir: &Path) -> Listener {
-        for (key, _) in std::env::vars_os() {
-            if key.to_string_lossy().starts_with("HOOKLINE_") {
-                cmd.env_remove(key);
-            }
+        for key in super::outer_settings() {
+            cmd.env_remove(key);
         }
-        cmd.env_remove("NO_COLOR");
         let mut child = cmd
             .current_dir(dir)
             .stdin(Stdio::null())
