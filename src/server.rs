@@ -281,11 +281,14 @@ impl Activity {
                 ms => (Duration::from_millis(ms), limits.idle_timeout),
             };
             let due = self.started + since + limit;
-            if self.in_flight.load(Ordering::Acquire) == 0 && Instant::now() >= due {
+            let now = Instant::now();
+            let busy = self.in_flight.load(Ordering::Acquire) > 0;
+            if !busy && now >= due {
                 return;
             }
-            // Busy or not yet due: look again when it could be.
-            let next = due.max(Instant::now() + Duration::from_millis(250));
+            // A request in flight ends no earlier than now, so the connection cannot be
+            // idle for long enough before a whole idle timeout from now: no polling.
+            let next = if busy { now + limits.idle_timeout } else { due };
             tokio::time::sleep_until(next.into()).await;
         }
     }
@@ -384,9 +387,8 @@ pub struct Share {
 }
 
 impl Share {
-    /// Takes `more` bytes of the budget for this body (a copy of it, say); false when
-    /// the budget cannot hold them.
-    pub fn grow(&mut self, more: u64) -> bool {
+    /// Takes `more` bytes of the budget for this body; false when the budget cannot hold them.
+    fn grow(&mut self, more: u64) -> bool {
         let budget = &self.budget;
         let taken = budget
             .used
@@ -414,6 +416,9 @@ pub struct BodyLimits {
     pub stall: Duration,
     pub deadline: Duration,
     pub budget: Arc<BodyBudget>,
+    /// How many copies of a body the server holds while it is handled (the relay copies
+    /// each into a frame for its subscriber: 2); the budget is charged for all of them.
+    pub copies: u64,
 }
 
 /// A body read whole, with its share of the budget (hold it as long as the bytes).
@@ -440,13 +445,11 @@ impl Refusal {
     /// The answer; the connection closes, since the rest of the body was not read. A
     /// 503 (the budget is spent) says when to come back.
     pub fn reply(&self) -> Response<Full<Bytes>> {
-        let mut reply = error_reply(self.status, &self.why, true);
-        if self.status == 503 {
-            reply
-                .headers_mut()
-                .insert(RETRY_AFTER, HeaderValue::from_static("1"));
+        let reply = error_reply(self.status, &self.why, true);
+        match self.status {
+            503 => with_retry_after(reply, 1),
+            _ => reply,
         }
-        reply
     }
 }
 
@@ -469,7 +472,8 @@ where
     // A declared length is taken whole up front (and allocated once); otherwise the
     // share grows with the buffer.
     let capacity = declared.unwrap_or(0).min(max_body);
-    let mut share = limits.budget.take(capacity).ok_or_else(busy)?;
+    let copies = limits.copies.max(1);
+    let mut share = limits.budget.take(capacity * copies).ok_or_else(busy)?;
     let mut buf = Vec::with_capacity(capacity as usize);
     let deadline = tokio::time::Instant::now() + limits.deadline;
     loop {
@@ -506,7 +510,7 @@ where
             if buf.capacity() - buf.len() < data.len() {
                 let before = buf.capacity();
                 buf.reserve(data.len());
-                if !share.grow((buf.capacity() - before) as u64) {
+                if !share.grow((buf.capacity() - before) as u64 * copies) {
                     return Err(busy());
                 }
             }
@@ -548,6 +552,14 @@ pub fn json_reply(status: u16, body: serde_json::Value, close: bool) -> Response
             .headers_mut()
             .insert(CONNECTION, HeaderValue::from_static("close"));
     }
+    reply
+}
+
+/// The answer with `Retry-After: seconds`, for a sender that should come back.
+pub fn with_retry_after(mut reply: Response<Full<Bytes>>, seconds: u64) -> Response<Full<Bytes>> {
+    reply
+        .headers_mut()
+        .insert(RETRY_AFTER, HeaderValue::from(seconds));
     reply
 }
 

@@ -73,8 +73,8 @@ impl FixtureWatcher {
         })
     }
 
-    /// Records the bytes `path` (as the user named it) holds now, sent or found broken,
-    /// so the same bytes are not reported again.
+    /// Records the bytes `path` (as the user named it) holds now, so the same bytes are
+    /// not reported again (for the files sent before watching starts).
     pub fn seen(&mut self, path: &Path) {
         if let (Ok(full), Ok(bytes)) = (std::fs::canonicalize(path), std::fs::read(path)) {
             self.sent.insert(full, Sha256::digest(&bytes).into());
@@ -82,7 +82,7 @@ impl FixtureWatcher {
     }
 
     /// Waits for the next batch of fixture files whose bytes changed, in name order, as
-    /// the user named them.
+    /// the user named them; their new bytes count as seen.
     pub async fn changed(&mut self) -> Vec<PathBuf> {
         loop {
             let Some(first) = self.events.recv().await else {
@@ -92,11 +92,21 @@ impl FixtureWatcher {
             while let Ok(Some(path)) = tokio::time::timeout(DEBOUNCE, self.events.recv()).await {
                 touched.insert(path);
             }
-            let changed: Vec<PathBuf> = touched
-                .into_iter()
-                .filter(|p| self.bytes_changed(p))
-                .filter_map(|p| self.display_name(&p))
-                .collect();
+            let mut changed = Vec::new();
+            for path in touched {
+                let Some(name) = self.display_name(&path) else {
+                    continue;
+                };
+                let Ok(bytes) = std::fs::read(&path) else {
+                    continue;
+                };
+                // Seen from now on, sent or found broken: the same bytes are not reported
+                // again (a broken save is said once, not until it is fixed).
+                let hash: [u8; 32] = Sha256::digest(&bytes).into();
+                if self.sent.insert(path, hash) != Some(hash) {
+                    changed.push(name);
+                }
+            }
             if !changed.is_empty() {
                 return changed;
             }
@@ -114,15 +124,5 @@ impl FixtureWatcher {
         }
         let dir = self.dirs.get(path.parent()?)?;
         Some(dir.join(name))
-    }
-
-    fn bytes_changed(&self, path: &Path) -> bool {
-        match std::fs::read(path) {
-            Ok(bytes) => {
-                let hash: [u8; 32] = Sha256::digest(&bytes).into();
-                self.sent.get(path) != Some(&hash)
-            }
-            Err(_) => false,
-        }
     }
 }

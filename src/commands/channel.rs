@@ -47,7 +47,7 @@ pub fn run(action: ChannelAction) -> Result<ExitCode> {
 
 /// `channel list`: relay, channel, public URL; `*` marks the default. No tokens.
 fn list(relay: Option<&http::Uri>) -> Result<ExitCode> {
-    let only = relay.map(|url| url.to_string().trim_end_matches('/').to_string());
+    let only = relay.map(client::base_of);
     let saved = credentials::all()?;
     let mut text = String::new();
     for s in saved
@@ -72,7 +72,7 @@ fn list(relay: Option<&http::Uri>) -> Result<ExitCode> {
 
 /// `channel delete`: on the relay (with the saved token), then here.
 fn delete(channel: &str, relay: Option<&http::Uri>, tls: &TlsClientArgs) -> Result<ExitCode> {
-    let only = relay.map(|url| url.to_string().trim_end_matches('/').to_string());
+    let only = relay.map(client::base_of);
     let matching: Vec<credentials::Saved> = credentials::all()?
         .into_iter()
         .filter(|s| s.channel == channel && only.as_ref().is_none_or(|o| *o == s.relay))

@@ -85,7 +85,7 @@ pub fn run(config: &Config, args: ListenArgs) -> Result<ExitCode> {
             humantime::format_duration(std::time::Duration::from_secs(options.tolerance_secs)),
         ),
     };
-    let (connection_limits, body_limits) = super::server_limits(&args.limits, args.max_body);
+    let (connection_limits, body_limits) = super::server_limits(&args.limits, args.max_body, 1);
     let settings = Settings {
         verify,
         accept_status: args.status,
@@ -159,7 +159,6 @@ pub fn run(config: &Config, args: ListenArgs) -> Result<ExitCode> {
     // Relayed requests in flight get the same grace as local ones (counted from now, at
     // most: the link started draining with the server).
     if let Some(task) = relay_task {
-        let _ = stopping.send(true);
         let drained = runtime.block_on(async {
             tokio::time::timeout(args.limits.grace + Duration::from_secs(1), task).await
         });

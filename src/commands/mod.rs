@@ -80,12 +80,14 @@ fn server_tls(
 }
 
 /// `--header-timeout`, `--idle-timeout`, `--max-connections`, `--body-timeout`,
-/// `--body-deadline` and `--max-buffered` as the server takes them. The budget always
+/// `--body-deadline` and `--max-buffered` as the server takes them (`copies`: how many
+/// copies of a body the command holds while handling it). The budget always
 /// holds at least one body of `max_body`; the connection cap is lowered to what the
 /// open-file limit allows, with a note saying so.
 fn server_limits(
     limits: &crate::cli::ServerLimits,
     max_body: u64,
+    copies: u64,
 ) -> (crate::server::ConnectionLimits, crate::server::BodyLimits) {
     let wanted = limits.max_connections as usize;
     let max_connections = crate::server::connection_capacity(wanted);
@@ -101,7 +103,8 @@ fn server_limits(
         max_body,
         stall: limits.body_timeout,
         deadline: limits.body_deadline,
-        budget: crate::server::BodyBudget::new(limits.max_buffered.max(max_body)),
+        budget: crate::server::BodyBudget::new(limits.max_buffered.max(max_body * copies)),
+        copies,
     };
     (connections, body)
 }

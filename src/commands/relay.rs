@@ -58,7 +58,7 @@ pub fn run(args: RelayArgs) -> Result<ExitCode> {
         ),
         None => "channels kept in memory only (no --state): a restart forgets them".into(),
     };
-    let (connection_limits, body_limits) = super::server_limits(&args.limits, args.max_body);
+    let (connection_limits, body_limits) = super::server_limits(&args.limits, args.max_body, 2);
     let relay = Relay::new(
         Settings {
             public_url: public_url.clone(),

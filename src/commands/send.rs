@@ -267,8 +267,6 @@ impl Sender {
                 () = signals.next() => return,
             };
             for path in changed {
-                // Seen either way: a broken save is reported once, not until it is fixed.
-                watcher.seen(&path);
                 let fixture = match fixture::load_all(std::slice::from_ref(&path), false) {
                     Ok(mut loaded) if loaded.len() == 1 => loaded.remove(0),
                     Ok(_) => continue,

@@ -6,8 +6,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Instant, SystemTime};
 
 use bytes::Bytes;
-use http::header::RETRY_AFTER;
-use http::{HeaderValue, Request, Response, StatusCode};
+use http::{Request, Response, StatusCode};
 use http_body_util::Full;
 use hyper::body::Body;
 use serde_json::json;
@@ -16,7 +15,7 @@ use super::seen::SeenIds;
 use super::{Answer, Event, ForwardRecord, Plan, Refused, Reporter, SaveTo, Settings};
 use crate::capture::{Capture, VerificationRecord};
 use crate::http_headers::to_pairs;
-use crate::server::{error_reply, json_reply, read_body, Refusal};
+use crate::server::{error_reply, json_reply, read_body, with_retry_after, Refusal};
 use crate::signing::{self, Header, Reason, Scheme, Verdict};
 
 pub(super) struct State {
@@ -171,9 +170,7 @@ impl State {
             let rule = plan.rule.as_deref().unwrap_or("");
             let mut reply = error_reply(status, &format!("chaos: {rule}"), false);
             if let Some(seconds) = plan.retry_after {
-                reply
-                    .headers_mut()
-                    .insert(RETRY_AFTER, HeaderValue::from(seconds));
+                reply = with_retry_after(reply, seconds);
             }
             return (reply, None);
         }

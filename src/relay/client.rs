@@ -59,9 +59,8 @@ pub fn parse(url: &Uri, tls: Option<Arc<rustls::ClientConfig>>) -> Result<(Relay
     if !channel.is_empty() && !is_channel_id(channel) {
         bail!("--relay {url}: the path should be just a channel id");
     }
-    let authority = url.authority().expect("a host").as_str();
     let relay = Relay {
-        base: format!("{}://{authority}", if secure { "https" } else { "http" }),
+        base: base_of(url),
         host,
         port,
         tls: if secure {
@@ -83,6 +82,17 @@ pub struct NewChannel {
     pub url: String,
 }
 
+/// `scheme://host:port` of a relay URL: the key its saved channels are kept under.
+pub fn base_of(url: &Uri) -> String {
+    let scheme = if url.scheme_str() == Some("https") {
+        "https"
+    } else {
+        "http"
+    };
+    let authority = url.authority().map_or("", |a| a.as_str());
+    format!("{scheme}://{authority}")
+}
+
 /// A channel id as relays make them (URL-safe base64): nothing else is put in a URL.
 fn is_channel_id(id: &str) -> bool {
     !id.is_empty()
@@ -93,6 +103,14 @@ fn is_channel_id(id: &str) -> bool {
 }
 
 impl Relay {
+    /// A delivery client for the relay's own endpoints (`/channels`).
+    fn http_client(&self) -> delivery::Client {
+        match &self.tls {
+            Some(config) => delivery::Client::with_tls((**config).clone()),
+            None => delivery::Client::new(),
+        }
+    }
+
     /// Requests over `max_body` end the link rather than fill memory (the relay enforces
     /// its own limit, but this side does not take its word for it).
     pub fn with_max_body(mut self, max_body: u64) -> Self {
@@ -109,10 +127,7 @@ impl Relay {
 
     /// `POST /channels`.
     pub async fn create_channel(&self) -> Result<NewChannel> {
-        let client = match &self.tls {
-            Some(config) => delivery::Client::with_tls((**config).clone()),
-            None => delivery::Client::new(),
-        };
+        let client = self.http_client();
         let request = delivery::Request {
             method: http::Method::POST,
             url: format!("{}/channels", self.base).parse()?,
@@ -176,10 +191,7 @@ impl Relay {
         if !is_channel_id(channel) {
             bail!("{channel}: not a channel id");
         }
-        let client = match &self.tls {
-            Some(config) => delivery::Client::with_tls((**config).clone()),
-            None => delivery::Client::new(),
-        };
+        let client = self.http_client();
         let mut headers = http::HeaderMap::new();
         let bearer = HeaderValue::from_str(&format!("Bearer {token}"))
             .map_err(|_| anyhow!("the saved token is not a valid header value"))?;

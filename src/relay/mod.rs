@@ -20,7 +20,7 @@ use std::time::{Duration, Instant};
 use bytes::Bytes;
 use futures_util::{SinkExt, StreamExt};
 use http::header::{
-    AUTHORIZATION, CONNECTION, CONTENT_LENGTH, CONTENT_TYPE, RETRY_AFTER, SEC_WEBSOCKET_ACCEPT,
+    AUTHORIZATION, CONNECTION, CONTENT_LENGTH, CONTENT_TYPE, SEC_WEBSOCKET_ACCEPT,
     SEC_WEBSOCKET_KEY, SET_COOKIE, UPGRADE, WWW_AUTHENTICATE,
 };
 use http::{HeaderValue, Method, Request, Response, StatusCode};
@@ -41,7 +41,9 @@ use subtle::ConstantTimeEq;
 use tokio::time::timeout;
 
 use crate::http_headers::{append_pairs, strip_hop_by_hop, to_pairs};
-use crate::server::{declared_length, error_reply, json_reply, read_body, BodyLimits, Throttle};
+use crate::server::{
+    declared_length, error_reply, json_reply, read_body, with_retry_after, BodyLimits, Throttle,
+};
 use crate::text::printable;
 
 /// How often each side pings the other.
@@ -164,27 +166,12 @@ impl<H: Hub> Relay<H> {
                 .ct_eq(&Sha256::digest(expected.as_bytes()))
                 .into();
             if !same {
-                let mut reply = error_reply(
-                    401,
-                    "creating channels needs this relay's creation token",
-                    false,
-                );
-                reply
-                    .headers_mut()
-                    .insert(WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
-                return reply;
+                return unauthorized("creating channels needs this relay's creation token");
             }
         }
         if let Err(wait) = self.create_limit.take(peer.ip(), Instant::now()) {
-            let mut reply = error_reply(
-                429,
-                "too many channels created from this address; retry later",
-                false,
-            );
-            reply
-                .headers_mut()
-                .insert(RETRY_AFTER, HeaderValue::from(wait.as_secs().max(1)));
-            return reply;
+            let why = "too many channels created from this address; retry later";
+            return with_retry_after(error_reply(429, why, false), wait.as_secs().max(1));
         }
         let (created, change) = match self.channels.create(now()) {
             Ok(made) => made,
@@ -208,10 +195,10 @@ impl<H: Hub> Relay<H> {
     /// the state file. An unknown channel and a wrong token get the same 401.
     async fn delete_channel(&self, channel: &str, req: &Request<Incoming>) -> Reply {
         if !self.channels.authorize(channel, bearer(req).unwrap_or("")) {
-            return error_reply(401, "unauthorized", false);
+            return unauthorized("unauthorized");
         }
         let Some(change) = self.channels.remove(channel) else {
-            return error_reply(401, "unauthorized", false);
+            return unauthorized("unauthorized");
         };
         if let Err(e) = self.channels.saved(change).await {
             log(&format!("could not write the state file: {e:#}"));
@@ -257,23 +244,12 @@ impl<H: Hub> Relay<H> {
         };
         strip_hop_by_hop(&mut parts.headers);
         let headers = to_pairs(&parts.headers);
-        let mut body = match read_body(body, &parts.headers, limits).await {
+        // The budget counts this body twice (`copies`): it is copied once more into the
+        // frame for the subscriber, which lives until the link has written it.
+        let body = match read_body(body, &parts.headers, limits).await {
             Ok(read) => read,
             Err(refusal) => return refusal.reply(),
         };
-        // The body is copied once more into the frame for the subscriber, which lives
-        // until the link has written it: that copy counts against the budget too.
-        if !body.share.grow(body.bytes.len() as u64) {
-            let mut reply = error_reply(
-                503,
-                "too many request bodies in progress, retry shortly",
-                false,
-            );
-            reply
-                .headers_mut()
-                .insert(RETRY_AFTER, HeaderValue::from_static("1"));
-            return reply;
-        }
         self.channels.touch(channel, now());
         let head = RequestHead {
             id: 0,
@@ -307,11 +283,7 @@ impl<H: Hub> Relay<H> {
                     "refused a subscriber: unknown channel or wrong token{more}"
                 ));
             }
-            let mut reply = error_reply(401, "unauthorized", false);
-            reply
-                .headers_mut()
-                .insert(WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
-            return reply;
+            return unauthorized("unauthorized");
         }
         let upgrade = req
             .headers()
@@ -510,12 +482,12 @@ fn dispatch_error_reply(error: DispatchError, wait: Duration, unread: bool) -> R
         DispatchError::NoSubscriber => (
             503,
             "no subscriber on this channel right now".to_string(),
-            Some("10"),
+            Some(10),
         ),
         DispatchError::Busy => (
             503,
             "too many requests in flight on this channel".to_string(),
-            Some("1"),
+            Some(1),
         ),
         DispatchError::Gone => (
             502,
@@ -531,12 +503,19 @@ fn dispatch_error_reply(error: DispatchError, wait: Duration, unread: bool) -> R
             None,
         ),
     };
-    let mut reply = error_reply(status, &why, unread);
-    if let Some(seconds) = retry_after {
-        reply
-            .headers_mut()
-            .insert(RETRY_AFTER, HeaderValue::from_static(seconds));
+    let reply = error_reply(status, &why, unread);
+    match retry_after {
+        Some(seconds) => with_retry_after(reply, seconds),
+        None => reply,
     }
+}
+
+/// 401 with `WWW-Authenticate: Bearer`: the same for an unknown channel and a wrong token.
+fn unauthorized(why: &str) -> Reply {
+    let mut reply = error_reply(401, why, false);
+    reply
+        .headers_mut()
+        .insert(WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
     reply
 }
 
@@ -575,8 +554,7 @@ fn bearer<B>(req: &Request<B>) -> Option<&str> {
 
 /// A channel id shortened for logs: enough to tell channels apart, not enough to post.
 fn short(channel: &str) -> String {
-    let start: String = channel.chars().take(6).collect();
-    format!("{}…", printable(&start))
+    format!("{}…", channel.chars().take(6).collect::<String>())
 }
 
 /// A log line on stderr; anything in it that came from a peer is escaped here.
