@@ -49,7 +49,7 @@ PIDS+=($!)
 for _ in $(seq 100); do grep -q 'listening on' "$WORK/listen.err" 2>/dev/null && break; sleep 0.05; done
 PUBLIC=$(sed -n 's/^public URL: //p' "$WORK/listen.err")
 [ -n "$PUBLIC" ] || { cat "$WORK/listen.err" >&2; exit 1; }
-code=$(curl -s -o /dev/null -w '%{http_code}' -X POST --data-binary @fixtures/job.completed.json "$PUBLIC/hooks/job")
+code=$(curl -s -o /dev/null -w '%{http_code}' -X POST --data-binary @fixtures/generic/job.completed.json "$PUBLIC/hooks/job")
 [ "$code" = 202 ] || { echo "relayed test request got $code" >&2; exit 1; }
 if [ -n "${HOOKLINE_BASELINE:-}" ]; then
   XDG_CONFIG_HOME=$WORK/config-base $HOOKLINE_BASELINE relay --port 0 2> "$WORK/relay-base.err" &
@@ -64,7 +64,7 @@ fi
 
 cat > "$WORK/post.lua" <<LUA
 wrk.method = "POST"
-local f = io.open("fixtures/job.completed.json", "rb"); wrk.body = f:read("*a"); f:close()
+local f = io.open("fixtures/generic/job.completed.json", "rb"); wrk.body = f:read("*a"); f:close()
 wrk.headers["Content-Type"] = "application/json"
 LUA
 

@@ -26,7 +26,7 @@ URL="$(nginx_sink "$WORK")"
 
 # 20,000 captures of the job.completed fixture, as `listen --json` writes them; and a
 # 1 GB file of 10 KB bodies.
-python3 - "$WORK" fixtures/job.completed.json <<'PY'
+python3 - "$WORK" fixtures/generic/job.completed.json <<'PY'
 import json, sys
 work, fixture = sys.argv[1], sys.argv[2]
 body = open(fixture).read()
@@ -44,7 +44,7 @@ with open(f"{work}/1g.jsonl", "w") as f:
 PY
 cat > "$WORK/post.lua" <<LUA
 wrk.method = "POST"
-local f = io.open("fixtures/job.completed.json", "rb"); wrk.body = f:read("*a"); f:close()
+local f = io.open("fixtures/generic/job.completed.json", "rb"); wrk.body = f:read("*a"); f:close()
 wrk.headers["Content-Type"] = "application/json"
 wrk.headers["X-Event"] = "job.completed"
 LUA

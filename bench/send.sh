@@ -23,7 +23,7 @@ HOOKLINE=$PWD/target/release/hookline
 
 URL="$(nginx_sink "$WORK")/hooks"
 
-FIXTURE=fixtures/job.completed.json
+FIXTURE=fixtures/generic/job.completed.json
 SIG=$($HOOKLINE sign "$FIXTURE" --secret "$SECRET" | sed 's/^X-Signature: //')
 [ "$($HOOKLINE send "$FIXTURE" --to "$URL" --secret "$SECRET" --json 2>/dev/null | jq -r 'select(.type=="result") | .result')" = delivered ]
 

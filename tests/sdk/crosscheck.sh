@@ -43,7 +43,7 @@ check standard standard/invoice.paid.json
 check slack    slack/event_callback.json
 check slack    slack/slash_command.form
 check shopify  shopify/orders-create.json
-check stripe   job.completed.json
+check stripe   generic/job.completed.json
 if [ "$failures" -ne 0 ]; then
   echo "crosscheck: $failures scheme(s) not accepted by the official library; see $sdk/receiver.log" >&2
   exit 1
