@@ -1,7 +1,6 @@
 //! One small file per subcommand: options → engine → output.
 
 mod channel;
-mod dead_letter;
 mod generate;
 mod input;
 mod listen;
@@ -53,6 +52,50 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
 /// (a silently ignored flag is a test that tests nothing).
 fn warn_unused(flag: &str, why: &str) {
     eprintln!("hookline: warning: {flag} does nothing here: {why}");
+}
+
+/// The retry flags as the delivery engine's policy.
+fn policy(args: &crate::cli::RetryArgs) -> crate::delivery::Policy {
+    crate::delivery::Policy {
+        retries: args.retries,
+        backoff: args.backoff,
+        max_backoff: args.max_backoff,
+        timeout: args.timeout,
+        retry_on: args
+            .retry_on
+            .as_ref()
+            .map(|l| l.0.clone())
+            .unwrap_or_default(),
+    }
+}
+
+/// A plain client for http://; TLS is set up only for an https:// target.
+fn delivery_client(
+    to: &http::Uri,
+    tls: &crate::cli::TlsClientArgs,
+) -> Result<crate::delivery::Client> {
+    use crate::delivery::{tls::client_config, Client};
+    if to.scheme_str() != Some("https") {
+        return Ok(Client::new());
+    }
+    if tls.insecure {
+        eprintln!("hookline: warning: --insecure: the certificate of {to} is not checked");
+    }
+    Ok(Client::with_tls(client_config(
+        tls.cacert.as_deref(),
+        tls.insecure,
+    )?))
+}
+
+/// A batch's exit status: 130 when Ctrl-C cut deliveries short, 1 when any failed, else 0.
+fn batch_exit(summary: &crate::output::delivery::Summary, interrupted: bool) -> ExitCode {
+    if interrupted {
+        ExitCode::from(EXIT_INTERRUPTED)
+    } else if summary.failed.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(EXIT_FALSE)
+    }
 }
 
 /// Creates DIR when missing and proves it writable, before any work starts: a directory

@@ -1,45 +1,26 @@
 //! `hookline send FIXTURE… --to URL`: signed deliveries through the delivery engine, with
 //! retries, ordered output, a summary and dead letters. Exit 0 only if all were delivered.
 
+use std::collections::VecDeque;
 use std::io::IsTerminal;
-use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicU32, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use anyhow::{bail, Context, Result};
 use bytes::Bytes;
 use http::HeaderMap;
 
 use super::signals::Signals;
-use super::EXIT_FALSE;
 use crate::capture::Capture;
-use crate::cli::{RetryArgs, SendArgs, TlsClientArgs};
+use crate::cli::SendArgs;
 use crate::config::{Config, SigningSettings};
-use crate::delivery::{self, Client, Policy};
+use crate::delivery::{self, batch};
 use crate::fixture::{self, Fixture};
 use crate::http_headers::append_pairs;
-use crate::output::send::{Out, Summary};
+use crate::output::delivery::{Detail, Printer, Style};
 use crate::secret::Secret;
 use crate::signing::{Header, Scheme, SchemeChoice, Signer};
 use crate::watch::FixtureWatcher;
-
-/// What every delivery shares.
-struct Plan {
-    to: http::Uri,
-    /// From `user:password@` in --to, which never appears in output or dead letters.
-    basic_auth: Option<http::HeaderValue>,
-    method: http::Method,
-    scheme: Scheme,
-    /// `None` with `--unsigned`.
-    secret: Option<Secret>,
-    signature_header: Option<String>,
-    event: Option<String>,
-    content_type: Option<String>,
-    extra_headers: Vec<Header>,
-    policy: Policy,
-    json: bool,
-}
 
 pub fn run(config: &Config, args: SendArgs) -> Result<ExitCode> {
     let settings = SigningSettings::resolve(config, &args.signing, None)?;
@@ -50,7 +31,7 @@ pub fn run(config: &Config, args: SendArgs) -> Result<ExitCode> {
     };
     let secret = if args.unsigned {
         if !settings.secrets.is_empty() {
-            eprintln!("hookline: warning: --unsigned: the secret given is not used");
+            super::warn_unused("--secret", "--unsigned sends no signature");
         }
         None
     } else {
@@ -80,231 +61,185 @@ pub fn run(config: &Config, args: SendArgs) -> Result<ExitCode> {
         event: args.event,
         content_type: args.content_type,
         extra_headers: args.headers,
-        policy: policy(&args.retry),
-        json: args.json,
+        duplicate: args.duplicate,
     });
-    // With --duplicate each fixture is sent twice under one id, the copy after the first.
-    let copies = if args.duplicate { 2 } else { 1 };
-    let units: Vec<(Fixture, String)> = fixtures
-        .into_iter()
-        .map(|f| (f, new_delivery_id(scheme)))
-        .collect();
+    let mut jobs = SendJobs {
+        queue: VecDeque::new(),
+        plan: plan.clone(),
+        watcher: None,
+    };
+    for fixture in fixtures {
+        jobs.add(Arc::new(fixture));
+    }
 
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;
     // Watching starts before the first batch, so a change made meanwhile is not missed.
-    let mut watcher = match args.watch {
-        true => Some(runtime.block_on(async { FixtureWatcher::new(&args.fixtures) })?),
-        false => None,
-    };
-    let sender = Arc::new(Sender {
-        client: client_for(&plan.to, &args.tls)?,
-        plan,
-        summary: Mutex::new(Summary::default()),
-        dead_letter: args.dead_letter.clone(),
-        live: !args.json && std::io::stdout().is_terminal(),
-    });
-    let out = Arc::new(Out::new(units.len() * copies, sender.live));
-    let attempts_made: Arc<Vec<AtomicU32>> = Arc::new(
-        (0..units.len() * copies)
-            .map(|_| AtomicU32::new(0))
-            .collect(),
-    );
-    let limit = Arc::new(tokio::sync::Semaphore::new(args.concurrency as usize));
-    let units = Arc::new(units);
-    let all_done = async {
-        let mut tasks = tokio::task::JoinSet::new();
-        for unit in 0..units.len() {
-            let (sender, out, limit, units, attempts_made) = (
-                sender.clone(),
-                out.clone(),
-                limit.clone(),
-                units.clone(),
-                attempts_made.clone(),
-            );
-            tasks.spawn(async move {
-                let _permit = limit.acquire_owned().await;
-                let (fixture, id) = &units[unit];
-                for copy in 0..copies {
-                    let index = unit * copies + copy;
-                    sender
-                        .deliver(fixture, id, index, &out, &attempts_made[index])
-                        .await;
-                }
-            });
+    if args.watch {
+        let mut watcher = runtime.block_on(async { FixtureWatcher::new(&args.fixtures) })?;
+        for job in &jobs.queue {
+            if let Some(path) = &job.fixture.path {
+                watcher.seen(path);
+            }
         }
-        while tasks.join_next().await.is_some() {}
+        jobs.watcher = Some(watcher);
+    }
+    let client = Arc::new(super::delivery_client(&plan.to, &args.tls)?);
+    let live = !args.json && std::io::stdout().is_terminal();
+    let style = match (args.json, live) {
+        (true, _) => Style::Json,
+        (false, true) => Style::Live,
+        (false, false) => Style::Lines,
+    };
+    let printer = Arc::new(Printer::new(style, Detail::Attempts));
+    let batch = batch::Settings {
+        policy: super::policy(&args.retry),
+        concurrency: args.concurrency as usize,
+        rate: None,
+        dead_letter: args.dead_letter.clone(),
+        in_order: !live,
     };
     let mut signals = runtime
         .block_on(async { Signals::new() })
         .context("cannot listen for Ctrl-C / SIGTERM")?;
-    let interrupted = runtime.block_on(async {
-        tokio::select! {
-            () = all_done => false,
-            () = signals.next() => true,
-        }
-    });
-    let interrupted = match (&mut watcher, interrupted) {
-        (Some(watcher), false) => {
-            for (fixture, _) in units.iter() {
-                if let Some(path) = &fixture.path {
-                    watcher.seen(path);
-                }
-            }
-            if !args.json {
-                eprintln!("hookline: watching for changes (Ctrl-C to stop)");
-            }
-            runtime.block_on(sender.clone().watch(watcher, &mut signals, scheme));
-            // Ctrl-C is how a watch ends: not an interruption of a delivery.
-            false
-        }
-        _ => interrupted,
-    };
+    let ended = runtime.block_on(batch::run(
+        client,
+        batch,
+        jobs,
+        printer.clone(),
+        signals.next(),
+    ));
     // Dropping the runtime cancels what is still in flight.
     runtime.shutdown_timeout(std::time::Duration::from_millis(100));
-    out.close();
-    if interrupted {
-        for (unit, (fixture, id)) in units.iter().enumerate() {
-            for copy in 0..copies {
-                let index = unit * copies + copy;
-                if !out.is_finished(index) {
-                    sender.interrupted(fixture, id, attempts_made[index].load(Ordering::SeqCst));
-                }
-            }
-        }
-    }
-    let mut summary = std::mem::take(&mut *crate::lock(&sender.summary));
-    let text = summary.text();
-    if args.json {
-        eprintln!("{text}");
-    } else {
-        println!("{text}");
-    }
-    Ok(if interrupted {
-        ExitCode::from(EXIT_INTERRUPTED)
-    } else if summary.failed.is_empty() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(EXIT_FALSE)
-    })
+    let summary = printer.finish(&[]);
+    // Under --watch, Ctrl-C is how a run ends: only a delivery it cut short makes it 130.
+    Ok(super::batch_exit(&summary, ended.interrupted > 0))
 }
 
-/// The shell's code for a command ended by Ctrl-C.
-const EXIT_INTERRUPTED: u8 = 130;
+/// What every delivery shares.
+struct Plan {
+    to: http::Uri,
+    /// From `user:password@` in --to, which never appears in output or dead letters.
+    basic_auth: Option<http::HeaderValue>,
+    method: http::Method,
+    scheme: Scheme,
+    /// `None` with `--unsigned`.
+    secret: Option<Secret>,
+    signature_header: Option<String>,
+    event: Option<String>,
+    content_type: Option<String>,
+    extra_headers: Vec<Header>,
+    /// `--duplicate`: each fixture twice under one id, the copy after the first.
+    duplicate: bool,
+}
 
-/// What every delivery task shares.
-struct Sender {
+/// One fixture's delivery.
+struct SendJob {
     plan: Arc<Plan>,
-    client: Client,
-    summary: Mutex<Summary>,
-    dead_letter: Option<PathBuf>,
-    /// Live spinners (stdout is a terminal, no --json).
-    live: bool,
+    fixture: Arc<Fixture>,
+    id: String,
+    copy: bool,
 }
 
-impl Sender {
-    /// One delivery: its progress and result printed through `ordered` as number `index`,
-    /// a dead letter if it failed, its counts in the summary.
-    async fn deliver(
-        &self,
-        fixture: &Fixture,
-        id: &str,
-        index: usize,
-        out: &Out,
-        attempts_made: &AtomicU32,
-    ) {
-        let plan = &self.plan;
-        let name = &fixture.label;
-        let delivery = self
-            .client
-            .deliver(
-                &plan.policy,
-                |_| plan.request(fixture, id),
-                |step| {
-                    if matches!(step, delivery::Progress::Attempted { .. }) {
-                        attempts_made.fetch_add(1, Ordering::SeqCst);
-                    }
-                    out.progress(index, name, id, &step, plan.json);
-                },
-            )
-            .await;
-        let dead = delivery
-            .verdict
-            .failure()
-            .is_some_and(|reason| self.write_dead_letter(fixture, id, &delivery.attempts, &reason));
+impl batch::Job for SendJob {
+    fn request(&self, _attempt: u32) -> delivery::Request {
+        self.plan.request(&self.fixture, &self.id)
+    }
+
+    fn source(&self) -> &str {
+        &self.fixture.label
+    }
+
+    fn delivery_id(&self) -> Option<&str> {
+        Some(&self.id)
+    }
+
+    fn method(&self) -> &http::Method {
+        &self.plan.method
+    }
+
+    fn url(&self) -> &http::Uri {
+        &self.plan.to
+    }
+
+    fn follows_previous(&self) -> bool {
+        self.copy
+    }
+
+    /// The request as it would be sent now (freshly signed), as a capture that `replay`
+    /// and `verify` read.
+    fn dead_letter(&self) -> Capture {
+        let request = self.request(1);
+        let fixture = &self.fixture;
+        let mut capture = fixture
+            .capture
+            .clone()
+            .unwrap_or_else(|| Capture::from_body(fixture.body.clone()));
+        capture.id = Some(self.id.clone());
+        capture.method = request.method.to_string();
+        capture.path = request.url.path().to_string();
+        capture.query = request.url.query().map(str::to_string);
+        capture.headers = request
+            .headers
+            .iter()
+            .filter_map(|(n, v)| Some((n.as_str().to_string(), v.to_str().ok()?.to_string())))
+            .collect();
+        capture.event = self.plan.event.clone().or(fixture.event.clone());
+        // The time of the last attempt, filled in as the letter is written.
+        capture.received_at = None;
+        capture
+    }
+}
+
+/// The fixtures given, then (with `--watch`) each one whose bytes change, until Ctrl-C.
+struct SendJobs {
+    queue: VecDeque<SendJob>,
+    plan: Arc<Plan>,
+    watcher: Option<FixtureWatcher>,
+}
+
+impl SendJobs {
+    /// A fixture's delivery (and its copy with --duplicate), under a new id.
+    fn add(&mut self, fixture: Arc<Fixture>) {
+        let id = new_delivery_id(self.plan.scheme);
+        for copy in [false, true]
+            .into_iter()
+            .take(1 + usize::from(self.plan.duplicate))
         {
-            let mut summary = crate::lock(&self.summary);
-            summary.add(name, &delivery);
-            summary.dead_lettered += usize::from(dead);
+            self.queue.push_back(SendJob {
+                plan: self.plan.clone(),
+                fixture: fixture.clone(),
+                id: id.clone(),
+                copy,
+            });
         }
-        // Last, so the result is printed only once the delivery is fully accounted for.
-        out.result(index, name, id, &delivery, plan.json);
+    }
+}
+
+impl batch::Jobs<SendJob> for SendJobs {
+    fn ready(&mut self) -> Option<SendJob> {
+        self.queue.pop_front()
     }
 
-    /// A delivery cut short by Ctrl-C: counted as failed, and dead-lettered.
-    fn interrupted(&self, fixture: &Fixture, id: &str, attempts_made: u32) {
-        let s = if attempts_made == 1 { "" } else { "s" };
-        let reason = format!("interrupted after {attempts_made} attempt{s}");
-        let dead = self.write_dead_letter(fixture, id, &[], &reason);
-        let mut summary = crate::lock(&self.summary);
-        summary.dead_lettered += usize::from(dead);
-        summary.failed.push((fixture.label.clone(), reason));
-    }
-
-    /// `--watch`: each fixture whose bytes change is sent again, as a new delivery, until
-    /// Ctrl-C.
-    async fn watch(
-        self: Arc<Self>,
-        watcher: &mut FixtureWatcher,
-        signals: &mut Signals,
-        scheme: Scheme,
-    ) {
+    async fn next(&mut self) -> Option<SendJob> {
         loop {
-            let changed = tokio::select! {
-                changed = watcher.changed() => changed,
-                () = signals.next() => return,
-            };
-            for path in changed {
-                let fixture = match fixture::load_all(std::slice::from_ref(&path), false) {
-                    Ok(mut loaded) if loaded.len() == 1 => loaded.remove(0),
-                    Ok(_) => continue,
-                    Err(e) => {
-                        eprintln!("hookline: {e:#}");
-                        continue;
-                    }
-                };
-                let out = Out::new(1, self.live);
-                let id = new_delivery_id(scheme);
-                let attempts_made = AtomicU32::new(0);
-                let delivery = self.deliver(&fixture, &id, 0, &out, &attempts_made);
-                tokio::select! {
-                    () = delivery => {}
-                    () = signals.next() => return,
+            if let Some(job) = self.queue.pop_front() {
+                return Some(job);
+            }
+            let watcher = self.watcher.as_mut()?;
+            for path in watcher.changed().await {
+                match fixture::load_all(std::slice::from_ref(&path), false) {
+                    Ok(loaded) => loaded.into_iter().for_each(|f| self.add(Arc::new(f))),
+                    Err(e) => eprintln!("hookline: {e:#}"),
                 }
             }
         }
     }
 
-    /// Writes the dead letter when `--dead-letter` is set; says whether one was written.
-    fn write_dead_letter(
-        &self,
-        fixture: &Fixture,
-        id: &str,
-        attempts: &[delivery::AttemptRecord],
-        reason: &str,
-    ) -> bool {
-        let Some(dir) = &self.dead_letter else {
-            return false;
-        };
-        match write_dead_letter(dir, &self.plan, fixture, id, attempts, reason) {
-            Ok(()) => true,
-            Err(e) => {
-                eprintln!("hookline: {e:#}");
-                false
-            }
-        }
+    fn unstarted(&mut self) -> Vec<SendJob> {
+        self.queue.drain(..).collect()
     }
 }
 
@@ -356,33 +291,6 @@ impl Plan {
     }
 }
 
-/// The retry flags as the engine's policy.
-pub(super) fn policy(args: &RetryArgs) -> Policy {
-    Policy {
-        retries: args.retries,
-        backoff: args.backoff,
-        max_backoff: args.max_backoff,
-        timeout: args.timeout,
-        retry_on: args
-            .retry_on
-            .as_ref()
-            .map(|l| l.0.clone())
-            .unwrap_or_default(),
-    }
-}
-
-/// A plain client for http://; TLS is set up only for an https:// target.
-pub(super) fn client_for(to: &http::Uri, tls: &TlsClientArgs) -> Result<Client> {
-    if to.scheme_str() != Some("https") {
-        return Ok(Client::new());
-    }
-    if tls.insecure {
-        eprintln!("hookline: warning: --insecure: the certificate of {to} is not checked");
-    }
-    let config = delivery::tls::client_config(tls.cacert.as_deref(), tls.insecure)?;
-    Ok(Client::with_tls(config))
-}
-
 /// One id per delivery, kept across its retries: `msg_…` for Standard Webhooks (its
 /// convention), `dlv_…` otherwise.
 fn new_delivery_id(scheme: Scheme) -> String {
@@ -390,34 +298,4 @@ fn new_delivery_id(scheme: Scheme) -> String {
         Scheme::Standard => crate::ids::new_id("msg_"),
         _ => crate::ids::new_id("dlv_"),
     }
-}
-
-/// A failed delivery as a capture that `replay` and `verify` can read: the request as it
-/// would be sent now (freshly signed), its attempts, and why it failed.
-fn write_dead_letter(
-    dir: &Path,
-    plan: &Plan,
-    fixture: &Fixture,
-    id: &str,
-    attempts: &[delivery::AttemptRecord],
-    reason: &str,
-) -> Result<()> {
-    let request = plan.request(fixture, id);
-    let mut capture = fixture
-        .capture
-        .clone()
-        .unwrap_or_else(|| Capture::from_body(fixture.body.clone()));
-    capture.id = Some(id.to_string());
-    capture.method = request.method.to_string();
-    capture.path = request.url.path().to_string();
-    capture.query = request.url.query().map(str::to_string);
-    capture.headers = request
-        .headers
-        .iter()
-        .filter_map(|(n, v)| Some((n.as_str().to_string(), v.to_str().ok()?.to_string())))
-        .collect();
-    capture.event = plan.event.clone().or(fixture.event.clone());
-    capture.received_at = attempts.last().map(|a| a.at.clone());
-    let to = plan.to.to_string();
-    super::dead_letter::write(dir, capture, attempts, reason, &to, &fixture.label)
 }

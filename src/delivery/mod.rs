@@ -1,8 +1,11 @@
 //! The delivery engine: one HTTP request (method, URL, headers, body bytes) sent over
-//! pooled connections. `listen --forward-to` makes single attempts through it; `send`,
-//! `replay` and the relay are to add their retries here, under the [`Policy`] (its pure
-//! part, backoff and Retry-After, is in place). It knows nothing of terminals.
+//! pooled connections. `listen --forward-to` makes single attempts through it
+//! ([`Client::attempt`]); a delivery retries under a [`Policy`] ([`Client::deliver`]);
+//! `send` and `replay` run many deliveries through [`batch`], which writes
+//! [`dead_letter`]s. It knows nothing of terminals: it reports, the output layer prints.
 
+pub mod batch;
+pub mod dead_letter;
 mod policy;
 pub mod tls;
 
@@ -154,11 +157,12 @@ fn describe(e: hyper_util::client::legacy::Error) -> String {
 pub enum Progress<'a> {
     /// Attempt `attempt` (1-based) of at most `of` is about to be sent.
     Sending { attempt: u32, of: u32 },
-    /// It ended like this.
+    /// It ended like this (`record` is the same as history).
     Attempted {
         attempt: u32,
         of: u32,
         result: &'a Attempt,
+        record: &'a AttemptRecord,
     },
     /// The next attempt is sent after `delay` (from backoff or the server's Retry-After).
     Waiting { next: u32, delay: Duration },
@@ -173,6 +177,9 @@ pub enum Verdict {
     Rejected { status: u16 },
     /// Retries used up; the reason is the last attempt's.
     Exhausted { reason: String },
+    /// Cut short (Ctrl-C) after `after` finished attempts, `during` the next one or before
+    /// it started.
+    Interrupted { after: u32, during: bool },
 }
 
 impl Verdict {
@@ -182,6 +189,7 @@ impl Verdict {
             Verdict::Delivered { .. } => "delivered",
             Verdict::Rejected { .. } => "rejected",
             Verdict::Exhausted { .. } => "exhausted",
+            Verdict::Interrupted { .. } => "interrupted",
         }
     }
 
@@ -191,6 +199,25 @@ impl Verdict {
             Verdict::Delivered { .. } => None,
             Verdict::Rejected { status } => Some(format!("{status}, not retried")),
             Verdict::Exhausted { reason } => Some(reason.clone()),
+            Verdict::Interrupted {
+                after,
+                during: true,
+            } => Some(format!("interrupted during attempt {}", after + 1)),
+            Verdict::Interrupted {
+                after,
+                during: false,
+            } => Some(format!(
+                "interrupted after {after} attempt{}",
+                if *after == 1 { "" } else { "s" }
+            )),
+        }
+    }
+
+    /// The final answer's status, when the verdict rests on one.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Verdict::Delivered { status } | Verdict::Rejected { status } => Some(*status),
+            Verdict::Exhausted { .. } | Verdict::Interrupted { .. } => None,
         }
     }
 }
@@ -208,7 +235,7 @@ pub struct AttemptRecord {
     pub latency_ms: f64,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Delivery {
     pub attempts: Vec<AttemptRecord>,
     pub verdict: Verdict,
@@ -248,11 +275,6 @@ impl Client {
             on(Progress::Sending { attempt, of });
             let at = humantime::format_rfc3339_millis(std::time::SystemTime::now()).to_string();
             let result = self.attempt(request, policy.timeout).await;
-            on(Progress::Attempted {
-                attempt,
-                of,
-                result: &result,
-            });
             let (status, error) = match &result.outcome {
                 Outcome::Answered(a) => (Some(a.status), None),
                 other => (None, Some(other.reason())),
@@ -263,6 +285,12 @@ impl Client {
                 status,
                 error,
                 latency_ms: crate::clock::millis(result.latency),
+            });
+            on(Progress::Attempted {
+                attempt,
+                of,
+                result: &result,
+                record: attempts.last().expect("just pushed"),
             });
             let retry_after = match &result.outcome {
                 Outcome::Answered(a) if (200..300).contains(&a.status) => {

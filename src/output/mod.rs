@@ -1,8 +1,8 @@
 //! What the user sees. Engines hand results here; this module decides colour, human text
 //! or JSON. Colour is settled once at start-up ([`settle_color`]).
 
+pub mod delivery;
 pub mod listen;
-pub mod send;
 pub mod verdict;
 
 use std::io::{self, IsTerminal, Write};

@@ -1,18 +1,17 @@
-//! `hookline replay CAPTURE… --to URL`: captured requests sent again through the delivery
+//! `hookline replay CAPTURE… --to URL`: captured requests sent again through the batch
 //! engine, body bytes and headers as captured. Capture files and JSON-lines files are all
 //! read and checked before anything is sent; JSON lines are then streamed (bounded
 //! memory). Standard input cannot be read twice: a bad line there stops the run at it,
 //! saying how many were already sent.
 
 use std::collections::BTreeMap;
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::process::ExitCode;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use anyhow::{anyhow, bail, Context, Result};
 use bytes::Bytes;
 use http::{HeaderMap, Method, Uri};
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use tokio::sync::mpsc;
 
 mod inputs;
@@ -20,17 +19,16 @@ mod resign;
 mod select;
 
 use inputs::{check_lines, expand, feed, read_capture, Batch, Input, Item};
-use resign::{is_stale, Resign};
+use resign::{is_stale, Resign, Resigner};
 use select::Selection;
 
-use super::send::{client_for, policy};
-use super::EXIT_FALSE;
+use super::signals::Signals;
 use crate::capture::Capture;
 use crate::cli::ReplayArgs;
 use crate::config::{Config, SigningSettings};
-use crate::delivery::{self, Delivery};
+use crate::delivery::{self, batch};
 use crate::http_headers::{append_pairs, is_hop_by_hop};
-use crate::output::send::Summary;
+use crate::output::delivery::{Detail, Printer, Style};
 
 pub fn run(config: &Config, args: ReplayArgs) -> Result<ExitCode> {
     let signing = SigningSettings::resolve(config, &args.signing, args.tolerance)?;
@@ -45,7 +43,6 @@ pub fn run(config: &Config, args: ReplayArgs) -> Result<ExitCode> {
         true => Some(Arc::new(Resign::new(&signing)?)),
         false => None,
     };
-    let tolerance = signing.tolerance;
     let inputs = expand(&args.captures, args.recursive, args.jsonl)?;
     if !args.skip_invalid {
         for input in &inputs {
@@ -81,195 +78,258 @@ pub fn run(config: &Config, args: ReplayArgs) -> Result<ExitCode> {
         .context("cannot start the async runtime")?;
     // `user:password@` in --to: sent as Basic auth, never shown or saved.
     let (to, basic_auth) = crate::http_headers::split_userinfo(&args.to);
-    let client = Arc::new(client_for(&to, &args.tls)?);
-    let policy = Arc::new(policy(&args.retry));
-    let summary = Arc::new(Mutex::new(Summary::default()));
+    let client = Arc::new(super::delivery_client(&to, &args.tls)?);
 
     // A progress bar on a terminal; its length is known unless JSON lines are streamed.
-    let bar = (!args.json && !args.dry_run && std::io::stdout().is_terminal()).then(|| {
+    let style = if args.json {
+        Style::Json
+    } else if std::io::stdout().is_terminal() && !args.dry_run {
         let streamed = inputs.iter().any(|i| matches!(i, Input::Lines(_)));
-        let total = (!streamed).then(|| bar_length(files.values().map(Vec::len).sum(), args.limit));
-        Arc::new(progress_bar(total))
-    });
-    // A reader thread feeds the requests through a bounded channel (a few batches): memory
+        let read = files.values().map(Vec::len).sum();
+        Style::Bar((!streamed).then(|| bar_length(read, args.limit)))
+    } else {
+        Style::Lines
+    };
+    let in_order = !matches!(style, Style::Bar(_));
+    let printer = Arc::new(Printer::new(style, Detail::Results));
+    // A reader thread feeds the captures through a bounded channel (a few batches): memory
     // stays flat however long the JSON-lines input is.
-    let (tx, mut rx) = mpsc::channel::<Batch>(4);
+    let (tx, rx) = mpsc::channel::<Batch>(4);
     let skip_invalid = args.skip_invalid;
     let reader = std::thread::spawn(move || feed(inputs, files, skip_invalid, tx));
+    let mut captures = Captures {
+        rx,
+        batch: Vec::new().into_iter(),
+        ended: false,
+        selection: Selection::from(&args),
+        limit: args.limit,
+        taken: 0,
+        to,
+        basic_auth,
+        resign,
+        tolerance: signing.tolerance,
+        warned_stale: false,
+        skip_invalid,
+        skipped,
+        stopped: None,
+    };
 
-    let (json, dry_run) = (args.json, args.dry_run);
-    let selection = Selection::from(&args);
-    let mut taken = 0u64;
-
-    let dead_letter = Arc::new(args.dead_letter.clone());
-    // Result lines are written in blocks, not one write per request; flushed at the end.
-    let out = Arc::new(Mutex::new(std::io::BufWriter::with_capacity(
-        64 * 1024,
-        std::io::stdout(),
-    )));
-    let limit = Arc::new(tokio::sync::Semaphore::new(args.concurrency as usize));
-    let stopped = runtime.block_on(async {
-        // Evenly spaced starts: one per 1/rate seconds, not bursts.
-        let mut pace = args.rate.map(|n| {
-            let mut ticks = tokio::time::interval(std::time::Duration::from_secs_f64(1.0 / n));
-            ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-            ticks
-        });
-        let mut tasks = tokio::task::JoinSet::new();
-        let mut stopped = None;
-        let mut warned_stale = false;
-        let mut batch = Batch::new().into_iter();
-        loop {
-            let next = match batch.next() {
-                Some(next) => next,
-                None => match rx.recv().await {
-                    Some(more) => {
-                        batch = more.into_iter();
-                        continue;
-                    }
-                    None => break,
-                },
-            };
-            let item = match next {
-                Ok(item) => item,
-                Err(message) => {
-                    stopped = Some(message);
-                    break;
-                }
-            };
-            if !selection.wants(&item.capture) {
-                continue;
+    let settings = batch::Settings {
+        policy: super::policy(&args.retry),
+        concurrency: args.concurrency as usize,
+        rate: args.rate,
+        dead_letter: args.dead_letter.clone(),
+        in_order,
+    };
+    let ended = runtime.block_on(async {
+        if args.dry_run {
+            let mut jobs = &mut captures;
+            while let Some(job) = batch::Jobs::next(&mut jobs).await {
+                printer.dry_run(&job.request);
             }
-            if args.limit.is_some_and(|limit| taken >= limit) {
-                break;
-            }
-            taken += 1;
-            let mut item = item;
-            let request = match build_request(&mut item.capture, &to) {
-                Ok(mut request) => {
-                    if let Some(auth) = &basic_auth {
-                        request.headers.entry(http::header::AUTHORIZATION).or_insert_with(|| auth.clone());
-                    }
-                    request
-                }
-                Err(e) if args.skip_invalid => {
-                    eprintln!("hookline: skipped {}: {e:#}", item.label);
-                    skipped += 1;
-                    continue;
-                }
-                Err(e) => {
-                    stopped = Some(format!("{}: {e}", item.label));
-                    break;
-                }
-            };
-            let signer = match &resign {
-                Some(resign) => match resign.for_capture(&item.capture) {
-                    Ok(plan) => Some(plan),
-                    Err(e) => {
-                        stopped = Some(format!("{}: {e}", item.label));
-                        break;
-                    }
-                },
-                None => {
-                    if !warned_stale && is_stale(&item.capture, tolerance) {
-                        warned_stale = true;
-                        eprintln!("hookline: warning: {}: the captured signature is older than the tolerance ({}); timestamped schemes will reject it as stale: use --resign", item.label, humantime::format_duration(tolerance));
-                    }
-                    None
-                }
-            };
-            if dry_run {
-                print_dry_run(&request);
-                continue;
-            }
-            let permit = limit.clone().acquire_owned().await.expect("never closed");
-            if let Some(ticks) = pace.as_mut() {
-                ticks.tick().await;
-            }
-            let (client, policy, summary, dead_letter, bar, out) = (
-                client.clone(),
-                policy.clone(),
-                summary.clone(),
-                dead_letter.clone(),
-                bar.clone(),
-                out.clone(),
-            );
-            tasks.spawn(async move {
-                let _permit = permit;
-                let build = |_| match &signer {
-                    Some(signer) => signer.sign(&request),
-                    None => request.clone(),
-                };
-                let delivery = client.deliver(&policy, build, |_| {}).await;
-                let line = result_line(&item.label, &request, &delivery, json);
-                match &bar {
-                    Some(bar) => {
-                        bar.inc(1);
-                        if !delivery.is_delivered() {
-                            bar.println(line);
-                            let failed = crate::lock(&summary).failed.len() + 1;
-                            bar.set_message(format!("{failed} failed"));
-                        }
-                    }
-                    None => {
-                        let mut out = crate::lock(&out);
-                        let _ = writeln!(out, "{line}");
-                    }
-                }
-                if let (Some(dir), Some(reason)) = (&*dead_letter, delivery.verdict.failure()) {
-                    let to = request.url.to_string();
-                    let mut capture = item.capture;
-                    capture.body = request.body.to_vec();
-                    let written = super::dead_letter::write(dir, capture, &delivery.attempts, &reason, &to, &item.label);
-                    if let Err(e) = written {
-                        eprintln!("hookline: {e:#}");
-                    } else {
-                        crate::lock(&summary).dead_lettered += 1;
-                    }
-                }
-                crate::lock(&summary).add(&item.label, &delivery);
-            });
-            // Finished tasks are kept until joined: reap them, so memory stays flat.
-            while tasks.try_join_next().is_some() {}
+            return Ok(batch::Ended::default());
         }
-        while tasks.join_next().await.is_some() {}
-        stopped
-    });
-    drop(rx);
+        let mut signals = Signals::new().context("cannot listen for Ctrl-C / SIGTERM")?;
+        let ended = batch::run(
+            client,
+            settings,
+            &mut captures,
+            printer.clone(),
+            signals.next(),
+        );
+        anyhow::Ok(ended.await)
+    })?;
+    captures.rx.close();
+    drop(captures.rx);
     let _ = reader.join();
-    let _ = crate::lock(&out).flush();
-    if let Some(bar) = &bar {
-        bar.finish_and_clear();
-    }
 
-    let mut summary = std::mem::take(&mut *crate::lock(&summary));
-    if let Some(message) = stopped {
+    let skipped = captures.skipped;
+    let notes: Vec<String> = (skipped > 0)
+        .then(|| {
+            format!(
+                "skipped {skipped} malformed capture{}",
+                if skipped == 1 { "" } else { "s" }
+            )
+        })
+        .into_iter()
+        .collect();
+    if args.dry_run && captures.stopped.is_none() {
+        return Ok(ExitCode::SUCCESS);
+    }
+    let summary = printer.finish(&notes);
+    if let Some(message) = captures.stopped {
         let sent = summary.delivered + summary.failed.len();
         bail!(
             "{message} (stopped there; {sent} request{} already sent)",
             if sent == 1 { "" } else { "s" }
         );
     }
-    if dry_run {
-        return Ok(ExitCode::SUCCESS);
+    Ok(super::batch_exit(&summary, ended.interrupted > 0))
+}
+
+/// One capture's delivery.
+struct ReplayJob {
+    label: String,
+    /// The delivery id the sender gave (as `listen` recorded it), else the capture's id.
+    delivery_id: Option<String>,
+    /// The capture, its body moved into `request`.
+    capture: Capture,
+    request: delivery::Request,
+    signer: Option<Resigner>,
+}
+
+impl batch::Job for ReplayJob {
+    fn request(&self, _attempt: u32) -> delivery::Request {
+        match &self.signer {
+            Some(signer) => signer.sign(&self.request),
+            None => self.request.clone(),
+        }
     }
-    let mut text = summary.text();
-    if skipped > 0 {
-        text.push_str(&format!(
-            "\n  skipped {skipped} malformed capture{}",
-            if skipped == 1 { "" } else { "s" }
-        ));
+
+    fn source(&self) -> &str {
+        &self.label
     }
-    if json {
-        eprintln!("{text}");
-    } else {
-        println!("{text}");
+
+    fn delivery_id(&self) -> Option<&str> {
+        self.delivery_id.as_deref()
     }
-    Ok(if summary.failed.is_empty() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(EXIT_FALSE)
-    })
+
+    fn method(&self) -> &Method {
+        &self.request.method
+    }
+
+    fn url(&self) -> &Uri {
+        &self.request.url
+    }
+
+    /// The capture as it was read.
+    fn dead_letter(&self) -> Capture {
+        let mut capture = self.capture.clone();
+        capture.body = self.request.body.to_vec();
+        capture
+    }
+}
+
+/// The captures the reader thread hands over, as jobs: selected (`--event`, `--since`…,
+/// `--limit`), built into requests for `--to`, signed afresh with `--resign`.
+struct Captures {
+    rx: mpsc::Receiver<Batch>,
+    batch: std::vec::IntoIter<Result<Item, String>>,
+    ended: bool,
+    selection: Selection,
+    limit: Option<u64>,
+    taken: u64,
+    to: Uri,
+    basic_auth: Option<http::HeaderValue>,
+    resign: Option<Arc<Resign>>,
+    tolerance: std::time::Duration,
+    warned_stale: bool,
+    skip_invalid: bool,
+    skipped: usize,
+    /// Why the run stopped early (a bad line on standard input).
+    stopped: Option<String>,
+}
+
+impl Captures {
+    /// The item as a job; `None` when it is not selected or is skipped (or stops the run).
+    fn job(&mut self, next: Result<Item, String>) -> Option<ReplayJob> {
+        let mut item = match next {
+            Ok(item) => item,
+            Err(message) => return self.stop(message),
+        };
+        if !self.selection.wants(&item.capture) {
+            return None;
+        }
+        if self.limit.is_some_and(|limit| self.taken >= limit) {
+            self.ended = true;
+            return None;
+        }
+        self.taken += 1;
+        let mut request = match build_request(&mut item.capture, &self.to) {
+            Ok(request) => request,
+            Err(e) if self.skip_invalid => {
+                eprintln!("hookline: skipped {}: {e:#}", item.label);
+                self.skipped += 1;
+                return None;
+            }
+            Err(e) => return self.stop(format!("{}: {e}", item.label)),
+        };
+        if let Some(auth) = &self.basic_auth {
+            request
+                .headers
+                .entry(http::header::AUTHORIZATION)
+                .or_insert_with(|| auth.clone());
+        }
+        let signer = match &self.resign {
+            Some(resign) => match resign.for_capture(&item.capture) {
+                Ok(signer) => Some(signer),
+                Err(e) => return self.stop(format!("{}: {e}", item.label)),
+            },
+            None => {
+                if !self.warned_stale && is_stale(&item.capture, self.tolerance) {
+                    self.warned_stale = true;
+                    eprintln!("hookline: warning: {}: the captured signature is older than the tolerance ({}); timestamped schemes will reject it as stale: use --resign", item.label, humantime::format_duration(self.tolerance));
+                }
+                None
+            }
+        };
+        let delivery_id = match item.capture.extra.get("delivery_id") {
+            Some(serde_json::Value::String(id)) => Some(id.clone()),
+            _ => item.capture.id.clone(),
+        };
+        Some(ReplayJob {
+            label: item.label,
+            delivery_id,
+            capture: item.capture,
+            request,
+            signer,
+        })
+    }
+
+    fn stop(&mut self, message: String) -> Option<ReplayJob> {
+        self.stopped = Some(message);
+        self.ended = true;
+        None
+    }
+}
+
+impl batch::Jobs<ReplayJob> for &mut Captures {
+    fn ready(&mut self) -> Option<ReplayJob> {
+        loop {
+            if self.ended {
+                return None;
+            }
+            match self.batch.next() {
+                Some(next) => {
+                    if let Some(job) = self.job(next) {
+                        return Some(job);
+                    }
+                }
+                None => match self.rx.try_recv() {
+                    Ok(more) => self.batch = more.into_iter(),
+                    Err(_) => return None,
+                },
+            }
+        }
+    }
+
+    async fn next(&mut self) -> Option<ReplayJob> {
+        loop {
+            if let Some(job) = self.ready() {
+                return Some(job);
+            }
+            if self.ended {
+                return None;
+            }
+            match self.rx.recv().await {
+                Some(more) => self.batch = more.into_iter(),
+                None => {
+                    self.ended = true;
+                    return None;
+                }
+            }
+        }
+    }
 }
 
 /// The request as captured: method, headers (order and repeats kept; hop-by-hop headers,
@@ -315,86 +375,6 @@ fn build_request(capture: &mut Capture, to: &Uri) -> Result<delivery::Request> {
 fn bar_length(captures: usize, limit: Option<u64>) -> u64 {
     let captures = captures as u64;
     limit.map_or(captures, |limit| captures.min(limit))
-}
-
-/// done/total (or a count when streaming), rate, ETA, failures so far.
-fn progress_bar(total: Option<u64>) -> ProgressBar {
-    let (bar, template) = match total {
-        Some(n) => (
-            ProgressBar::new(n),
-            "{bar:30} {pos}/{len}  {rate}  ETA {eta}  {msg}",
-        ),
-        None => (
-            ProgressBar::new_spinner(),
-            "{spinner} {pos} sent  {rate}  {msg}",
-        ),
-    };
-    bar.set_draw_target(ProgressDrawTarget::stdout());
-    // indicatif's own {per_sec} shows `5.6534/s`; whole requests per second read better.
-    let style = ProgressStyle::with_template(template)
-        .unwrap_or_else(|_| ProgressStyle::default_bar())
-        .with_key(
-            "rate",
-            |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
-                let _ = write!(w, "{:.0}/s", state.per_sec());
-            },
-        );
-    bar.set_style(style);
-    bar.enable_steady_tick(std::time::Duration::from_millis(100));
-    bar
-}
-
-fn print_dry_run(request: &delivery::Request) {
-    println!(
-        "{} {}  {} header{}, {} byte body",
-        request.method,
-        request.url,
-        request.headers.len(),
-        if request.headers.len() == 1 { "" } else { "s" },
-        request.body.len()
-    );
-}
-
-fn result_line(label: &str, request: &delivery::Request, d: &Delivery, json: bool) -> String {
-    let last = d.attempts.last();
-    let status = last.and_then(|a| a.status);
-    let latency = last.map_or(0.0, |a| a.latency_ms);
-    let (result, reason) = (d.verdict.name(), d.verdict.failure());
-    if json {
-        #[derive(serde::Serialize)]
-        struct Line<'a> {
-            capture: &'a str,
-            method: &'a str,
-            url: String,
-            result: &'a str,
-            status: Option<u16>,
-            attempts: usize,
-            latency_ms: f64,
-            reason: Option<String>,
-        }
-        let line = Line {
-            capture: label,
-            method: request.method.as_str(),
-            url: request.url.to_string(),
-            result,
-            status,
-            attempts: d.attempts.len(),
-            latency_ms: latency,
-            reason,
-        };
-        return serde_json::to_string(&line).expect("a result line serialises");
-    }
-    let outcome = match (status, reason) {
-        (Some(s), None) => s.to_string(),
-        (_, Some(r)) => format!("failed: {r}"),
-        (None, None) => String::new(),
-    };
-    format!(
-        "{} {}  {outcome}  {}  ({label})",
-        request.method,
-        request.url.path(),
-        crate::output::millis_text(latency)
-    )
 }
 
 #[cfg(test)]

@@ -1,10 +1,9 @@
-//! Dead letters, for `send` and `replay`: a request that failed for good, written as a
-//! capture that `replay` and `verify` read, with the delivery's history.
+//! Dead letters, for every batch of deliveries: a request that failed for good, written as
+//! a capture that `replay` and `verify` read, with the delivery's history.
 
-use std::io::ErrorKind;
-use std::path::Path;
+use std::io::{self, ErrorKind};
+use std::path::{Path, PathBuf};
 
-use anyhow::{anyhow, Result};
 use serde_json::json;
 
 use crate::capture::{write_new_json_file, Capture};
@@ -13,7 +12,7 @@ use crate::ids::new_id;
 
 /// Adds `attempts` and `dead_letter` {to, reason, source} to the capture and writes it
 /// into `dir`, atomically, as a new file: never over another one, never outside `dir`
-/// (see [`file_name`]).
+/// (see [`file_name`]). Returns the file written.
 pub fn write(
     dir: &Path,
     mut capture: Capture,
@@ -21,22 +20,26 @@ pub fn write(
     reason: &str,
     to: &str,
     source: &str,
-) -> Result<()> {
+) -> io::Result<PathBuf> {
     let name = file_name(capture.id.as_deref());
     capture.extra.insert("attempts".into(), json!(attempts));
     capture.extra.insert(
         "dead_letter".into(),
         json!({ "to": to, "reason": reason, "source": source }),
     );
+    if capture.received_at.is_none() {
+        capture.received_at = attempts.last().map(|a| a.at.clone());
+    }
     let json = capture.to_json();
-    let fail = |e: std::io::Error| anyhow!("--dead-letter {}: {e}", dir.display());
-    match write_new_json_file(&dir.join(&name), &json, false) {
+    let path = dir.join(&name);
+    match write_new_json_file(&path, &json, false) {
         Err(e) if e.kind() == ErrorKind::AlreadyExists => {
             // Two dead letters of one capture (replayed twice): keep both.
             let again = format!("{}-{}.json", name.trim_end_matches(".json"), new_id(""));
-            write_new_json_file(&dir.join(again), &json, false).map_err(fail)
+            let path = dir.join(again);
+            write_new_json_file(&path, &json, false).map(|()| path)
         }
-        other => other.map_err(fail),
+        other => other.map(|()| path),
     }
 }
 
