@@ -9,7 +9,7 @@
 
 use std::borrow::Cow;
 use std::fmt;
-use std::io::{self, BufRead, Write};
+use std::io::{self, BufRead};
 use std::marker::PhantomData;
 use std::path::Path;
 
@@ -153,51 +153,8 @@ impl Capture {
     /// renamed into place, so a reader never sees a partial file. With `durable`, the file
     /// is fsynced before the rename.
     pub fn write_file(&self, path: &Path, durable: bool) -> io::Result<()> {
-        write_json_file(path, &self.to_json(), durable)
+        crate::files::write_atomic(path, &self.to_json(), durable)
     }
-}
-
-/// Writes one capture already serialised by [`Capture::to_json`] as `path`, atomically
-/// (see [`Capture::write_file`]); for callers that also print the same line.
-pub fn write_json_file(path: &Path, json: &str, durable: bool) -> io::Result<()> {
-    let tmp = temp_json_file(path, json, durable)?;
-    tmp.persist(path).map_err(|e| e.error)?;
-    Ok(())
-}
-
-/// Like [`write_json_file`], but never replaces a file: an existing `path` is an
-/// `AlreadyExists` error and stays as it was.
-pub fn write_new_json_file(path: &Path, json: &str, durable: bool) -> io::Result<()> {
-    let tmp = temp_json_file(path, json, durable)?;
-    tmp.persist_noclobber(path).map_err(|e| e.error)?;
-    Ok(())
-}
-
-/// The JSON written to a temporary file beside `path`, ready to be renamed into place.
-fn temp_json_file(path: &Path, json: &str, durable: bool) -> io::Result<tempfile::NamedTempFile> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".hookline-")
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .map_err(|e| {
-            // tempfile's message names its random temp file; the directory is what to fix.
-            let why = e.to_string();
-            let why = why.split(" at path ").next().unwrap_or_default();
-            io::Error::new(
-                e.kind(),
-                format!("cannot create a file in {}: {why}", dir.display()),
-            )
-        })?;
-    tmp.write_all(json.as_bytes())?;
-    tmp.write_all(b"\n")?;
-    if durable {
-        tmp.as_file().sync_all()?;
-    }
-    Ok(tmp)
 }
 
 /// A capture starts with `{` and names `"hookline"` near the start (hookline's writers

@@ -1,6 +1,8 @@
-//! The files a directory argument stands for (send's fixtures, replay's captures, what
-//! --watch looks at): in name order, without hidden files and editor leftovers.
+//! Files: the ones a directory argument stands for (send's fixtures, replay's captures,
+//! what a watch looks at: in name order, without hidden files and editor leftovers), and
+//! text files written atomically (captures, dead letters, the relay's state).
 
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
@@ -41,6 +43,52 @@ fn collect(dir: &Path, recursive: bool, found: &mut Vec<PathBuf>) -> Result<()> 
         }
     }
     Ok(())
+}
+
+/// Writes `text` (and a final newline) as `path` atomically: a temporary file in the same
+/// directory, renamed into place, so a reader never sees a partial file. With `durable`,
+/// the file is fsynced before the rename.
+pub fn write_atomic(path: &Path, text: &str, durable: bool) -> io::Result<()> {
+    let tmp = temp_file(path, text, durable)?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
+
+/// Like [`write_atomic`], but never replaces a file: an existing `path` is an
+/// `AlreadyExists` error and stays as it was.
+pub fn write_new(path: &Path, text: &str, durable: bool) -> io::Result<()> {
+    let tmp = temp_file(path, text, durable)?;
+    tmp.persist_noclobber(path).map_err(|e| e.error)?;
+    Ok(())
+}
+
+/// The text written to a temporary file beside `path`, ready to be renamed into place.
+fn temp_file(path: &Path, text: &str, durable: bool) -> io::Result<tempfile::NamedTempFile> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".hookline-")
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .map_err(|e| {
+            // tempfile's message names its random temp file; the directory is what to fix.
+            let why = e.to_string();
+            let why = why.split(" at path ").next().unwrap_or_default();
+            io::Error::new(
+                e.kind(),
+                format!("cannot create a file in {}: {why}", dir.display()),
+            )
+        })?;
+    tmp.write_all(text.as_bytes())?;
+    if !text.ends_with('\n') {
+        tmp.write_all(b"\n")?;
+    }
+    if durable {
+        tmp.as_file().sync_all()?;
+    }
+    Ok(tmp)
 }
 
 #[cfg(test)]

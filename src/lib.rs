@@ -21,6 +21,7 @@ pub mod secret;
 pub mod server;
 pub mod signing;
 pub mod text;
+pub mod tls;
 pub mod watch;
 
 /// Locks a mutex, going on past a panic elsewhere: every lock here guards counters and

@@ -3,9 +3,10 @@
 
 use std::process::ExitCode;
 
-use anyhow::{bail, Context, Result};
+use anyhow::{anyhow, bail, Context, Result};
 
 use crate::cli::{ChannelAction, TlsClientArgs};
+use crate::output;
 use crate::relay::{client, credentials};
 
 pub fn run(action: ChannelAction) -> Result<ExitCode> {
@@ -22,7 +23,8 @@ pub fn run(action: ChannelAction) -> Result<ExitCode> {
             default,
             tls,
         } => {
-            let (relay, channel) = client::parse(&relay, tls_config(&relay, &tls)?)?;
+            let (relay, channel) = client::parse(&relay, tls_config(&relay, &tls)?)
+                .map_err(|e| anyhow!("--relay {e:#}"))?;
             let relay = relay.with_create_token(create_token);
             if channel.is_some() {
                 bail!("--relay: give the relay's URL without a channel");
@@ -31,15 +33,10 @@ pub fn run(action: ChannelAction) -> Result<ExitCode> {
                 .enable_all()
                 .build()
                 .context("cannot start the async runtime")?;
-            let (made, saved) = runtime.block_on(relay.create_saved_channel(default))?;
-            println!("channel     {}", made.channel);
-            println!("public URL  {}", made.url);
-            println!("token       {}", made.token);
-            eprintln!(
-                "The token is shown this once and saved to {}; `hookline listen --relay {}` uses it.",
-                saved.display(),
-                relay.base
-            );
+            let (made, saved) = runtime
+                .block_on(relay.create_saved_channel(default))
+                .map_err(|e| create_token_hint(e, "--create-token"))?;
+            output::channel::created(&made, &saved, &relay.base)?;
             Ok(ExitCode::SUCCESS)
         }
     }
@@ -49,24 +46,11 @@ pub fn run(action: ChannelAction) -> Result<ExitCode> {
 fn list(relay: Option<&http::Uri>) -> Result<ExitCode> {
     let only = relay.map(client::base_of);
     let saved = credentials::all()?;
-    let mut text = String::new();
-    for s in saved
+    let shown: Vec<&credentials::Saved> = saved
         .iter()
         .filter(|s| only.as_ref().is_none_or(|o| *o == s.relay))
-    {
-        let mark = if s.default { "*" } else { " " };
-        text.push_str(&format!(
-            "{mark} {}  {}  {}/c/{}\n",
-            s.relay, s.channel, s.relay, s.channel
-        ));
-    }
-    if text.is_empty() {
-        eprintln!(
-            "no saved channels{}",
-            only.map(|o| format!(" for {o}")).unwrap_or_default()
-        );
-    }
-    crate::output::print_stdout(&text)?;
+        .collect();
+    output::channel::list(&shown, only.as_deref())?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -90,14 +74,7 @@ fn delete(channel: &str, relay: Option<&http::Uri>, tls: &TlsClientArgs) -> Resu
         .context("cannot start the async runtime")?;
     let known = runtime.block_on(client.delete_channel(channel, &saved.token))?;
     credentials::forget(&saved.relay, channel)?;
-    if known {
-        eprintln!("deleted channel {channel} on {} and here", saved.relay);
-    } else {
-        eprintln!(
-            "{} no longer knew channel {channel}; forgotten here",
-            saved.relay
-        );
-    }
+    output::channel::deleted(channel, &saved.relay, known);
     Ok(ExitCode::SUCCESS)
 }
 
@@ -106,12 +83,13 @@ pub(super) fn tls_config(
     url: &http::Uri,
     tls: &TlsClientArgs,
 ) -> Result<Option<std::sync::Arc<rustls::ClientConfig>>> {
-    if url.scheme_str() != Some("https") {
-        return Ok(None);
+    Ok(super::client_tls(url, tls)?.map(std::sync::Arc::new))
+}
+
+/// A relay that wants a creation token: the error says which flag gives it.
+pub(super) fn create_token_hint(e: anyhow::Error, flag: &str) -> anyhow::Error {
+    match e.downcast_ref::<client::NeedsCreateToken>() {
+        Some(needs) => anyhow!("{needs}: pass {flag} (or HOOKLINE_RELAY_CREATE_TOKEN)"),
+        None => e,
     }
-    if tls.insecure {
-        eprintln!("hookline: warning: --insecure: the certificate of {url} is not checked");
-    }
-    let config = crate::delivery::tls::client_config(tls.cacert.as_deref(), tls.insecure)?;
-    Ok(Some(std::sync::Arc::new(config)))
 }

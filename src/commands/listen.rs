@@ -11,9 +11,10 @@ use std::time::Duration;
 
 use crate::cli::ListenArgs;
 use crate::config::{Config, SigningSettings};
-use crate::listen::{tls, Chaos, ChaosSettings, Engine, Forwarder, SaveTo, Settings};
+use crate::listen::{Chaos, ChaosSettings, Engine, Forwarder, SaveTo, Settings};
+use crate::output::listen::Banner;
 use crate::output::listen::{Printer, Style};
-use crate::relay::{client, credentials};
+use crate::relay::client::{self, SubscribeError, Subscriber};
 use crate::server::Server;
 use crate::signing::{SchemeChoice, VerifyOptions};
 
@@ -40,13 +41,8 @@ pub fn run(config: &Config, args: ListenArgs) -> Result<ExitCode> {
     let (tls_config, tls_note) = if let Some(config) = super::server_tls(&args.tls)? {
         (Some(config), None)
     } else if args.tls_self_signed {
-        let made = tls::self_signed(&cache_dir()?)?;
-        let note = format!(
-            "self-signed certificate {} (SHA-256 {})\ntrust it with: curl --cacert {} …",
-            made.cert_path.display(),
-            made.fingerprint,
-            made.cert_path.display()
-        );
+        let made = crate::tls::self_signed(&cache_dir()?)?;
+        let note = (made.cert_path, made.fingerprint);
         (Some(made.config), Some(note))
     } else {
         (None, None)
@@ -70,21 +66,6 @@ pub fn run(config: &Config, args: ListenArgs) -> Result<ExitCode> {
         .map_err(|e| anyhow!("cannot listen on {addr}: {e}"))?;
     let local = server.local_addr()?;
 
-    let secrets_note = match &verify {
-        None => {
-            "not verifying (no secret): every request is accepted and marked unverified".to_string()
-        }
-        Some((options, secrets)) => format!(
-            "verifying: {} · {} secret{} · tolerance {}",
-            match options.scheme {
-                SchemeChoice::Auto => "scheme detected per request".to_string(),
-                SchemeChoice::Fixed(s) => format!("{s} scheme"),
-            },
-            secrets.len(),
-            if secrets.len() == 1 { "" } else { "s" },
-            humantime::format_duration(std::time::Duration::from_secs(options.tolerance_secs)),
-        ),
-    };
     let (connection_limits, body_limits) = super::server_limits(&args.limits, args.max_body, 1);
     let settings = Settings {
         verify,
@@ -102,27 +83,22 @@ pub fn run(config: &Config, args: ListenArgs) -> Result<ExitCode> {
 
     // The relay link is made before anything is printed, so a refused token or an
     // unreachable relay is the only line; its public URL goes in the banner.
-    let relay = match &args.relay {
-        Some(url) => Some(runtime.block_on(relay_link(url, &args))?),
+    let subscriber = match &args.relay {
+        Some(url) => Some(runtime.block_on(subscribe(url, &args))?),
         None => None,
     };
-
-    // What is on, then `listening on …` last: scripts and tests wait for that line.
-    if let Some(note) = tls_note {
-        eprintln!("{note}");
-    }
-    eprintln!("{secrets_note}");
-    if let Some(save) = &settings.save {
-        eprintln!("saving to {}", save.dir.display());
-    }
-    if let Some(forward) = &settings.forward {
-        eprintln!("forwarding to {}", forward.base());
-    }
-    for note in relay.iter().flat_map(|r| &r.notes) {
-        eprintln!("{note}");
-    }
-    let scheme = if tls_on { "https" } else { "http" };
-    eprintln!("listening on {scheme}://{local}");
+    let (subscriber, relay_events) = match subscriber {
+        Some((subscriber, events)) => (Some(subscriber), events),
+        None => (None, Vec::new()),
+    };
+    crate::output::listen::banner(&Banner {
+        tls: tls_note.as_ref(),
+        verify: settings.verify.as_ref().map(|(o, s)| (o, s.len())),
+        save: settings.save.as_ref().map(|s| s.dir.as_path()),
+        forward: settings.forward.as_ref().map(|f| f.base()),
+        relay: &relay_events,
+        listening: &format!("{}://{local}", if tls_on { "https" } else { "http" }),
+    });
 
     let style = if args.json {
         Style::Json
@@ -136,13 +112,13 @@ pub fn run(config: &Config, args: ListenArgs) -> Result<ExitCode> {
     let engine = Engine::new(settings, printer.clone());
     // The relay link is told when listen stops, and drains like the server.
     let (stopping, stopping_rx) = tokio::sync::watch::channel(false);
-    let relay_task = relay.map(|start| {
-        runtime.spawn(keep_relay_link(
-            start,
+    let relay_task = subscriber.map(|subscriber| {
+        runtime.spawn(subscriber.keep(
             engine.clone(),
             args.relay_max_in_flight as usize,
             stopping_rx,
             args.limits.grace,
+            Arc::new(crate::output::relay::LinkLog),
         ))
     });
     let stop = async {
@@ -170,21 +146,19 @@ pub fn run(config: &Config, args: ListenArgs) -> Result<ExitCode> {
     // Requests still running past the grace period are dropped with the runtime.
     runtime.shutdown_timeout(std::time::Duration::from_secs(1));
     let summary = printer.finish();
-    eprintln!("hookline: stopped · {}", summary.line());
+    crate::output::listen::stopped(
+        &summary,
+        printer.stdout_closed(),
+        dropped,
+        args.limits.grace,
+    );
     if printer.stdout_closed() {
         // `listen --json | head -n 2`: the reader is gone, and an event answered now
         // would be recorded nowhere.
-        eprintln!("hookline: standard output was closed: stopped listening");
         return Ok(ExitCode::from(super::EXIT_FALSE));
     }
     if dropped > 0 {
         // Senders of these got no answer: not a clean stop, so not exit 0.
-        eprintln!(
-            "hookline: {dropped} request{} still in flight {} dropped (--grace {} ran out, or a second Ctrl-C)",
-            if dropped == 1 { "" } else { "s" },
-            if dropped == 1 { "was" } else { "were" },
-            humantime::format_duration(args.limits.grace)
-        );
         return Ok(ExitCode::from(super::EXIT_INTERRUPTED));
     }
     Ok(ExitCode::SUCCESS)
@@ -224,121 +198,27 @@ fn cache_dir() -> Result<PathBuf> {
     Ok(base.join("hookline"))
 }
 
-/// `--relay`: the relay, channel and token (saved, given, or made now), and the first link
-/// (`None` when the relay is not reachable yet: it is retried in the background).
-struct RelayStart {
-    relay: client::Relay,
-    channel: String,
-    token: String,
-    link: Option<client::Link>,
-    /// For the banner: a channel made, the public URL, or that the relay is not up yet.
-    notes: Vec<String>,
-}
-
-/// Sets up `--relay` without printing anything; a token the relay refuses is an error.
-async fn relay_link(url: &http::Uri, args: &ListenArgs) -> Result<RelayStart> {
-    let mut notes = Vec::new();
+/// `--relay`: the relay client set up from the flags, then the subscription started (see
+/// [`Subscriber::start`]); errors name the flags.
+async fn subscribe(
+    url: &http::Uri,
+    args: &ListenArgs,
+) -> Result<(Subscriber, Vec<client::LinkEvent>)> {
     let tls = super::channel::tls_config(url, &args.relay_tls)?;
-    let (relay, channel) = client::parse(url, tls)?;
+    let (relay, channel) = client::parse(url, tls).map_err(|e| anyhow!("--relay {e:#}"))?;
     let relay = relay
         .with_create_token(args.relay_create_token.clone())
         .with_max_body(args.max_body);
-    let (channel, token) = match (channel, &args.relay_token) {
-        (Some(channel), Some(token)) => (channel, token.clone()),
-        (Some(channel), None) => match credentials::find(&relay.base, Some(&channel))? {
-            Some(saved) => (channel, saved.token),
-            None => bail!("--relay: no token saved for channel {channel}: pass --relay-token (or HOOKLINE_RELAY_TOKEN)"),
-        },
-        (None, Some(_)) => bail!("--relay-token: give the channel too, as --relay URL/CHANNEL"),
-        (None, None) => match credentials::find(&relay.base, None)? {
-            Some(saved) => (saved.channel, saved.token),
-            None => {
-                let (made, path) = relay.create_saved_channel(false).await?;
-                notes.push(format!("relay: made channel {} (its token is saved in {})", made.channel, path.display()));
-                (made.channel, made.token)
+    Subscriber::start(relay, channel, args.relay_token.clone())
+        .await
+        .map_err(|e| match e {
+            SubscribeError::NoSavedToken(channel) => anyhow!(
+                "--relay: no token saved for channel {channel}: pass --relay-token (or HOOKLINE_RELAY_TOKEN)"
+            ),
+            SubscribeError::TokenWithoutChannel => {
+                anyhow!("--relay-token: give the channel too, as --relay URL/CHANNEL")
             }
-        },
-    };
-    let link = match relay.connect(&channel, &token).await {
-        Ok(link) => {
-            notes.push(format!("public URL: {}", link.public_url));
-            Some(link)
-        }
-        Err(client::ConnectError::Refused(why)) => bail!("--relay: {why}"),
-        Err(client::ConnectError::Unreachable(why)) => {
-            notes.push(format!(
-                "relay: cannot connect to {} ({why}); retrying",
-                relay.base
-            ));
-            None
-        }
-    };
-    Ok(RelayStart {
-        relay,
-        channel,
-        token,
-        link,
-        notes,
-    })
-}
-
-/// Serves the relay link; when it drops, reconnects with backoff and says so on stderr. Gives up only when the relay refuses the token.
-async fn keep_relay_link(
-    start: RelayStart,
-    engine: Arc<Engine>,
-    max_in_flight: usize,
-    mut stopping: tokio::sync::watch::Receiver<bool>,
-    grace: Duration,
-) -> usize {
-    // send's retry policy, for its backoff: full jitter from 0.5 s, doubling, capped at 30 s.
-    let backoff = crate::delivery::Policy {
-        backoff: Duration::from_millis(500),
-        max_backoff: Duration::from_secs(30),
-        ..Default::default()
-    };
-    let RelayStart {
-        relay,
-        channel,
-        token,
-        mut link,
-        ..
-    } = start;
-    let mut retry = 0;
-    loop {
-        if let Some(up) = link.take() {
-            retry = 0;
-            match up
-                .serve(engine.clone(), max_in_flight, stopping.clone(), grace)
-                .await
-            {
-                client::Ended::Stopped { dropped } => return dropped,
-                client::Ended::Lost(why) => eprintln!(
-                    "relay: link lost ({}); reconnecting",
-                    crate::output::printable(&why)
-                ),
-            }
-        }
-        let wait = backoff.delay(retry, rand::random::<f64>(), None);
-        tokio::select! {
-            () = tokio::time::sleep(wait) => {}
-            _ = stopping.wait_for(|stop| *stop) => return 0,
-        }
-        retry += 1;
-        match relay.connect(&channel, &token).await {
-            Ok(up) => {
-                eprintln!("relay: reconnected · public URL: {}", up.public_url);
-                link = Some(up);
-            }
-            Err(client::ConnectError::Refused(why)) => {
-                eprintln!("hookline: relay: {why}; no longer trying (local listening goes on)");
-                return 0;
-            }
-            Err(client::ConnectError::Unreachable(why)) => {
-                eprintln!(
-                    "relay: cannot connect ({}); retrying",
-                    crate::output::printable(&why)
-                );
-            }
-        }
-    }
+            SubscribeError::Refused(why) => anyhow!("--relay: {why}"),
+            SubscribeError::Other(e) => super::channel::create_token_hint(e, "--relay-create-token"),
+        })
 }

@@ -74,17 +74,41 @@ fn delivery_client(
     to: &http::Uri,
     tls: &crate::cli::TlsClientArgs,
 ) -> Result<crate::delivery::Client> {
-    use crate::delivery::{tls::client_config, Client};
-    if to.scheme_str() != Some("https") {
-        return Ok(Client::new());
+    use crate::delivery::Client;
+    Ok(match client_tls(to, tls)? {
+        Some(config) => Client::with_tls(config),
+        None => Client::new(),
+    })
+}
+
+/// `--cacert` / `--insecure` as a TLS client configuration, for an https:// URL only
+/// (`None` for http://). The one place that warns about `--insecure`.
+fn client_tls(
+    url: &http::Uri,
+    tls: &crate::cli::TlsClientArgs,
+) -> Result<Option<rustls::ClientConfig>> {
+    if url.scheme_str() != Some("https") {
+        return Ok(None);
     }
     if tls.insecure {
-        eprintln!("hookline: warning: --insecure: the certificate of {to} is not checked");
+        eprintln!("hookline: warning: --insecure: the certificate of {url} is not checked");
     }
-    Ok(Client::with_tls(client_config(
-        tls.cacert.as_deref(),
-        tls.insecure,
-    )?))
+    crate::tls::client_config(tls.cacert.as_deref(), tls.insecure)
+        .map(Some)
+        .map_err(|e| tls_error(e, false))
+}
+
+/// A TLS error with the flag that named the file (`server`: listen's or relay's own
+/// certificate, else a client's `--cacert`).
+fn tls_error(e: crate::tls::TlsError, server: bool) -> anyhow::Error {
+    use crate::tls::TlsError;
+    match (&e, server) {
+        (TlsError::CaFile { .. }, _) => anyhow!("--cacert {e}"),
+        (TlsError::CertFile { .. }, true) => anyhow!("--tls-cert {e}"),
+        (TlsError::KeyFile { .. }, true) => anyhow!("--tls-key {e}"),
+        (TlsError::Mismatch(_), true) => anyhow!("--tls-cert/--tls-key: {e}"),
+        _ => anyhow!(e),
+    }
 }
 
 /// A batch's exit status: 130 when Ctrl-C cut deliveries short, 1 when any failed, else 0.
@@ -116,10 +140,16 @@ fn prepare_output_dir(flag: &str, dir: &std::path::Path) -> Result<()> {
 fn server_tls(
     tls: &crate::cli::TlsServerArgs,
 ) -> Result<Option<std::sync::Arc<rustls::ServerConfig>>> {
-    match (&tls.tls_cert, &tls.tls_key) {
-        (Some(cert), Some(key)) => Ok(Some(crate::listen::tls::from_files(cert, key)?)),
-        _ => Ok(None),
+    let (Some(cert), Some(key)) = (&tls.tls_cert, &tls.tls_key) else {
+        return Ok(None);
+    };
+    if let Ok(file) = std::fs::File::open(key) {
+        let name = format!("--tls-key {}", key.display());
+        crate::config::warn_if_readable_by_others(&file, &name);
     }
+    crate::tls::from_files(cert, key)
+        .map(Some)
+        .map_err(|e| tls_error(e, true))
 }
 
 /// `--header-timeout`, `--idle-timeout`, `--max-connections`, `--body-timeout`,

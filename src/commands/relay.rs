@@ -2,12 +2,14 @@
 //! SIGTERM, expiring unused channels every minute.
 
 use std::process::ExitCode;
+use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{anyhow, bail, Context, Result};
 
 use super::signals::Shutdown;
 use crate::cli::RelayArgs;
+use crate::output::relay::RelayLog;
 use crate::relay::channels::Channels;
 use crate::relay::hub::LocalHub;
 use crate::relay::{self, Relay, Settings};
@@ -20,7 +22,8 @@ pub fn run(args: RelayArgs) -> Result<ExitCode> {
         args.channel_ttl,
         args.max_channels,
         relay::now(),
-    )?;
+    )
+    .map_err(|e| anyhow!("--state {e}"))?;
     let tls_config = super::server_tls(&args.tls)?;
     // One thread serves every channel: a relayed request is a few wake-ups between tasks
     // (sender, hub, link), and across a work-stealing pool those became thread switches.
@@ -71,31 +74,14 @@ pub fn run(args: RelayArgs) -> Result<ExitCode> {
         },
         channels,
         LocalHub::new(args.max_in_flight as usize),
+        Arc::new(RelayLog),
     );
-    eprintln!("{kept}");
-    eprintln!("public URL {public_url}: channels at {public_url}/c/<channel>");
-    eprintln!("listening on {scheme}://{local}");
+    crate::output::relay::banner(&kept, &public_url, &format!("{scheme}://{local}"));
 
     // Every minute; more often for a short --channel-ttl, so it holds to about half.
     let expiry_check =
         (args.channel_ttl / 2).clamp(Duration::from_secs(1), Duration::from_secs(60));
-    let expiring = relay.clone();
-    runtime.spawn(async move {
-        let mut every = tokio::time::interval(expiry_check);
-        loop {
-            every.tick().await;
-            let store = expiring.clone();
-            let expired = tokio::task::spawn_blocking(move || store.expire_channels()).await;
-            match expired.unwrap_or_else(|e| Err(anyhow!("channel expiry failed: {e}"))) {
-                Ok(0) => {}
-                Ok(n) => eprintln!(
-                    "hookline: {n} unused channel{} expired",
-                    if n == 1 { "" } else { "s" }
-                ),
-                Err(e) => eprintln!("hookline: {e:#}"),
-            }
-        }
-    });
+    runtime.spawn(relay.clone().expire_every(expiry_check));
     let shutdown = Shutdown::watch(&runtime)?;
     runtime.block_on(server.serve(
         relay.clone(),
@@ -107,7 +93,9 @@ pub fn run(args: RelayArgs) -> Result<ExitCode> {
     runtime.block_on(relay.close_links(Duration::from_secs(2)));
     runtime.shutdown_timeout(Duration::from_secs(1));
     // Last-used times are written out with the final expiry.
-    relay.expire_channels()?;
+    relay
+        .expire_channels()
+        .map_err(|e| anyhow!("--state {e}"))?;
     eprintln!("hookline: relay stopped");
     Ok(ExitCode::SUCCESS)
 }

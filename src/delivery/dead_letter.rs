@@ -6,8 +6,9 @@ use std::path::{Path, PathBuf};
 
 use serde_json::json;
 
-use crate::capture::{write_new_json_file, Capture};
+use crate::capture::Capture;
 use crate::delivery::AttemptRecord;
+use crate::files::write_new;
 use crate::ids::new_id;
 
 /// Adds `attempts` and `dead_letter` {to, reason, source} to the capture and writes it
@@ -32,12 +33,12 @@ pub fn write(
     }
     let json = capture.to_json();
     let path = dir.join(&name);
-    match write_new_json_file(&path, &json, false) {
+    match write_new(&path, &json, false) {
         Err(e) if e.kind() == ErrorKind::AlreadyExists => {
             // Two dead letters of one capture (replayed twice): keep both.
             let again = format!("{}-{}.json", name.trim_end_matches(".json"), new_id(""));
             let path = dir.join(again);
-            write_new_json_file(&path, &json, false).map(|()| path)
+            write_new(&path, &json, false).map(|()| path)
         }
         other => other.map(|()| path),
     }

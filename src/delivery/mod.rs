@@ -7,7 +7,6 @@
 pub mod batch;
 pub mod dead_letter;
 mod policy;
-pub mod tls;
 
 use std::time::{Duration, Instant};
 

@@ -242,7 +242,7 @@ async fn save_event(save: &SaveTo, event: &Event) -> std::io::Result<Arc<String>
     let fsync = save.fsync;
     let line = Arc::new(event.json_line());
     let to_write = line.clone();
-    tokio::task::spawn_blocking(move || crate::capture::write_json_file(&path, &to_write, fsync))
+    tokio::task::spawn_blocking(move || crate::files::write_atomic(&path, &to_write, fsync))
         .await
         .map_err(std::io::Error::other)??;
     Ok(line)

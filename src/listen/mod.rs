@@ -8,7 +8,6 @@ pub mod chaos;
 mod forward;
 mod handler;
 mod seen;
-pub mod tls;
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -112,7 +111,7 @@ pub struct Refused {
 
 /// The listen engine: settings, duplicate memory and the reporter. It answers requests
 /// from its own server ([`crate::server::Handler`]) and requests relayed from a
-/// `hookline relay` alike ([`Engine::handle_relayed`]).
+/// `hookline relay` alike (as the relay link's [`crate::relay::client::Answerer`]).
 pub struct Engine {
     state: Arc<handler::State>,
 }
@@ -130,13 +129,15 @@ impl Engine {
             }),
         })
     }
+}
 
-    /// A request that came through the relay, its body already whole.
-    pub async fn handle_relayed(&self, req: Request<Full<Bytes>>) -> Response<Full<Bytes>> {
+/// Requests relayed from a `hookline relay`, their bodies already whole.
+impl crate::relay::client::Answerer for Engine {
+    async fn answer(&self, req: Request<Full<Bytes>>) -> Response<Full<Bytes>> {
         handler::handle(self.state.clone(), req).await
     }
 
-    pub fn problem(&self, text: String) {
+    fn problem(&self, text: String) {
         self.state.reporter.problem(text);
     }
 }

@@ -1,15 +1,13 @@
-//! `listen`'s output: a human block per event (colour on a terminal), or one capture per
-//! line with `--json`. Events are rendered on the request's own thread and appended to one
-//! buffer (whole blocks, so they never interleave), which a flusher thread writes out every
-//! few milliseconds; the same lock keeps the counts for the summary printed at shutdown.
+//! `listen`'s output: the banner, a human block per event (colour on a terminal), or one
+//! capture per line with `--json`, and the summary. Events are rendered on the request's
+//! own thread and written out by a [`Writer`].
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::io::{self, Write};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Condvar, Mutex, OnceLock};
-use std::time::{Duration, SystemTime};
+use std::sync::Arc;
+use std::time::SystemTime;
 
+use super::writer::Writer;
 use crate::listen::{Event, Refused, Reporter};
 use crate::output::verdict::plain_reason;
 use crate::output::{millis_text, printable};
@@ -74,160 +72,103 @@ impl Summary {
     }
 }
 
-/// How often buffered output is written out: quick enough to feel live, rare enough that
-/// a burst of events costs one write, not one thread wake-up each.
-const FLUSH_EVERY: Duration = Duration::from_millis(10);
-/// Buffered output past which the flusher is woken at once.
-const WAKE_AT: usize = 512 * 1024;
-/// Buffered output past which requests wait for the flusher (a stalled terminal or pipe
-/// slows the server down instead of growing memory).
-const MAX_PENDING: usize = 4 * 1024 * 1024;
-
-/// Renders on the caller's thread into one buffer that a flusher thread writes out. The
-/// lock is held only to append, so events print in the order they were answered.
-pub struct Printer {
-    style: Style,
-    pending: Mutex<Pending>,
-    room: Condvar,
-    stop: AtomicBool,
-    /// The flusher found nothing to write and sleeps until an event wakes it, so an idle
-    /// listener uses no CPU.
-    idle: AtomicBool,
-    flusher: OnceLock<std::thread::Thread>,
-    joined: Mutex<Option<std::thread::JoinHandle<()>>>,
-    /// Called once when stdout goes away (`| head -n 2`): events would be recorded
-    /// nowhere, so the command stops the server.
-    on_stdout_closed: OnceLock<Box<dyn Fn() + Send + Sync>>,
-    stdout_closed: AtomicBool,
+/// What `listen` says as it starts.
+pub struct Banner<'a> {
+    /// A self-signed certificate: its file and SHA-256 fingerprint.
+    pub tls: Option<&'a (std::path::PathBuf, String)>,
+    /// Verifying: how, and with how many secrets.
+    pub verify: Option<(&'a crate::signing::VerifyOptions, usize)>,
+    pub save: Option<&'a std::path::Path>,
+    pub forward: Option<&'a http::Uri>,
+    pub relay: &'a [crate::relay::client::LinkEvent],
+    pub listening: &'a str,
 }
 
-#[derive(Default)]
-struct Pending {
-    out: Vec<u8>,
-    err: Vec<u8>,
-    summary: Summary,
+/// The banner on stderr: what is on, then `listening on …` last (scripts and tests wait
+/// for that line).
+pub fn banner(b: &Banner<'_>) {
+    use crate::signing::SchemeChoice;
+    if let Some((cert, fingerprint)) = b.tls {
+        eprintln!(
+            "self-signed certificate {} (SHA-256 {fingerprint})\ntrust it with: curl --cacert {} …",
+            cert.display(),
+            cert.display()
+        );
+    }
+    match b.verify {
+        None => {
+            eprintln!("not verifying (no secret): every request is accepted and marked unverified")
+        }
+        Some((options, secrets)) => eprintln!(
+            "verifying: {} · {secrets} secret{} · tolerance {}",
+            match options.scheme {
+                SchemeChoice::Auto => "scheme detected per request".to_string(),
+                SchemeChoice::Fixed(s) => format!("{s} scheme"),
+            },
+            if secrets == 1 { "" } else { "s" },
+            humantime::format_duration(std::time::Duration::from_secs(options.tolerance_secs)),
+        ),
+    }
+    if let Some(dir) = b.save {
+        eprintln!("saving to {}", dir.display());
+    }
+    if let Some(forward) = b.forward {
+        eprintln!("forwarding to {forward}");
+    }
+    for event in b.relay {
+        eprintln!("{}", super::relay::link_line(event));
+    }
+    eprintln!("listening on {}", b.listening);
+}
+
+/// The last lines: what was seen; why the stop was not clean (stdout closed, requests
+/// in flight dropped after `grace`).
+pub fn stopped(summary: &Summary, stdout_closed: bool, dropped: usize, grace: std::time::Duration) {
+    eprintln!("hookline: stopped · {}", summary.line());
+    if stdout_closed {
+        eprintln!("hookline: standard output was closed: stopped listening");
+    } else if dropped > 0 {
+        eprintln!(
+            "hookline: {dropped} request{} still in flight {} dropped (--grace {} ran out, or a second Ctrl-C)",
+            if dropped == 1 { "" } else { "s" },
+            if dropped == 1 { "was" } else { "were" },
+            humantime::format_duration(grace)
+        );
+    }
+}
+
+/// Renders events on the caller's thread; a [`Writer`] writes them out in the order they
+/// were answered, and keeps the counts for the summary.
+pub struct Printer {
+    style: Style,
+    writer: Arc<Writer<Summary>>,
 }
 
 impl Printer {
     pub fn start(style: Style) -> Arc<Printer> {
-        let printer = Arc::new(Printer {
+        Arc::new(Printer {
             style,
-            pending: Mutex::default(),
-            room: Condvar::new(),
-            stop: AtomicBool::new(false),
-            idle: AtomicBool::new(false),
-            flusher: OnceLock::new(),
-            joined: Mutex::new(None),
-            on_stdout_closed: OnceLock::new(),
-            stdout_closed: AtomicBool::new(false),
-        });
-        let worker = printer.clone();
-        let handle = std::thread::spawn(move || worker.flush_loop());
-        let _ = printer.flusher.set(handle.thread().clone());
-        *crate::lock(&printer.joined) = Some(handle);
-        printer
+            writer: Writer::start(),
+        })
     }
 
     /// What to do when stdout closes (once).
     pub fn on_stdout_closed(&self, then: impl Fn() + Send + Sync + 'static) {
-        let _ = self.on_stdout_closed.set(Box::new(then));
+        self.writer.on_stdout_closed(then);
     }
 
     /// Whether stdout went away while events were being printed.
     pub fn stdout_closed(&self) -> bool {
-        self.stdout_closed.load(Ordering::SeqCst)
+        self.writer.stdout_closed()
     }
 
     /// Writes what is left and returns the counts.
     pub fn finish(&self) -> Summary {
-        self.stop.store(true, Ordering::SeqCst);
-        if let Some(handle) = crate::lock(&self.joined).take() {
-            handle.thread().unpark();
-            let _ = handle.join();
-        }
-        std::mem::take(&mut crate::lock(&self.pending).summary)
+        self.writer.finish()
     }
 
-    fn is_empty(&self) -> bool {
-        let pending = crate::lock(&self.pending);
-        pending.out.is_empty() && pending.err.is_empty()
-    }
-
-    fn flush_loop(&self) {
-        let mut stdout_open = true;
-        let (mut out, mut err) = (Vec::new(), Vec::new());
-        loop {
-            if self.idle.load(Ordering::SeqCst) {
-                std::thread::park();
-            }
-            // Let a burst gather, so it costs one write.
-            std::thread::park_timeout(FLUSH_EVERY);
-            let stopping = self.stop.load(Ordering::SeqCst);
-            {
-                // Swap, not copy: the lock is held for two pointer swaps.
-                let mut pending = crate::lock(&self.pending);
-                std::mem::swap(&mut out, &mut pending.out);
-                std::mem::swap(&mut err, &mut pending.err);
-            }
-            self.room.notify_all();
-            let wrote = !(out.is_empty() && err.is_empty());
-            if !out.is_empty() && stdout_open {
-                let mut stdout = io::stdout().lock();
-                stdout_open = stdout.write_all(&out).and_then(|()| stdout.flush()).is_ok();
-                if !stdout_open {
-                    self.stdout_closed.store(true, Ordering::SeqCst);
-                    if let Some(then) = self.on_stdout_closed.get() {
-                        then();
-                    }
-                }
-            }
-            if !err.is_empty() {
-                let _ = io::stderr().lock().write_all(&err);
-            }
-            out.clear();
-            err.clear();
-            if stopping {
-                return;
-            }
-            if !wrote {
-                self.idle.store(true, Ordering::SeqCst);
-                // An event pushed before `idle` was set would not wake us: look again.
-                if !self.is_empty() {
-                    self.idle.store(false, Ordering::SeqCst);
-                }
-            }
-        }
-    }
-
-    /// Appends under the lock, waiting while too much is pending.
     fn push(&self, to_stderr: bool, text: &str, count: impl FnOnce(&mut Summary)) {
-        let mut pending = crate::lock(&self.pending);
-        while pending.out.len() + pending.err.len() > MAX_PENDING
-            && !self.stop.load(Ordering::SeqCst)
-        {
-            pending = self
-                .room
-                .wait_timeout(pending, FLUSH_EVERY)
-                .unwrap_or_else(|e| e.into_inner())
-                .0;
-        }
-        count(&mut pending.summary);
-        let buf = if to_stderr {
-            &mut pending.err
-        } else {
-            &mut pending.out
-        };
-        buf.extend_from_slice(text.as_bytes());
-        let wake = buf.len() > WAKE_AT;
-        drop(pending);
-        // Load before swapping: under load `idle` stays false, and a plain load keeps
-        // the cache line shared between threads.
-        let was_idle = self.idle.load(Ordering::SeqCst) && self.idle.swap(false, Ordering::SeqCst);
-        if wake || was_idle {
-            if let Some(flusher) = self.flusher.get() {
-                flusher.unpark();
-            }
-        }
+        self.writer.push(to_stderr, text, count);
     }
 }
 

@@ -1,9 +1,12 @@
 //! What the user sees. Engines hand results here; this module decides colour, human text
 //! or JSON. Colour is settled once at start-up ([`settle_color`]).
 
+pub mod channel;
 pub mod delivery;
 pub mod listen;
+pub mod relay;
 pub mod verdict;
+pub mod writer;
 
 use std::io::{self, IsTerminal, Write};
 

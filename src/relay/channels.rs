@@ -11,7 +11,6 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use anyhow::{Context, Result};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use serde::{Deserialize, Serialize};
@@ -70,16 +69,40 @@ pub enum CreateError {
     Full,
 }
 
+/// The state file could not be read or written; the command names its flag.
+#[derive(Debug, thiserror::Error)]
+pub enum StateError {
+    #[error("{}: {source}", path.display())]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{}: not a relay state file ({source})", path.display())]
+    Malformed {
+        path: PathBuf,
+        source: serde_json::Error,
+    },
+    #[error("{}: {why}", path.display())]
+    Write { path: PathBuf, why: String },
+}
+
+type Result<T, E = StateError> = std::result::Result<T, E>;
+
 impl Channels {
     /// Reads `path` when it exists (an unreadable or malformed file is an error, not a
     /// silent reset); drops channels unused for longer than `ttl`.
     pub fn open(path: Option<&Path>, ttl: Duration, max: usize, now: u64) -> Result<Channels> {
         let mut channels = HashMap::new();
         if let Some(path) = path.filter(|p| p.exists()) {
-            let text =
-                std::fs::read(path).with_context(|| format!("--state {}", path.display()))?;
-            let file: StateFile = serde_json::from_slice(&text)
-                .with_context(|| format!("--state {}: not a relay state file", path.display()))?;
+            let text = std::fs::read(path).map_err(|source| StateError::Read {
+                path: path.to_path_buf(),
+                source,
+            })?;
+            let file: StateFile =
+                serde_json::from_slice(&text).map_err(|source| StateError::Malformed {
+                    path: path.to_path_buf(),
+                    source,
+                })?;
             channels = file.channels;
         }
         let store = Channels {
@@ -142,13 +165,17 @@ impl Channels {
                 let _ = store.write_out();
             });
         }
+        let path = self.path.clone().unwrap_or_default();
         let now = written
             .wait_for(|w| w.changes >= change.0)
             .await
-            .map_err(|_| anyhow::anyhow!("the state file writer stopped"))?
+            .map_err(|_| StateError::Write {
+                path: path.clone(),
+                why: "the writer stopped".into(),
+            })?
             .clone();
         match now.failed {
-            Some(e) => Err(anyhow::anyhow!(e)),
+            Some(why) => Err(StateError::Write { path, why }),
             None => Ok(()),
         }
     }
@@ -227,15 +254,14 @@ impl Channels {
             };
             (file, inner.changes)
         };
-        let written = serde_json::to_string_pretty(&file)
-            .map_err(anyhow::Error::from)
-            .and_then(|json| {
-                crate::capture::write_json_file(path, &json, false)
-                    .with_context(|| format!("--state {}", path.display()))
-            });
-        let failed = written.as_ref().err().map(|e| format!("{e:#}"));
+        let json = serde_json::to_string_pretty(&file).expect("the state serialises");
+        let written = crate::files::write_atomic(path, &json, false);
+        let failed = written.as_ref().err().map(|e| e.to_string());
         self.written.send_replace(Written { changes, failed });
-        written
+        written.map_err(|e| StateError::Write {
+            path: path.to_path_buf(),
+            why: e.to_string(),
+        })
     }
 }
 

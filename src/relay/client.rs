@@ -1,27 +1,23 @@
-//! The subscriber's side, for `hookline listen --relay` and `hookline channel create`:
-//! make a channel, connect out to the relay's WebSocket, run each relayed request through
-//! listen's engine (verify, print, save, chaos, forward) and send its answer back; notice
-//! a dead link by its missing heartbeats and reconnect with backoff.
+//! The subscriber's side, for `hookline listen --relay` and `hookline channel`: make or
+//! delete a channel, pick the credentials, connect out to the relay's WebSocket, keep the
+//! link up (reconnecting with backoff) and report what it goes through. The link itself is
+//! served in `client_link`.
 
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{anyhow, bail, Result};
 use bytes::Bytes;
-use futures_util::{SinkExt, StreamExt};
-use http::{HeaderValue, Request, Uri};
-use http_body_util::{BodyExt, Full};
+use futures_util::StreamExt;
+use http::{HeaderValue, Uri};
 use rustls::pki_types::ServerName;
 use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::{self, Message};
-use tokio_tungstenite::WebSocketStream;
 
-use super::frame::{self, AnswerHead, RequestHead};
-use super::{Beat, Heartbeat};
+use super::credentials;
 use crate::delivery;
-use crate::http_headers::{append_pairs, is_hop_by_hop, to_pairs};
-use crate::listen::Engine;
 use crate::server::Io;
 
 /// A relay, as `--relay URL` names it.
@@ -43,21 +39,21 @@ pub fn parse(url: &Uri, tls: Option<Arc<rustls::ClientConfig>>) -> Result<(Relay
     let secure = match url.scheme_str() {
         Some("https") => true,
         Some("http") => false,
-        _ => bail!("--relay {url}: use an http:// or https:// URL"),
+        _ => bail!("{url}: use an http:// or https:// URL"),
     };
     if url.authority().is_some_and(|a| a.as_str().contains('@')) {
-        bail!("--relay: a relay URL takes no user:password@ (channels have tokens)");
+        bail!("{url}: a relay URL takes no user:password@ (channels have tokens)");
     }
     let host = url
         .host()
-        .ok_or_else(|| anyhow!("--relay {url}: no host"))?
+        .ok_or_else(|| anyhow!("{url}: no host"))?
         .trim_matches(['[', ']'])
         .to_string();
     let port = url.port_u16().unwrap_or(if secure { 443 } else { 80 });
     let path = url.path().trim_matches('/');
     let channel = path.strip_prefix("c/").unwrap_or(path);
     if !channel.is_empty() && !is_channel_id(channel) {
-        bail!("--relay {url}: the path should be just a channel id");
+        bail!("{url}: the path should be just a channel id");
     }
     let relay = Relay {
         base: base_of(url),
@@ -72,6 +68,14 @@ pub fn parse(url: &Uri, tls: Option<Arc<rustls::ClientConfig>>) -> Result<(Relay
         max_message: 25 << 20,
     };
     Ok((relay, (!channel.is_empty()).then(|| channel.to_string())))
+}
+
+/// The relay asks for a channel-creation token (`refused`: the one given was wrong).
+#[derive(Debug, thiserror::Error)]
+#[error("{relay} asks for a channel-creation token{}", if *refused { "; the one given was refused" } else { "" })]
+pub struct NeedsCreateToken {
+    pub relay: String,
+    pub refused: bool,
 }
 
 /// A channel just made: shown once, then saved.
@@ -140,15 +144,18 @@ impl Relay {
                 let made: NewChannel = serde_json::from_slice(&a.body)
                     .map_err(|e| anyhow!("{}: not a hookline relay ({e})", self.base))?;
                 if !is_channel_id(&made.channel) {
-                    bail!("{}: not a hookline relay (a malformed channel id)", self.base);
+                    bail!(
+                        "{}: not a hookline relay (a malformed channel id)",
+                        self.base
+                    );
                 }
                 Ok(made)
             }
-            delivery::Outcome::Answered(a) if a.status == 401 => bail!(
-                "{} asks for a channel-creation token: pass --create-token (or HOOKLINE_RELAY_CREATE_TOKEN){}",
-                self.base,
-                if self.create_token.is_some() { "; the one given was refused" } else { "" }
-            ),
+            delivery::Outcome::Answered(a) if a.status == 401 => Err(NeedsCreateToken {
+                relay: self.base.clone(),
+                refused: self.create_token.is_some(),
+            }
+            .into()),
             delivery::Outcome::Answered(a) => bail!(
                 "{} refused to make a channel: {} {}",
                 self.base,
@@ -163,7 +170,7 @@ impl Relay {
         let mut headers = http::HeaderMap::new();
         if let Some(token) = &self.create_token {
             let value = HeaderValue::from_str(&format!("Bearer {token}"))
-                .map_err(|_| anyhow!("--create-token: not a valid header value"))?;
+                .map_err(|_| anyhow!("the creation token is not a valid header value"))?;
             headers.insert(http::header::AUTHORIZATION, value);
         }
         Ok(headers)
@@ -249,7 +256,7 @@ impl Relay {
         request
             .headers_mut()
             .insert(http::header::AUTHORIZATION, bearer);
-        let config = super::link_config(self.max_message);
+        let config = super::wire::link_config(self.max_message);
         let handshake = tokio_tungstenite::client_async_with_config(request, stream, Some(config));
         let (mut ws, _) = match tokio::time::timeout(Duration::from_secs(30), handshake).await {
             Err(_) => return Err(lost("no handshake within 30s".into())),
@@ -285,201 +292,173 @@ pub enum ConnectError {
     Unreachable(String),
 }
 
-pub struct Link {
-    ws: WebSocketStream<Box<dyn Io>>,
-    pub public_url: String,
+pub use super::client_link::{Answerer, Ended, Link};
+
+/// What a subscriber's link goes through, for the output layer to show.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LinkEvent {
+    /// No channel was saved for this relay: one was made, its token saved there.
+    ChannelMade {
+        channel: String,
+        saved_in: PathBuf,
+    },
+    /// Linked; senders post to `public_url`.
+    Connected {
+        public_url: String,
+    },
+    /// The relay could not be reached at start: retried in the background.
+    Unreachable {
+        relay: String,
+        why: String,
+    },
+    /// The link dropped: reconnecting.
+    Lost {
+        why: String,
+    },
+    Reconnected {
+        public_url: String,
+    },
+    /// A reconnection failed: retrying.
+    CannotConnect {
+        why: String,
+    },
+    /// The relay refused the token on a reconnection: no more tries.
+    GaveUp {
+        why: String,
+    },
 }
 
-impl Link {
-    /// Answers relayed requests through `engine`, at most `max_in_flight` at once (more
-    /// get a 503 at once), until the link ends or `stopping` is set. On stopping, the
-    /// requests in flight get up to `grace` to be answered (as local ones do), then the
-    /// link is closed cleanly.
-    pub async fn serve(
-        self,
-        engine: Arc<Engine>,
+/// Receives a running link's events.
+pub trait LinkReporter: Send + Sync + 'static {
+    fn event(&self, event: LinkEvent);
+}
+
+/// Why a subscription could not start; the command names its flags.
+#[derive(Debug, thiserror::Error)]
+pub enum SubscribeError {
+    #[error("no token saved for channel {0}")]
+    NoSavedToken(String),
+    #[error("a token was given without its channel")]
+    TokenWithoutChannel,
+    /// The relay refused the token.
+    #[error("{0}")]
+    Refused(String),
+    #[error(transparent)]
+    Other(#[from] anyhow::Error),
+}
+
+/// A channel on a relay, subscribed to: its credentials and its link.
+pub struct Subscriber {
+    relay: Relay,
+    channel: String,
+    token: String,
+    /// `None` while the relay is not reachable.
+    link: Option<Link>,
+}
+
+impl Subscriber {
+    /// Picks the credentials (the channel and token given; the token saved for the channel
+    /// given; the default channel saved for this relay; else a channel made and saved now)
+    /// and makes the first link. Returns what happened, for the banner. A token the relay
+    /// refuses is an error; an unreachable relay is not (it is retried).
+    pub async fn start(
+        relay: Relay,
+        channel: Option<String>,
+        token: Option<String>,
+    ) -> Result<(Subscriber, Vec<LinkEvent>), SubscribeError> {
+        let mut events = Vec::new();
+        let (channel, token) = match (channel, token) {
+            (Some(channel), Some(token)) => (channel, token),
+            (Some(channel), None) => match credentials::find(&relay.base, Some(&channel))? {
+                Some(saved) => (channel, saved.token),
+                None => return Err(SubscribeError::NoSavedToken(channel)),
+            },
+            (None, Some(_)) => return Err(SubscribeError::TokenWithoutChannel),
+            (None, None) => match credentials::find(&relay.base, None)? {
+                Some(saved) => (saved.channel, saved.token),
+                None => {
+                    let (made, saved_in) = relay.create_saved_channel(false).await?;
+                    events.push(LinkEvent::ChannelMade {
+                        channel: made.channel.clone(),
+                        saved_in,
+                    });
+                    (made.channel, made.token)
+                }
+            },
+        };
+        let link = match relay.connect(&channel, &token).await {
+            Ok(link) => {
+                events.push(LinkEvent::Connected {
+                    public_url: link.public_url.clone(),
+                });
+                Some(link)
+            }
+            Err(ConnectError::Refused(why)) => return Err(SubscribeError::Refused(why)),
+            Err(ConnectError::Unreachable(why)) => {
+                events.push(LinkEvent::Unreachable {
+                    relay: relay.base.clone(),
+                    why,
+                });
+                None
+            }
+        };
+        let subscriber = Subscriber {
+            relay,
+            channel,
+            token,
+            link,
+        };
+        Ok((subscriber, events))
+    }
+
+    /// Serves the link through `answerer`; when it drops, reconnects with backoff (full
+    /// jitter from 0.5 s, doubling, capped at 30 s: send's policy) and reports it. Gives
+    /// up only when the relay refuses the token. Returns how many relayed requests were
+    /// still unanswered when `stopping` ended it.
+    pub async fn keep<A: Answerer>(
+        mut self,
+        answerer: Arc<A>,
         max_in_flight: usize,
         mut stopping: tokio::sync::watch::Receiver<bool>,
         grace: Duration,
-    ) -> Ended {
-        let (mut sink, mut stream) = self.ws.split();
-        let (answers, mut answered) = tokio::sync::mpsc::channel::<Bytes>(256);
-        let in_flight = Arc::new(tokio::sync::Semaphore::new(max_in_flight));
-        let mut heartbeat = Heartbeat::new();
-        let mut drain_until: Option<tokio::time::Instant> = None;
+        report: Arc<dyn LinkReporter>,
+    ) -> usize {
+        let backoff = delivery::Policy {
+            backoff: Duration::from_millis(500),
+            max_backoff: Duration::from_secs(30),
+            ..Default::default()
+        };
+        let mut retry = 0;
         loop {
-            if let Some(deadline) = drain_until {
-                let busy = max_in_flight - in_flight.available_permits();
-                let done = busy == 0 && answered.is_empty();
-                if done || tokio::time::Instant::now() >= deadline {
-                    let close = tungstenite::protocol::CloseFrame {
-                        code: tungstenite::protocol::frame::coding::CloseCode::Normal,
-                        reason: "subscriber stopped".into(),
-                    };
-                    let _ = tokio::time::timeout(
-                        Duration::from_secs(1),
-                        sink.send(Message::Close(Some(close))),
-                    )
-                    .await;
-                    return Ended::Stopped { dropped: busy };
+            if let Some(up) = self.link.take() {
+                retry = 0;
+                let served = up.serve(answerer.clone(), max_in_flight, stopping.clone(), grace);
+                match served.await {
+                    Ended::Stopped { dropped } => return dropped,
+                    Ended::Lost(why) => report.event(LinkEvent::Lost { why }),
                 }
             }
-            let tick = tokio::time::sleep(Duration::from_millis(20));
+            let wait = backoff.delay(retry, rand::random::<f64>(), None);
             tokio::select! {
-                () = async { let _ = stopping.wait_for(|stop| *stop).await; }, if drain_until.is_none() => {
-                    drain_until = Some(tokio::time::Instant::now() + grace);
+                () = tokio::time::sleep(wait) => {}
+                _ = stopping.wait_for(|stop| *stop) => return 0,
+            }
+            retry += 1;
+            match self.relay.connect(&self.channel, &self.token).await {
+                Ok(up) => {
+                    report.event(LinkEvent::Reconnected {
+                        public_url: up.public_url.clone(),
+                    });
+                    self.link = Some(up);
                 }
-                () = tick, if drain_until.is_some() => {}
-                message = stream.next() => {
-                    heartbeat.heard();
-                    match message {
-                        Some(Ok(Message::Binary(bytes))) => {
-                            let permit = match drain_until {
-                                None => in_flight.clone().try_acquire_owned().ok(),
-                                Some(_) => None,
-                            };
-                            let Some(permit) = permit else {
-                                if let Some(busy) = busy_answer(&bytes) {
-                                    let _ = answers.try_send(busy);
-                                }
-                                continue;
-                            };
-                            let (engine, answers) = (engine.clone(), answers.clone());
-                            tokio::spawn(async move {
-                                if let Some(answer) = answer(&engine, bytes).await {
-                                    let _ = answers.send(answer).await;
-                                }
-                                drop(permit);
-                            });
-                        }
-                        Some(Ok(Message::Ping(_))) => {
-                            let _ = sink.flush().await;
-                        }
-                        Some(Ok(Message::Close(frame))) => {
-                            let reason = frame.map(|f| f.reason.to_string()).filter(|r| !r.is_empty());
-                            return Ended::Lost(reason.unwrap_or_else(|| "the relay closed the link".into()));
-                        }
-                        None => return Ended::Lost("the relay closed the link".into()),
-                        Some(Err(e)) => return Ended::Lost(e.to_string()),
-                        Some(Ok(_)) => {}
-                    }
+                Err(ConnectError::Refused(why)) => {
+                    report.event(LinkEvent::GaveUp { why });
+                    return 0;
                 }
-                Some(answer) = answered.recv() => {
-                    // A relay that stops reading is as dead as a silent one.
-                    match tokio::time::timeout(super::DEAD_AFTER, super::send_queued(&mut sink, answer, &mut answered)).await {
-                        Ok(Ok(())) => {}
-                        Ok(Err(e)) => return Ended::Lost(e.to_string()),
-                        Err(_) => return Ended::Lost("the relay stopped reading".into()),
-                    }
+                Err(ConnectError::Unreachable(why)) => {
+                    report.event(LinkEvent::CannotConnect { why })
                 }
-                beat = heartbeat.next() => match beat {
-                    Beat::Dead(silent) => {
-                        return Ended::Lost(format!("no heartbeat from the relay for {}s", silent.as_secs()))
-                    }
-                    Beat::Ping => match tokio::time::timeout(super::DEAD_AFTER, sink.send(Message::Ping(Bytes::new()))).await {
-                        Ok(Ok(())) => {}
-                        Ok(Err(e)) => return Ended::Lost(e.to_string()),
-                        Err(_) => return Ended::Lost("the relay stopped reading".into()),
-                    },
-                },
             }
         }
     }
-}
-
-/// How a link ended.
-pub enum Ended {
-    /// Lost (the relay went away, stopped, or fell silent): worth reconnecting.
-    Lost(String),
-    /// This side stopped; `dropped` relayed requests were still unanswered at the end.
-    Stopped { dropped: usize },
-}
-
-/// The 503 for a request that found every in-flight place taken.
-fn busy_answer(bytes: &Bytes) -> Option<Bytes> {
-    let (head, _): (RequestHead, Bytes) = frame::decode(bytes).ok()?;
-    let body = br#"{"error":"too many relayed requests in flight at the subscriber"}"#;
-    let answer = AnswerHead {
-        id: head.id,
-        status: 503,
-        headers: vec![
-            ("content-type".into(), "application/json".into()),
-            ("retry-after".into(), "1".into()),
-        ],
-    };
-    Some(frame::encode(&answer, body))
-}
-
-/// One relayed request through the engine, exactly like a local one; `None` for a
-/// malformed frame (reported, and dropped: the relay answers that sender 504 in time).
-async fn answer(engine: &Engine, bytes: Bytes) -> Option<Bytes> {
-    let (head, body): (RequestHead, Bytes) = match frame::decode(&bytes) {
-        Ok(decoded) => decoded,
-        Err(e) => {
-            engine.problem(format!("relay: malformed frame dropped: {e}"));
-            return None;
-        }
-    };
-    // The length is the bytes' own: a head that says otherwise would make the app wait
-    // for bytes that never come (or read past the body).
-    let headers: Vec<_> = head
-        .headers
-        .iter()
-        .filter(|(n, _)| !n.eq_ignore_ascii_case("content-length") && !is_hop_by_hop(n))
-        .cloned()
-        .chain(std::iter::once((
-            "content-length".to_string(),
-            body.len().to_string(),
-        )))
-        .collect();
-    if !head.path.starts_with('/') {
-        engine.problem(format!(
-            "relay: request with path `{}` dropped: not a path",
-            head.path
-        ));
-        return None;
-    }
-    let target = match &head.query {
-        Some(q) => format!("{}?{q}", head.path),
-        None => head.path.clone(),
-    };
-    let built = Request::builder()
-        .method(head.method.as_str())
-        .uri(&target)
-        .body(Full::new(body))
-        .map_err(|e| e.to_string())
-        .and_then(|mut req| {
-            append_pairs(req.headers_mut(), &headers)?;
-            Ok(req)
-        });
-    let (status, headers, body) = match built {
-        Ok(req) => {
-            let reply = engine.handle_relayed(req).await;
-            let (parts, body) = reply.into_parts();
-            let body = body
-                .collect()
-                .await
-                .map(|b| b.to_bytes())
-                .unwrap_or_default();
-            (parts.status.as_u16(), to_pairs(&parts.headers), body)
-        }
-        Err(why) => {
-            engine.problem(format!(
-                "relay: request {} {target} refused: {why}",
-                head.method
-            ));
-            let body = serde_json::json!({ "error": why }).to_string();
-            (
-                400,
-                vec![("content-type".into(), "application/json".into())],
-                Bytes::from(body),
-            )
-        }
-    };
-    let head = AnswerHead {
-        id: head.id,
-        status,
-        headers,
-    };
-    Some(frame::encode(&head, &body))
 }

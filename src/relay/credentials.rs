@@ -27,7 +27,7 @@ pub fn path() -> Result<PathBuf> {
         .filter(|v| !v.is_empty())
         .map(PathBuf::from)
         .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".config")))
-        .ok_or_else(|| anyhow!("--relay: neither XDG_CONFIG_HOME nor HOME is set"))?;
+        .ok_or_else(|| anyhow!("saved channels: neither XDG_CONFIG_HOME nor HOME is set"))?;
     Ok(base.join("hookline").join("relay.json"))
 }
 
@@ -99,7 +99,6 @@ fn store(file: &File) -> Result<PathBuf> {
     std::fs::create_dir_all(dir).with_context(|| dir.display().to_string())?;
     // Written through a temp file, created 0600; the rename keeps that.
     let json = serde_json::to_string_pretty(file)?;
-    crate::capture::write_json_file(&path, &json, false)
-        .with_context(|| path.display().to_string())?;
+    crate::files::write_atomic(&path, &json, false).with_context(|| path.display().to_string())?;
     Ok(path)
 }

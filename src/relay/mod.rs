@@ -8,93 +8,39 @@
 
 pub mod channels;
 pub mod client;
+mod client_link;
 pub mod create_limit;
 pub mod credentials;
+pub mod events;
 pub mod frame;
 pub mod hub;
+mod replies;
+mod server_link;
+pub mod wire;
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use futures_util::{SinkExt, StreamExt};
-use http::header::{
-    AUTHORIZATION, CONNECTION, CONTENT_LENGTH, CONTENT_TYPE, SEC_WEBSOCKET_ACCEPT,
-    SEC_WEBSOCKET_KEY, SET_COOKIE, UPGRADE, WWW_AUTHENTICATE,
-};
+use http::header::CONTENT_TYPE;
 use http::{HeaderValue, Method, Request, Response, StatusCode};
 use http_body_util::Full;
 use hyper::body::Incoming;
-use hyper_util::rt::TokioIo;
-use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
-use tokio_tungstenite::tungstenite::protocol::{CloseFrame, Role, WebSocketConfig};
-use tokio_tungstenite::tungstenite::Message;
-use tokio_tungstenite::WebSocketStream;
+use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
 
 use channels::{Channels, CreateError};
 use create_limit::CreateLimit;
-use frame::{AnswerHead, RequestHead};
-use hub::{DispatchError, Hub, LocalHub, Subscription};
-use sha2::{Digest, Sha256};
-use subtle::ConstantTimeEq;
-use tokio::time::timeout;
+use events::{RelayEvent, RelayReporter};
+use frame::RequestHead;
+use hub::{Hub, LocalHub};
+use replies::{answer_reply, bearer, dispatch_error_reply, unauthorized, Reply};
 
-use crate::http_headers::{append_pairs, strip_hop_by_hop, to_pairs};
+use crate::http_headers::{strip_hop_by_hop, to_pairs};
 use crate::server::{
     declared_length, error_reply, json_reply, read_body, with_retry_after, BodyLimits, Throttle,
 };
-use crate::text::printable;
-
-/// How often each side pings the other.
-const HEARTBEAT: Duration = Duration::from_secs(10);
-/// Silence after which either side calls the link dead (a sleeping laptop, a dropped Wi-Fi).
-const DEAD_AFTER: Duration = Duration::from_secs(30);
-
-/// The link's keep-alive, the same on both ends: a ping every [`HEARTBEAT`], and a check
-/// every second so a dead link is seen [`DEAD_AFTER`] of silence later, not up to a whole
-/// ping interval after that.
-pub(crate) struct Heartbeat {
-    ping: tokio::time::Interval,
-    check: tokio::time::Interval,
-    heard: Instant,
-}
-
-pub(crate) enum Beat {
-    /// Time to send a ping.
-    Ping,
-    /// Nothing heard for this long: the link is dead.
-    Dead(Duration),
-}
-
-impl Heartbeat {
-    pub(crate) fn new() -> Self {
-        Heartbeat {
-            ping: tokio::time::interval(HEARTBEAT),
-            check: tokio::time::interval(Duration::from_secs(1)),
-            heard: Instant::now(),
-        }
-    }
-
-    /// Anything arrived from the other side.
-    pub(crate) fn heard(&mut self) {
-        self.heard = Instant::now();
-    }
-
-    /// Cancel-safe, for a `select!` branch.
-    pub(crate) async fn next(&mut self) -> Beat {
-        loop {
-            tokio::select! {
-                _ = self.ping.tick() => return Beat::Ping,
-                _ = self.check.tick() => {
-                    if self.heard.elapsed() > DEAD_AFTER {
-                        return Beat::Dead(self.heard.elapsed());
-                    }
-                }
-            }
-        }
-    }
-}
 
 pub struct Settings {
     /// Where senders reach this relay, e.g. `https://relay.example.com` (no trailing `/`).
@@ -120,12 +66,16 @@ pub struct Relay<H: Hub = LocalHub> {
     refused_log: Mutex<Throttle>,
     /// Set when the relay stops: every link closes with a reason.
     stopping: tokio::sync::watch::Sender<bool>,
+    reporter: Arc<dyn RelayReporter>,
 }
 
-type Reply = Response<Full<Bytes>>;
-
 impl<H: Hub> Relay<H> {
-    pub fn new(settings: Settings, channels: Channels, hub: H) -> Arc<Self> {
+    pub fn new(
+        settings: Settings,
+        channels: Channels,
+        hub: H,
+        reporter: Arc<dyn RelayReporter>,
+    ) -> Arc<Self> {
         Arc::new(Relay {
             create_limit: CreateLimit::new(settings.creates_per_hour),
             settings,
@@ -133,7 +83,28 @@ impl<H: Hub> Relay<H> {
             hub,
             refused_log: Mutex::new(Throttle::new(Duration::from_secs(10))),
             stopping: tokio::sync::watch::Sender::new(false),
+            reporter,
         })
+    }
+
+    fn report(&self, event: RelayEvent<'_>) {
+        self.reporter.event(event);
+    }
+
+    /// Expires unused channels every `period`, for as long as the relay runs; the state
+    /// file is written each time (last-used times included).
+    pub async fn expire_every(self: Arc<Self>, period: Duration) {
+        let mut every = tokio::time::interval(period);
+        every.tick().await;
+        loop {
+            every.tick().await;
+            let relay = self.clone();
+            match tokio::task::spawn_blocking(move || relay.expire_channels()).await {
+                Ok(Ok(0)) | Err(_) => {}
+                Ok(Ok(count)) => self.report(RelayEvent::ChannelsExpired { count }),
+                Ok(Err(error)) => self.report(RelayEvent::StateNotSaved { error: &error }),
+            }
+        }
     }
 
     /// Closes every subscriber's link with "relay stopped" and waits (up to `limit`) for
@@ -153,7 +124,7 @@ impl<H: Hub> Relay<H> {
     }
 
     /// Drops unused channels; one with a subscriber now is in use, whatever its last event.
-    pub fn expire_channels(&self) -> anyhow::Result<usize> {
+    pub fn expire_channels(&self) -> Result<usize, channels::StateError> {
         self.channels.expire(now(), |id| self.hub.is_subscribed(id))
     }
 
@@ -179,11 +150,13 @@ impl<H: Hub> Relay<H> {
                 return error_reply(503, "this relay has as many channels as it keeps", false)
             }
         };
-        if let Err(e) = self.channels.saved(change).await {
-            log(&format!("could not write the state file: {e:#}"));
+        if let Err(error) = self.channels.saved(change).await {
+            self.report(RelayEvent::StateNotSaved { error: &error });
             return error_reply(500, "the channel could not be stored", false);
         }
-        log(&format!("channel {} created", short(&created.id)));
+        self.report(RelayEvent::ChannelCreated {
+            channel: &created.id,
+        });
         let url = format!("{}/c/{}", self.settings.public_url, created.id);
         let body = serde_json::json!({
             "channel": created.id, "token": created.token, "url": url,
@@ -200,11 +173,11 @@ impl<H: Hub> Relay<H> {
         let Some(change) = self.channels.remove(channel) else {
             return unauthorized("unauthorized");
         };
-        if let Err(e) = self.channels.saved(change).await {
-            log(&format!("could not write the state file: {e:#}"));
+        if let Err(error) = self.channels.saved(change).await {
+            self.report(RelayEvent::StateNotSaved { error: &error });
             return error_reply(500, "the deletion could not be stored", false);
         }
-        log(&format!("channel {} deleted", short(channel)));
+        self.report(RelayEvent::ChannelDeleted { channel });
         let mut reply = Response::new(Full::new(Bytes::new()));
         *reply.status_mut() = StatusCode::NO_CONTENT;
         reply
@@ -216,12 +189,13 @@ impl<H: Hub> Relay<H> {
         let method = req.method().to_string();
         let reply = self.relay_request(channel, path, req).await;
         if self.settings.access_log {
-            log(&format!(
-                "{method} /c/{}{path} → {} ({})",
-                short(channel),
-                reply.status().as_u16(),
-                crate::text::millis_text(started.elapsed().as_secs_f64() * 1000.0)
-            ));
+            self.report(RelayEvent::Relayed {
+                method: &method,
+                channel,
+                path,
+                status: reply.status().as_u16(),
+                elapsed: started.elapsed(),
+            });
         }
         reply
     }
@@ -272,147 +246,6 @@ impl<H: Hub> Relay<H> {
             Err(e) => dispatch_error_reply(e, wait, false),
         }
     }
-
-    /// The subscriber's WebSocket, for the holder of the channel's token only. A wrong
-    /// token and an unknown channel get the same 401.
-    fn subscribe(self: Arc<Self>, channel: &str, mut req: Request<Incoming>) -> Reply {
-        let token = bearer(&req).unwrap_or("");
-        if !self.channels.authorize(channel, token) {
-            if let Some(more) = crate::lock(&self.refused_log).allow() {
-                log(&format!(
-                    "refused a subscriber: unknown channel or wrong token{more}"
-                ));
-            }
-            return unauthorized("unauthorized");
-        }
-        let upgrade = req
-            .headers()
-            .get(UPGRADE)
-            .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"websocket"));
-        let Some(key) = req.headers().get(SEC_WEBSOCKET_KEY).filter(|_| upgrade) else {
-            return error_reply(426, "subscribe with a WebSocket upgrade", false);
-        };
-        let accept = tokio_tungstenite::tungstenite::handshake::derive_accept_key(key.as_bytes());
-        let on_upgrade = hyper::upgrade::on(&mut req);
-        let channel = channel.to_string();
-        let max_message = self.settings.body.max_body.max(25 << 20) as usize + (1 << 20);
-        tokio::spawn(async move {
-            let Ok(upgraded) = on_upgrade.await else {
-                return;
-            };
-            let ws = WebSocketStream::from_raw_socket(
-                TokioIo::new(upgraded),
-                Role::Server,
-                Some(link_config(max_message)),
-            )
-            .await;
-            self.serve_subscriber(ws, &channel).await;
-        });
-        let mut reply = Response::new(Full::new(Bytes::new()));
-        *reply.status_mut() = StatusCode::SWITCHING_PROTOCOLS;
-        let headers = reply.headers_mut();
-        headers.insert(UPGRADE, HeaderValue::from_static("websocket"));
-        headers.insert(CONNECTION, HeaderValue::from_static("Upgrade"));
-        headers.insert(
-            SEC_WEBSOCKET_ACCEPT,
-            HeaderValue::from_str(&accept).expect("base64 is a header value"),
-        );
-        reply
-    }
-
-    async fn serve_subscriber<S>(&self, ws: WebSocketStream<S>, channel: &str)
-    where
-        S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin,
-    {
-        let (subscription, mut frames) = self.hub.attach(channel);
-        self.channels.touch(channel, now());
-        log(&format!("subscriber connected to {}", short(channel)));
-        let why = self.link(ws, &subscription, &mut frames).await;
-        self.hub.detach(&subscription);
-        log(&format!("subscriber left {}: {why}", short(channel)));
-    }
-
-    /// Pumps request frames out and answers in until the link ends; says why it ended.
-    async fn link<S>(
-        &self,
-        ws: WebSocketStream<S>,
-        subscription: &Subscription,
-        frames: &mut tokio::sync::mpsc::Receiver<Bytes>,
-    ) -> String
-    where
-        S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin,
-    {
-        let (mut sink, mut stream) = ws.split();
-        let hello = serde_json::json!({
-            "hookline_relay": 1,
-            "public_url": format!("{}/c/{}", self.settings.public_url, subscription.channel),
-        });
-        let limit = self.settings.link_timeout;
-        if !matches!(
-            timeout(limit, sink.send(Message::text(hello.to_string()))).await,
-            Ok(Ok(()))
-        ) {
-            return "closed during the greeting".into();
-        }
-        let mut heartbeat = Heartbeat::new();
-        let mut stopping = self.stopping.subscribe();
-        loop {
-            tokio::select! {
-                () = async { let _ = stopping.wait_for(|stop| *stop).await; } => {
-                    let close = CloseFrame {
-                        code: CloseCode::Away,
-                        reason: "relay stopped".into(),
-                    };
-                    let _ = timeout(limit, sink.send(Message::Close(Some(close)))).await;
-                    return "the relay stopped".into();
-                },
-                frame = frames.recv() => match frame {
-                    Some(frame) => match timeout(limit, send_queued(&mut sink, frame, frames)).await {
-                        Ok(Ok(())) => {}
-                        Ok(Err(e)) => return format!("send failed: {e}"),
-                        Err(_) => return format!("not reading: a write blocked for {}", humantime::format_duration(limit)),
-                    },
-                    None => return "closed".into(),
-                },
-                () = subscription.replaced() => {
-                    let close = CloseFrame {
-                        code: CloseCode::Policy,
-                        reason: "replaced by a newer subscriber".into(),
-                    };
-                    let _ = timeout(limit, sink.send(Message::Close(Some(close)))).await;
-                    return "replaced by a newer subscriber".into();
-                },
-                message = stream.next() => {
-                    heartbeat.heard();
-                    match message {
-                        Some(Ok(Message::Binary(bytes))) => match frame::decode::<AnswerHead>(&bytes) {
-                            Ok((head, body)) => {
-                                let id = head.id;
-                                if !self.hub.answer(subscription, head, body) {
-                                    log(&format!("{}: answer for unknown request {id} dropped", short(&subscription.channel)));
-                                }
-                            }
-                            Err(e) => log(&format!("{}: malformed frame dropped: {e}", short(&subscription.channel))),
-                        },
-                        Some(Ok(Message::Ping(_))) => {
-                            let _ = sink.flush().await;
-                        }
-                        Some(Ok(Message::Close(_))) | None => return "closed".into(),
-                        Some(Err(e)) => return format!("{e}"),
-                        Some(Ok(_)) => {}
-                    }
-                },
-                beat = heartbeat.next() => match beat {
-                    Beat::Dead(silent) => return format!("silent for {}s", silent.as_secs()),
-                    Beat::Ping => match timeout(limit, sink.send(Message::Ping(Bytes::new()))).await {
-                        Ok(Ok(())) => {}
-                        Ok(Err(_)) => return "ping failed".into(),
-                        Err(_) => return format!("not reading: a write blocked for {}", humantime::format_duration(limit)),
-                    },
-                },
-            }
-        }
-    }
 }
 
 impl<H: Hub> crate::server::Handler for Relay<H> {
@@ -444,123 +277,8 @@ impl<H: Hub> crate::server::Handler for Relay<H> {
     }
 
     fn problem(&self, text: String) {
-        log(&text);
+        self.report(RelayEvent::Problem(&text));
     }
-}
-
-/// The link's WebSocket settings, both ends. tungstenite zero-fills its whole read buffer
-/// before every read (128 KiB by default); 16 KiB keeps that cheap for the small frames
-/// that are most webhooks, and a big body just takes more reads.
-pub(crate) fn link_config(max_message: usize) -> WebSocketConfig {
-    WebSocketConfig::default()
-        .read_buffer_size(16 << 10)
-        .max_message_size(Some(max_message))
-        .max_frame_size(Some(max_message))
-}
-
-/// Sends `first` and whatever else is queued already, then flushes once: a burst of
-/// frames becomes one write instead of one per frame (both ends of the link use it).
-async fn send_queued<S>(
-    sink: &mut S,
-    first: Bytes,
-    queue: &mut tokio::sync::mpsc::Receiver<Bytes>,
-) -> Result<(), tokio_tungstenite::tungstenite::Error>
-where
-    S: futures_util::Sink<Message, Error = tokio_tungstenite::tungstenite::Error> + Unpin,
-{
-    sink.feed(Message::Binary(first)).await?;
-    while let Ok(more) = queue.try_recv() {
-        sink.feed(Message::Binary(more)).await?;
-    }
-    sink.flush().await
-}
-
-/// The answer for a request the subscriber did not answer. `unread`: its body was not
-/// read, so the connection cannot carry another request.
-fn dispatch_error_reply(error: DispatchError, wait: Duration, unread: bool) -> Reply {
-    let (status, why, retry_after) = match error {
-        DispatchError::NoSubscriber => (
-            503,
-            "no subscriber on this channel right now".to_string(),
-            Some(10),
-        ),
-        DispatchError::Busy => (
-            503,
-            "too many requests in flight on this channel".to_string(),
-            Some(1),
-        ),
-        DispatchError::Gone => (
-            502,
-            "the subscriber went away before answering".to_string(),
-            None,
-        ),
-        DispatchError::TimedOut => (
-            504,
-            format!(
-                "no answer from the subscriber within {}",
-                humantime::format_duration(wait)
-            ),
-            None,
-        ),
-    };
-    let reply = error_reply(status, &why, unread);
-    match retry_after {
-        Some(seconds) => with_retry_after(reply, seconds),
-        None => reply,
-    }
-}
-
-/// 401 with `WWW-Authenticate: Bearer`: the same for an unknown channel and a wrong token.
-fn unauthorized(why: &str) -> Reply {
-    let mut reply = error_reply(401, why, false);
-    reply
-        .headers_mut()
-        .insert(WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
-    reply
-}
-
-/// The subscriber's answer as the sender gets it. The relay is the sender's only hop, so
-/// it keeps the connection's own headers (hop-by-hop ones, those `Connection` names, the
-/// length) and answers 502 for a status that is not a final one (200–599). `Set-Cookie`
-/// is dropped: every channel shares the relay's origin, so a cookie set by one subscriber
-/// would reach the senders of all.
-fn answer_reply(answer: AnswerHead, body: Bytes) -> Reply {
-    if !(200..=599).contains(&answer.status) {
-        return error_reply(
-            502,
-            &format!("the subscriber answered with status {}", answer.status),
-            false,
-        );
-    }
-    let mut reply = Response::new(Full::new(body));
-    *reply.status_mut() = StatusCode::from_u16(answer.status).unwrap_or(StatusCode::BAD_GATEWAY);
-    if append_pairs(reply.headers_mut(), &answer.headers).is_err() {
-        return error_reply(502, "the subscriber's answer has a malformed header", false);
-    }
-    let headers = reply.headers_mut();
-    strip_hop_by_hop(headers);
-    headers.remove(CONTENT_LENGTH);
-    headers.remove(SET_COOKIE);
-    reply
-}
-
-/// The token of an `Authorization: Bearer …` header.
-fn bearer<B>(req: &Request<B>) -> Option<&str> {
-    req.headers()
-        .get(AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-}
-
-/// A channel id shortened for logs: enough to tell channels apart, not enough to post.
-fn short(channel: &str) -> String {
-    format!("{}…", channel.chars().take(6).collect::<String>())
-}
-
-/// A log line on stderr; anything in it that came from a peer is escaped here.
-fn log(line: &str) {
-    let now = chrono::Local::now().format("%H:%M:%S%.3f");
-    eprintln!("{now} {}", printable(line));
 }
 
 /// Unix seconds, for channel bookkeeping.

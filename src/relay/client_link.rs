@@ -1,0 +1,230 @@
+//! The subscriber's end of a link: each relayed request goes to an [`Answerer`] (listen's
+//! engine: verify, print, save, chaos, forward) and its answer goes back, at most
+//! `max_in_flight` at once; a dead link is noticed by its missing heartbeats.
+
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+
+use bytes::Bytes;
+use futures_util::{SinkExt, StreamExt};
+use http::{Request, Response};
+use http_body_util::{BodyExt, Full};
+use tokio_tungstenite::tungstenite::{self, Message};
+use tokio_tungstenite::WebSocketStream;
+
+use super::frame::{self, AnswerHead, RequestHead};
+use super::wire::{send_queued, Beat, Heartbeat, DEAD_AFTER};
+use crate::http_headers::{append_pairs, is_hop_by_hop, to_pairs};
+use crate::server::Io;
+
+/// What answers relayed requests: listen's engine, in hookline.
+pub trait Answerer: Send + Sync + 'static {
+    /// A relayed request, its body whole, answered as a local one would be.
+    fn answer(
+        &self,
+        req: Request<Full<Bytes>>,
+    ) -> impl Future<Output = Response<Full<Bytes>>> + Send;
+    /// Something wrong with a frame from the relay, for the user to see.
+    fn problem(&self, text: String);
+}
+
+/// An open link to a relay, ready to serve.
+pub struct Link {
+    pub(super) ws: WebSocketStream<Box<dyn Io>>,
+    pub public_url: String,
+}
+
+impl Link {
+    /// Answers relayed requests through `engine`, at most `max_in_flight` at once (more
+    /// get a 503 at once), until the link ends or `stopping` is set. On stopping, the
+    /// requests in flight get up to `grace` to be answered (as local ones do), then the
+    /// link is closed cleanly.
+    pub async fn serve<A: Answerer>(
+        self,
+        engine: Arc<A>,
+        max_in_flight: usize,
+        mut stopping: tokio::sync::watch::Receiver<bool>,
+        grace: Duration,
+    ) -> Ended {
+        let (mut sink, mut stream) = self.ws.split();
+        let (answers, mut answered) = tokio::sync::mpsc::channel::<Bytes>(256);
+        let in_flight = Arc::new(tokio::sync::Semaphore::new(max_in_flight));
+        let mut heartbeat = Heartbeat::new();
+        let mut drain_until: Option<tokio::time::Instant> = None;
+        loop {
+            if let Some(deadline) = drain_until {
+                let busy = max_in_flight - in_flight.available_permits();
+                let done = busy == 0 && answered.is_empty();
+                if done || tokio::time::Instant::now() >= deadline {
+                    let close = tungstenite::protocol::CloseFrame {
+                        code: tungstenite::protocol::frame::coding::CloseCode::Normal,
+                        reason: "subscriber stopped".into(),
+                    };
+                    let _ = tokio::time::timeout(
+                        Duration::from_secs(1),
+                        sink.send(Message::Close(Some(close))),
+                    )
+                    .await;
+                    return Ended::Stopped { dropped: busy };
+                }
+            }
+            let tick = tokio::time::sleep(Duration::from_millis(20));
+            tokio::select! {
+                () = async { let _ = stopping.wait_for(|stop| *stop).await; }, if drain_until.is_none() => {
+                    drain_until = Some(tokio::time::Instant::now() + grace);
+                }
+                () = tick, if drain_until.is_some() => {}
+                message = stream.next() => {
+                    heartbeat.heard();
+                    match message {
+                        Some(Ok(Message::Binary(bytes))) => {
+                            let permit = match drain_until {
+                                None => in_flight.clone().try_acquire_owned().ok(),
+                                Some(_) => None,
+                            };
+                            let Some(permit) = permit else {
+                                if let Some(busy) = busy_answer(&bytes) {
+                                    let _ = answers.try_send(busy);
+                                }
+                                continue;
+                            };
+                            let (engine, answers) = (engine.clone(), answers.clone());
+                            tokio::spawn(async move {
+                                if let Some(answer) = answer(&*engine, bytes).await {
+                                    let _ = answers.send(answer).await;
+                                }
+                                drop(permit);
+                            });
+                        }
+                        Some(Ok(Message::Ping(_))) => {
+                            let _ = sink.flush().await;
+                        }
+                        Some(Ok(Message::Close(frame))) => {
+                            let reason = frame.map(|f| f.reason.to_string()).filter(|r| !r.is_empty());
+                            return Ended::Lost(reason.unwrap_or_else(|| "the relay closed the link".into()));
+                        }
+                        None => return Ended::Lost("the relay closed the link".into()),
+                        Some(Err(e)) => return Ended::Lost(e.to_string()),
+                        Some(Ok(_)) => {}
+                    }
+                }
+                Some(answer) = answered.recv() => {
+                    // A relay that stops reading is as dead as a silent one.
+                    match tokio::time::timeout(DEAD_AFTER, send_queued(&mut sink, answer, &mut answered)).await {
+                        Ok(Ok(())) => {}
+                        Ok(Err(e)) => return Ended::Lost(e.to_string()),
+                        Err(_) => return Ended::Lost("the relay stopped reading".into()),
+                    }
+                }
+                beat = heartbeat.next() => match beat {
+                    Beat::Dead(silent) => {
+                        return Ended::Lost(format!("no heartbeat from the relay for {}s", silent.as_secs()))
+                    }
+                    Beat::Ping => match tokio::time::timeout(DEAD_AFTER, sink.send(Message::Ping(Bytes::new()))).await {
+                        Ok(Ok(())) => {}
+                        Ok(Err(e)) => return Ended::Lost(e.to_string()),
+                        Err(_) => return Ended::Lost("the relay stopped reading".into()),
+                    },
+                },
+            }
+        }
+    }
+}
+
+/// How a link ended.
+pub enum Ended {
+    /// Lost (the relay went away, stopped, or fell silent): worth reconnecting.
+    Lost(String),
+    /// This side stopped; `dropped` relayed requests were still unanswered at the end.
+    Stopped { dropped: usize },
+}
+
+/// The 503 for a request that found every in-flight place taken.
+fn busy_answer(bytes: &Bytes) -> Option<Bytes> {
+    let (head, _): (RequestHead, Bytes) = frame::decode(bytes).ok()?;
+    let body = br#"{"error":"too many relayed requests in flight at the subscriber"}"#;
+    let answer = AnswerHead {
+        id: head.id,
+        status: 503,
+        headers: vec![
+            ("content-type".into(), "application/json".into()),
+            ("retry-after".into(), "1".into()),
+        ],
+    };
+    Some(frame::encode(&answer, body))
+}
+
+/// One relayed request through the engine, exactly like a local one; `None` for a
+/// malformed frame (reported, and dropped: the relay answers that sender 504 in time).
+async fn answer<A: Answerer>(engine: &A, bytes: Bytes) -> Option<Bytes> {
+    let (head, body): (RequestHead, Bytes) = match frame::decode(&bytes) {
+        Ok(decoded) => decoded,
+        Err(e) => {
+            engine.problem(format!("relay: malformed frame dropped: {e}"));
+            return None;
+        }
+    };
+    // The length is the bytes' own: a head that says otherwise would make the app wait
+    // for bytes that never come (or read past the body).
+    let headers: Vec<_> = head
+        .headers
+        .iter()
+        .filter(|(n, _)| !n.eq_ignore_ascii_case("content-length") && !is_hop_by_hop(n))
+        .cloned()
+        .chain(std::iter::once((
+            "content-length".to_string(),
+            body.len().to_string(),
+        )))
+        .collect();
+    if !head.path.starts_with('/') {
+        engine.problem(format!(
+            "relay: request with path `{}` dropped: not a path",
+            head.path
+        ));
+        return None;
+    }
+    let target = match &head.query {
+        Some(q) => format!("{}?{q}", head.path),
+        None => head.path.clone(),
+    };
+    let built = Request::builder()
+        .method(head.method.as_str())
+        .uri(&target)
+        .body(Full::new(body))
+        .map_err(|e| e.to_string())
+        .and_then(|mut req| {
+            append_pairs(req.headers_mut(), &headers)?;
+            Ok(req)
+        });
+    let (status, headers, body) = match built {
+        Ok(req) => {
+            let reply = engine.answer(req).await;
+            let (parts, body) = reply.into_parts();
+            let body = body
+                .collect()
+                .await
+                .map(|b| b.to_bytes())
+                .unwrap_or_default();
+            (parts.status.as_u16(), to_pairs(&parts.headers), body)
+        }
+        Err(why) => {
+            engine.problem(format!(
+                "relay: request {} {target} refused: {why}",
+                head.method
+            ));
+            let body = serde_json::json!({ "error": why }).to_string();
+            (
+                400,
+                vec![("content-type".into(), "application/json".into())],
+                Bytes::from(body),
+            )
+        }
+    };
+    let head = AnswerHead {
+        id: head.id,
+        status,
+        headers,
+    };
+    Some(frame::encode(&head, &body))
+}
