@@ -1,5 +1,7 @@
-//! Header rules shared by everything that passes requests on (listen's forward, replay and
-//! the relay): hop-by-hop headers belong to one connection, not the message.
+//! Header rules shared by everything that passes requests on (listen's forward, send,
+//! replay and the relay): hop-by-hop headers belong to one connection, not the message;
+//! header lists as pairs in order with repeats, values that are not UTF-8 kept as raw
+//! bytes; `user:password@` in a URL as Basic auth that is never shown.
 
 use base64::Engine as _;
 use http::header::{HeaderMap, HeaderName, CONNECTION};

@@ -44,11 +44,11 @@ impl FixtureWatcher {
                     }
                 }
             })
-            .map_err(|e| anyhow!("--watch: {e}"))?;
+            .map_err(|e| anyhow!("cannot watch files: {e}"))?;
         let (mut files, mut dirs) = (HashMap::new(), HashMap::new());
         for arg in args {
             if arg == Path::new("-") {
-                bail!("--watch needs fixture files or directories, not standard input");
+                bail!("standard input cannot be watched: give fixture files or directories");
             }
             let full = std::fs::canonicalize(arg).map_err(|e| anyhow!("{}: {e}", arg.display()))?;
             // A file is watched through its directory: editors replace files by renaming.
@@ -62,7 +62,7 @@ impl FixtureWatcher {
             };
             watcher
                 .watch(&dir, RecursiveMode::NonRecursive)
-                .map_err(|e| anyhow!("--watch {}: {e}", dir.display()))?;
+                .map_err(|e| anyhow!("{}: {e}", dir.display()))?;
         }
         Ok(FixtureWatcher {
             _watcher: watcher,

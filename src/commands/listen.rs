@@ -29,24 +29,16 @@ pub fn run(config: &Config, args: ListenArgs) -> Result<ExitCode> {
     let signing = SigningSettings::resolve(config, &args.signing, args.tolerance)?;
     let verify = verification(&signing)?;
     let save = match &args.save {
-        Some(dir) => Some(SaveTo {
-            dir: {
-                super::prepare_output_dir("--save", dir)?;
-                dir.clone()
-            },
-            fsync: args.fsync,
-        }),
+        Some(dir) => {
+            super::prepare_output_dir("--save", dir)?;
+            Some(SaveTo {
+                dir: dir.clone(),
+                fsync: args.fsync,
+            })
+        }
         None => None,
     };
-    let (tls_config, tls_note) = if let Some(config) = super::server_tls(&args.tls)? {
-        (Some(config), None)
-    } else if args.tls_self_signed {
-        let made = crate::tls::self_signed(&cache_dir()?)?;
-        let note = (made.cert_path, made.fingerprint);
-        (Some(made.config), Some(note))
-    } else {
-        (None, None)
-    };
+    let (tls_config, tls_note) = server_tls(&args)?;
     let chaos = Chaos::new(ChaosSettings {
         delay: args.delay,
         fail: args.fail_rate.map(|p| (p, args.fail_status)),
@@ -100,6 +92,43 @@ pub fn run(config: &Config, args: ListenArgs) -> Result<ExitCode> {
         listening: &format!("{}://{local}", if tls_on { "https" } else { "http" }),
     });
 
+    let (printer, dropped) = serve(
+        &runtime,
+        (server, connection_limits),
+        settings,
+        subscriber,
+        &args,
+    )?;
+    // Requests still running past the grace period are dropped with the runtime.
+    runtime.shutdown_timeout(std::time::Duration::from_secs(1));
+    let summary = printer.finish();
+    crate::output::listen::stopped(
+        &summary,
+        printer.stdout_closed(),
+        dropped,
+        args.limits.grace,
+    );
+    if printer.stdout_closed() {
+        // `listen --json | head -n 2`: the reader is gone, and an event answered now
+        // would be recorded nowhere.
+        return Ok(ExitCode::from(super::EXIT_FALSE));
+    }
+    if dropped > 0 {
+        // Senders of these got no answer: not a clean stop, so not exit 0.
+        return Ok(ExitCode::from(super::EXIT_INTERRUPTED));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Serves until Ctrl-C / SIGTERM (or stdout closes), the relay link beside the server;
+/// returns the printer and how many requests in flight were dropped.
+fn serve(
+    runtime: &tokio::runtime::Runtime,
+    (server, connection_limits): (Server, crate::server::ConnectionLimits),
+    settings: Settings,
+    subscriber: Option<Subscriber>,
+    args: &ListenArgs,
+) -> Result<(Arc<Printer>, usize)> {
     let style = if args.json {
         Style::Json
     } else {
@@ -143,25 +172,7 @@ pub fn run(config: &Config, args: ListenArgs) -> Result<ExitCode> {
             _ => 1,
         };
     }
-    // Requests still running past the grace period are dropped with the runtime.
-    runtime.shutdown_timeout(std::time::Duration::from_secs(1));
-    let summary = printer.finish();
-    crate::output::listen::stopped(
-        &summary,
-        printer.stdout_closed(),
-        dropped,
-        args.limits.grace,
-    );
-    if printer.stdout_closed() {
-        // `listen --json | head -n 2`: the reader is gone, and an event answered now
-        // would be recorded nowhere.
-        return Ok(ExitCode::from(super::EXIT_FALSE));
-    }
-    if dropped > 0 {
-        // Senders of these got no answer: not a clean stop, so not exit 0.
-        return Ok(ExitCode::from(super::EXIT_INTERRUPTED));
-    }
-    Ok(ExitCode::SUCCESS)
+    Ok((printer, dropped))
 }
 
 /// Verification is on when any secret is set; the scheme then defaults to auto.
@@ -186,6 +197,21 @@ fn verification(
         tolerance_secs: signing.tolerance.as_secs(),
     };
     Ok(Some((options, signing.secrets.clone())))
+}
+
+/// `--tls-cert/--tls-key`, or `--tls-self-signed` (with its file and fingerprint for the
+/// banner), or plain HTTP.
+fn server_tls(
+    args: &ListenArgs,
+) -> Result<(Option<Arc<rustls::ServerConfig>>, Option<(PathBuf, String)>)> {
+    if let Some(config) = super::server_tls(&args.tls)? {
+        return Ok((Some(config), None));
+    }
+    if !args.tls_self_signed {
+        return Ok((None, None));
+    }
+    let made = crate::tls::self_signed(&cache_dir()?)?;
+    Ok((Some(made.config), Some((made.cert_path, made.fingerprint))))
 }
 
 /// `$XDG_CACHE_HOME/hookline`, else `~/.cache/hookline`.

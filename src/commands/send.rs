@@ -78,7 +78,9 @@ pub fn run(config: &Config, args: SendArgs) -> Result<ExitCode> {
         .context("cannot start the async runtime")?;
     // Watching starts before the first batch, so a change made meanwhile is not missed.
     if args.watch {
-        let mut watcher = runtime.block_on(async { FixtureWatcher::new(&args.fixtures) })?;
+        let mut watcher = runtime
+            .block_on(async { FixtureWatcher::new(&args.fixtures) })
+            .map_err(|e| anyhow::anyhow!("--watch: {e:#}"))?;
         for job in &jobs.queue {
             if let Some(path) = &job.fixture.path {
                 watcher.seen(path);

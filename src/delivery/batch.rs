@@ -127,9 +127,7 @@ pub async fn run<J: Job, R: Reporter<J>>(
     reporter: Arc<R>,
     stop: impl Future<Output = ()>,
 ) -> Ended {
-    tokio::pin!(stop);
     let concurrency = settings.concurrency.max(1);
-    let window = (concurrency * 8).max(256);
     let shared = Arc::new(Shared {
         client,
         policy: settings.policy.clone(),
@@ -138,73 +136,114 @@ pub async fn run<J: Job, R: Reporter<J>>(
         head_moved: Notify::new(),
         reporter,
     });
-    let limit = Arc::new(Semaphore::new(concurrency));
-    let mut pace = settings.rate.map(|n| {
-        let mut ticks = tokio::time::interval(Duration::from_secs_f64(1.0 / n));
-        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        ticks
-    });
-    let mut tasks = tokio::task::JoinSet::new();
-    let mut running: HashMap<usize, (Arc<J>, Arc<Track>)> = HashMap::new();
-    let mut previous_done: Option<watch::Receiver<bool>> = None;
-    let mut next_index = 0usize;
-    // A job taken from the channel but not yet started.
-    let mut pending: Option<(usize, Arc<J>)> = None;
+    let mut feed = Feed {
+        shared: shared.clone(),
+        limit: Arc::new(Semaphore::new(concurrency)),
+        window: (concurrency * 8).max(256),
+        pace: settings.rate.map(|n| {
+            let mut ticks = tokio::time::interval(Duration::from_secs_f64(1.0 / n));
+            ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            ticks
+        }),
+        tasks: tokio::task::JoinSet::new(),
+        running: HashMap::new(),
+        previous_done: None,
+        next_index: 0,
+        pending: None,
+    };
+    let finished = tokio::select! {
+        biased;
+        () = stop => false,
+        () = feed.all(&mut jobs) => true,
+    };
+    if finished {
+        return Ended::default();
+    }
+    let interrupted = feed.interrupt(jobs.unstarted()).await;
+    Ended {
+        interrupted,
+        stopped: true,
+    }
+}
 
-    let stopped = 'feed: loop {
-        let job = match jobs.ready() {
-            Some(job) => Some(job),
-            None => {
-                shared.reporter.idle();
-                tokio::select! {
-                    biased;
-                    () = &mut stop => break 'feed true,
-                    job = jobs.next() => job,
+/// The running side of a batch: what has started, and what to start next.
+struct Feed<J, R> {
+    shared: Arc<Shared<J, R>>,
+    limit: Arc<Semaphore>,
+    /// How far past the head of job order jobs may start.
+    window: usize,
+    pace: Option<tokio::time::Interval>,
+    tasks: tokio::task::JoinSet<usize>,
+    running: HashMap<usize, (Arc<J>, Arc<Track>)>,
+    /// Set by the job started last, for one that follows it.
+    previous_done: Option<watch::Receiver<bool>>,
+    next_index: usize,
+    /// A job taken from the source but not started yet.
+    pending: Option<(usize, Arc<J>)>,
+}
+
+impl<J: Job, R: Reporter<J>> Feed<J, R> {
+    /// Starts every job, then waits for the last to finish. Cancelled by `stop`: what it
+    /// has started stays in `self` for [`Feed::interrupt`].
+    async fn all(&mut self, jobs: &mut impl Jobs<J>) {
+        loop {
+            let job = match jobs.ready() {
+                Some(job) => Some(job),
+                None => {
+                    self.shared.reporter.idle();
+                    jobs.next().await
                 }
+            };
+            let Some(job) = job else { break };
+            self.start(job).await;
+            // Finished tasks are kept until joined: reap them, so memory stays flat.
+            while let Some(done) = self.tasks.try_join_next() {
+                self.reaped(done);
             }
-        };
-        let Some(job) = job else { break false };
-        let index = next_index;
-        next_index += 1;
+        }
+        while let Some(done) = self.tasks.join_next().await {
+            self.reaped(done);
+        }
+    }
+
+    fn reaped(&mut self, done: Result<usize, tokio::task::JoinError>) {
+        if let Ok(index) = done {
+            self.running.remove(&index);
+        }
+    }
+
+    /// Starts `job` once the window, the concurrency limit and the rate allow it.
+    async fn start(&mut self, job: J) {
+        let index = self.next_index;
+        self.next_index += 1;
         let job = Arc::new(job);
-        pending = Some((index, job.clone()));
+        self.pending = Some((index, job.clone()));
+        let shared = self.shared.clone();
         shared.order(|order| order.started(index));
         // In job order, a slow head holds the others' events: start at most `window`
         // jobs past it, so what is held stays bounded.
         loop {
             let notified = shared.head_moved.notified();
-            if shared.order(|order| !order.in_order || index < order.head + window) {
+            if shared.order(|order| !order.in_order || index < order.head + self.window) {
                 break;
             }
-            tokio::select! {
-                biased;
-                () = &mut stop => break 'feed true,
-                () = notified => {}
-            }
+            notified.await;
         }
-        let permit = tokio::select! {
-            biased;
-            () = &mut stop => break 'feed true,
-            permit = limit.clone().acquire_owned() => permit.expect("never closed"),
-        };
-        if let Some(ticks) = pace.as_mut() {
-            tokio::select! {
-                biased;
-                () = &mut stop => break 'feed true,
-                _ = ticks.tick() => {}
-            }
+        let permit = self.limit.clone().acquire_owned().await;
+        let permit = permit.expect("never closed");
+        if let Some(ticks) = self.pace.as_mut() {
+            ticks.tick().await;
         }
         let after = match job.follows_previous() {
-            true => previous_done.take(),
+            true => self.previous_done.take(),
             false => None,
         };
         let (done_tx, done_rx) = watch::channel(false);
-        previous_done = Some(done_rx);
+        self.previous_done = Some(done_rx);
         let track = Arc::new(Track::default());
-        running.insert(index, (job.clone(), track.clone()));
-        pending = None;
-        let shared = shared.clone();
-        tasks.spawn(async move {
+        self.running.insert(index, (job.clone(), track.clone()));
+        self.pending = None;
+        self.tasks.spawn(async move {
             let _permit = permit;
             if let Some(mut before) = after {
                 let _ = before.wait_for(|done| *done).await;
@@ -213,62 +252,43 @@ pub async fn run<J: Job, R: Reporter<J>>(
             let _ = done_tx.send(true);
             index
         });
-        // Finished tasks are kept until joined: reap them, so memory stays flat.
-        while let Some(done) = tasks.try_join_next() {
-            if let Ok(index) = done {
-                running.remove(&index);
-            }
-        }
-    };
-    let stopped = stopped
-        || loop {
-            tokio::select! {
-                biased;
-                () = &mut stop => break true,
-                done = tasks.join_next() => match done {
-                    Some(Ok(index)) => { running.remove(&index); }
-                    Some(Err(_)) => {}
-                    None => break false,
-                },
-            }
-        };
-    if !stopped {
-        return Ended::default();
     }
 
-    // Stopped: what ran to its end is reported; the rest is interrupted, in job order.
-    tasks.shutdown().await;
-    let mut cut: BTreeMap<usize, (Arc<J>, Vec<AttemptRecord>)> = BTreeMap::new();
-    for (index, (job, track)) in running {
-        if let Some(history) = track.interrupted() {
-            cut.insert(index, (job, history));
+    /// After `stop`: what ran to its end is reported; every job in flight, pending or
+    /// `unstarted` is reported interrupted (and dead-lettered), in job order. Returns how
+    /// many.
+    async fn interrupt(mut self, unstarted: Vec<J>) -> usize {
+        self.tasks.shutdown().await;
+        let mut cut: BTreeMap<usize, (Arc<J>, Vec<AttemptRecord>)> = BTreeMap::new();
+        for (index, (job, track)) in self.running.drain() {
+            if let Some(history) = track.interrupted() {
+                cut.insert(index, (job, history));
+            }
         }
-    }
-    if let Some((index, job)) = pending {
-        cut.insert(index, (job, Vec::new()));
-    }
-    for job in jobs.unstarted() {
-        let index = next_index;
-        next_index += 1;
-        shared.order(|order| order.started(index));
-        cut.insert(index, (Arc::new(job), Vec::new()));
-    }
-    let interrupted = cut.len();
-    for (index, (job, attempts)) in cut {
-        let during = attempts
-            .last()
-            .is_some_and(|a| a.error.as_deref() == Some(INTERRUPTED));
-        let after = (attempts.len() - usize::from(during)) as u32;
-        let delivery = Delivery {
-            attempts,
-            verdict: Verdict::Interrupted { after, during },
-        };
-        shared.finish(index, &job, delivery);
-    }
-    shared.order(|order| order.flush_all(&*shared.reporter));
-    Ended {
-        interrupted,
-        stopped: true,
+        if let Some((index, job)) = self.pending.take() {
+            cut.insert(index, (job, Vec::new()));
+        }
+        let shared = &self.shared;
+        for job in unstarted {
+            let index = self.next_index;
+            self.next_index += 1;
+            shared.order(|order| order.started(index));
+            cut.insert(index, (Arc::new(job), Vec::new()));
+        }
+        let interrupted = cut.len();
+        for (index, (job, attempts)) in cut {
+            let during = attempts
+                .last()
+                .is_some_and(|a| a.error.as_deref() == Some(INTERRUPTED));
+            let after = (attempts.len() - usize::from(during)) as u32;
+            let delivery = Delivery {
+                attempts,
+                verdict: Verdict::Interrupted { after, during },
+            };
+            shared.finish(index, &job, delivery);
+        }
+        shared.order(|order| order.flush_all(&*shared.reporter));
+        interrupted
     }
 }
 

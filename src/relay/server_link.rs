@@ -109,11 +109,7 @@ impl<H: Hub> Relay<H> {
         loop {
             tokio::select! {
                 () = async { let _ = stopping.wait_for(|stop| *stop).await; } => {
-                    let close = CloseFrame {
-                        code: CloseCode::Away,
-                        reason: "relay stopped".into(),
-                    };
-                    let _ = timeout(limit, sink.send(Message::Close(Some(close)))).await;
+                    close(&mut sink, &mut stream, CloseCode::Away, "relay stopped").await;
                     return "the relay stopped".into();
                 },
                 frame = frames.recv() => match frame {
@@ -125,11 +121,7 @@ impl<H: Hub> Relay<H> {
                     None => return "closed".into(),
                 },
                 () = subscription.replaced() => {
-                    let close = CloseFrame {
-                        code: CloseCode::Policy,
-                        reason: "replaced by a newer subscriber".into(),
-                    };
-                    let _ = timeout(limit, sink.send(Message::Close(Some(close)))).await;
+                    close(&mut sink, &mut stream, CloseCode::Policy, "replaced by a newer subscriber").await;
                     return "replaced by a newer subscriber".into();
                 },
                 message = stream.next() => {
@@ -163,4 +155,31 @@ impl<H: Hub> Relay<H> {
             }
         }
     }
+}
+
+/// The closing handshake, from this end: the close frame with its reason, then (for up to
+/// a second) the subscriber's close in reply, so the socket is not dropped while the
+/// reason is still on its way (the subscriber would see a reset instead).
+async fn close<S>(
+    sink: &mut futures_util::stream::SplitSink<WebSocketStream<S>, Message>,
+    stream: &mut futures_util::stream::SplitStream<WebSocketStream<S>>,
+    code: CloseCode,
+    reason: &str,
+) where
+    S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin,
+{
+    let frame = CloseFrame {
+        code,
+        reason: reason.to_string().into(),
+    };
+    let handshake = async {
+        sink.send(Message::Close(Some(frame))).await?;
+        while let Some(message) = stream.next().await {
+            if matches!(message?, Message::Close(_)) {
+                break;
+            }
+        }
+        Ok::<(), tokio_tungstenite::tungstenite::Error>(())
+    };
+    let _ = timeout(std::time::Duration::from_secs(1), handshake).await;
 }

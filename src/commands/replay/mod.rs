@@ -43,29 +43,7 @@ pub fn run(config: &Config, args: ReplayArgs) -> Result<ExitCode> {
         true => Some(Arc::new(Resign::new(&signing)?)),
         false => None,
     };
-    let inputs = expand(&args.captures, args.recursive, args.jsonl)?;
-    if !args.skip_invalid {
-        for input in &inputs {
-            if let Input::Lines(Some(path)) = input {
-                check_lines(path)?;
-            }
-        }
-    }
-    // Capture files are checked up front, so a bad one stops the run before any request.
-    let mut skipped = 0usize;
-    let mut files: BTreeMap<usize, Vec<Item>> = BTreeMap::new();
-    for (i, input) in inputs.iter().enumerate() {
-        if let Input::File(path) = input {
-            match read_capture(path) {
-                Ok(item) => files.entry(i).or_default().push(item),
-                Err(e) if args.skip_invalid => {
-                    eprintln!("hookline: skipped {e:#}");
-                    skipped += 1;
-                }
-                Err(e) => return Err(e),
-            }
-        }
-    }
+    let (inputs, files, skipped) = read_inputs(&args)?;
     if let Some(dir) = &args.dead_letter {
         super::prepare_output_dir("--dead-letter", dir)?;
     }
@@ -80,16 +58,7 @@ pub fn run(config: &Config, args: ReplayArgs) -> Result<ExitCode> {
     let (to, basic_auth) = crate::http_headers::split_userinfo(&args.to);
     let client = Arc::new(super::delivery_client(&to, &args.tls)?);
 
-    // A progress bar on a terminal; its length is known unless JSON lines are streamed.
-    let style = if args.json {
-        Style::Json
-    } else if std::io::stdout().is_terminal() && !args.dry_run {
-        let streamed = inputs.iter().any(|i| matches!(i, Input::Lines(_)));
-        let read = files.values().map(Vec::len).sum();
-        Style::Bar((!streamed).then(|| bar_length(read, args.limit)))
-    } else {
-        Style::Lines
-    };
+    let style = style(&args, &inputs, &files);
     let in_order = !matches!(style, Style::Bar(_));
     let printer = Arc::new(Printer::new(style, Detail::Results));
     // A reader thread feeds the captures through a bounded channel (a few batches): memory
@@ -141,16 +110,15 @@ pub fn run(config: &Config, args: ReplayArgs) -> Result<ExitCode> {
     })?;
     captures.rx.close();
     drop(captures.rx);
-    let _ = reader.join();
+    // Interrupted, the reader may be blocked on standard input: it goes with the process.
+    if !ended.stopped {
+        let _ = reader.join();
+    }
 
     let skipped = captures.skipped;
+    let s = if skipped == 1 { "" } else { "s" };
     let notes: Vec<String> = (skipped > 0)
-        .then(|| {
-            format!(
-                "skipped {skipped} malformed capture{}",
-                if skipped == 1 { "" } else { "s" }
-            )
-        })
+        .then(|| format!("skipped {skipped} malformed capture{s}"))
         .into_iter()
         .collect();
     if args.dry_run && captures.stopped.is_none() {
@@ -165,6 +133,35 @@ pub fn run(config: &Config, args: ReplayArgs) -> Result<ExitCode> {
         );
     }
     Ok(super::batch_exit(&summary, ended.interrupted > 0))
+}
+
+/// The CAPTURE arguments, checked before anything is sent: every JSON-lines file read
+/// through once, every capture file parsed (kept, in argument order). With
+/// `--skip-invalid`, bad capture files are counted instead.
+fn read_inputs(args: &ReplayArgs) -> Result<(Vec<Input>, BTreeMap<usize, Vec<Item>>, usize)> {
+    let inputs = expand(&args.captures, args.recursive, args.jsonl)?;
+    if !args.skip_invalid {
+        for input in &inputs {
+            if let Input::Lines(Some(path)) = input {
+                check_lines(path)?;
+            }
+        }
+    }
+    let mut skipped = 0usize;
+    let mut files: BTreeMap<usize, Vec<Item>> = BTreeMap::new();
+    for (i, input) in inputs.iter().enumerate() {
+        if let Input::File(path) = input {
+            match read_capture(path) {
+                Ok(item) => files.entry(i).or_default().push(item),
+                Err(e) if args.skip_invalid => {
+                    eprintln!("hookline: skipped {e:#}");
+                    skipped += 1;
+                }
+                Err(e) => return Err(e),
+            }
+        }
+    }
+    Ok((inputs, files, skipped))
 }
 
 /// One capture's delivery.
@@ -369,6 +366,20 @@ fn build_request(capture: &mut Capture, to: &Uri) -> Result<delivery::Request> {
         headers,
         body: Bytes::from(std::mem::take(&mut capture.body)),
     })
+}
+
+/// A progress bar on a terminal (its length known unless JSON lines are streamed), else
+/// lines or JSON.
+fn style(args: &ReplayArgs, inputs: &[Input], files: &BTreeMap<usize, Vec<Item>>) -> Style {
+    if args.json {
+        Style::Json
+    } else if std::io::stdout().is_terminal() && !args.dry_run {
+        let streamed = inputs.iter().any(|i| matches!(i, Input::Lines(_)));
+        let read = files.values().map(Vec::len).sum();
+        Style::Bar((!streamed).then(|| bar_length(read, args.limit)))
+    } else {
+        Style::Lines
+    }
 }
 
 /// The bar's length: the captures read, or `--limit` when that is fewer.
