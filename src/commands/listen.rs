@@ -135,7 +135,7 @@ fn serve(
         Style::Human { full: args.full }
     };
     let printer = Printer::start(style);
-    let shutdown = Shutdown::watch(&runtime)?;
+    let shutdown = Shutdown::watch(runtime)?;
     let stop = shutdown.stop.clone();
     printer.on_stdout_closed(move || stop.notify_one());
     let engine = Engine::new(settings, printer.clone());
@@ -203,7 +203,7 @@ fn verification(
 /// banner), or plain HTTP.
 fn server_tls(
     args: &ListenArgs,
-) -> Result<(Option<Arc<rustls::ServerConfig>>, Option<(PathBuf, String)>)> {
+) -> Result<(Option<Arc<rustls::ServerConfig>>, Option<SelfSignedNote>)> {
     if let Some(config) = super::server_tls(&args.tls)? {
         return Ok((Some(config), None));
     }
@@ -213,6 +213,9 @@ fn server_tls(
     let made = crate::tls::self_signed(&cache_dir()?)?;
     Ok((Some(made.config), Some((made.cert_path, made.fingerprint))))
 }
+
+/// A self-signed certificate's file and fingerprint, for the banner.
+type SelfSignedNote = (PathBuf, String);
 
 /// `$XDG_CACHE_HOME/hookline`, else `~/.cache/hookline`.
 fn cache_dir() -> Result<PathBuf> {
