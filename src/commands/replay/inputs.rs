@@ -17,6 +17,9 @@ pub struct Item {
     pub capture: Capture,
 }
 
+/// The captures read from files, by the index of their input.
+pub type Files = BTreeMap<usize, Vec<Item>>;
+
 pub enum Input {
     /// One capture (`.json`, or anything not named `.jsonl`/`.ndjson`).
     File(PathBuf),
@@ -135,12 +138,7 @@ impl Batcher {
 }
 
 /// Sends every item in input order; stops at the first bad line unless skipping.
-pub fn feed(
-    inputs: Vec<Input>,
-    mut files: BTreeMap<usize, Vec<Item>>,
-    skip_invalid: bool,
-    tx: mpsc::Sender<Batch>,
-) {
+pub fn feed(inputs: Vec<Input>, mut files: Files, skip_invalid: bool, tx: mpsc::Sender<Batch>) {
     let mut out = Batcher {
         tx,
         batch: Vec::new(),

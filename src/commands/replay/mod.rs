@@ -4,7 +4,6 @@
 //! memory). Standard input cannot be read twice: a bad line there stops the run at it,
 //! saying how many were already sent.
 
-use std::collections::BTreeMap;
 use std::io::IsTerminal;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -18,7 +17,7 @@ mod inputs;
 mod resign;
 mod select;
 
-use inputs::{check_lines, expand, feed, read_capture, Batch, Input, Item};
+use inputs::{check_lines, expand, feed, read_capture, Batch, Files, Input, Item};
 use resign::{is_stale, Resign, Resigner};
 use select::Selection;
 
@@ -138,7 +137,7 @@ pub fn run(config: &Config, args: ReplayArgs) -> Result<ExitCode> {
 /// The CAPTURE arguments, checked before anything is sent: every JSON-lines file read
 /// through once, every capture file parsed (kept, in argument order). With
 /// `--skip-invalid`, bad capture files are counted instead.
-fn read_inputs(args: &ReplayArgs) -> Result<(Vec<Input>, BTreeMap<usize, Vec<Item>>, usize)> {
+fn read_inputs(args: &ReplayArgs) -> Result<(Vec<Input>, Files, usize)> {
     let inputs = expand(&args.captures, args.recursive, args.jsonl)?;
     if !args.skip_invalid {
         for input in &inputs {
@@ -148,7 +147,7 @@ fn read_inputs(args: &ReplayArgs) -> Result<(Vec<Input>, BTreeMap<usize, Vec<Ite
         }
     }
     let mut skipped = 0usize;
-    let mut files: BTreeMap<usize, Vec<Item>> = BTreeMap::new();
+    let mut files = Files::new();
     for (i, input) in inputs.iter().enumerate() {
         if let Input::File(path) = input {
             match read_capture(path) {
@@ -370,7 +369,7 @@ fn build_request(capture: &mut Capture, to: &Uri) -> Result<delivery::Request> {
 
 /// A progress bar on a terminal (its length known unless JSON lines are streamed), else
 /// lines or JSON.
-fn style(args: &ReplayArgs, inputs: &[Input], files: &BTreeMap<usize, Vec<Item>>) -> Style {
+fn style(args: &ReplayArgs, inputs: &[Input], files: &Files) -> Style {
     if args.json {
         Style::Json
     } else if std::io::stdout().is_terminal() && !args.dry_run {
