@@ -3,6 +3,8 @@
 # all against the same nginx sink answering 202, in one run. Repeated RUNS times.
 #
 #   bench/send.sh [RUNS]
+#
+# HOOKLINE_BASELINE=/path/to/an/older/hookline: also time that build's 5,000 at c32.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${1:-3}
@@ -53,4 +55,11 @@ for r in $(seq "$RUNS"); do
 
   printf 'run %s: one fixture  curl %.2f ms  hookline %.2f ms  ratio %.2fx | 5000 at c32  hookline %.0f req/s  wrk %.0f req/s  ratio %.2fx\n' \
     "$r" "$curl_ms" "$hl_ms" "$(echo "$hl_ms/$curl_ms" | bc -l)" "$hl_rps" "$wrk_rps" "$(echo "$hl_rps/$wrk_rps" | bc -l)"
+  if [ -n "${HOOKLINE_BASELINE:-}" ]; then
+    start=$(date +%s.%N)
+    $HOOKLINE_BASELINE send "$WORK/many" --to "$URL" --secret "$SECRET" --concurrency 32 --json > /dev/null 2>&1
+    end=$(date +%s.%N)
+    base_rps=$(echo "5000 / ($end - $start)" | bc -l)
+    printf '       baseline 5000 at c32  %.0f req/s · this build / baseline %.2fx\n' "$base_rps" "$(echo "$hl_rps/$base_rps" | bc -l)"
+  fi
 done
