@@ -23,22 +23,7 @@ use crate::signing::{Header, Scheme, SchemeChoice, Signer};
 use crate::watch::FixtureWatcher;
 
 pub fn run(config: &Config, args: SendArgs) -> Result<ExitCode> {
-    let settings = SigningSettings::resolve(config, &args.signing, None)?;
-    let scheme = match settings.scheme {
-        None => Scheme::Generic,
-        Some(SchemeChoice::Fixed(s)) => s,
-        Some(SchemeChoice::Auto) => bail!("--scheme auto: send needs a definite scheme (generic, github, stripe, standard, slack or shopify)"),
-    };
-    let secret = if args.unsigned {
-        if !settings.secrets.is_empty() {
-            super::warn_unused("--secret", "--unsigned sends no signature");
-        }
-        None
-    } else {
-        let secret = settings.require_secrets()?[0].clone();
-        scheme.mac_key(&secret).map_err(|e| settings.key_error(e))?;
-        Some(secret)
-    };
+    let plan = Arc::new(plan(config, &args)?);
     if let Some(dir) = &args.dead_letter {
         super::prepare_output_dir("--dead-letter", dir)?;
     }
@@ -50,19 +35,6 @@ pub fn run(config: &Config, args: SendArgs) -> Result<ExitCode> {
             .map_err(|e| anyhow::anyhow!("{}: {e}", fixture.label))?;
     }
 
-    let (to, basic_auth) = crate::http_headers::split_userinfo(&args.to);
-    let plan = Arc::new(Plan {
-        to,
-        basic_auth,
-        method: args.method,
-        scheme,
-        secret,
-        signature_header: settings.signature_header.clone(),
-        event: args.event,
-        content_type: args.content_type,
-        extra_headers: args.headers,
-        duplicate: args.duplicate,
-    });
     let mut jobs = SendJobs {
         queue: VecDeque::new(),
         plan: plan.clone(),
@@ -118,6 +90,39 @@ pub fn run(config: &Config, args: SendArgs) -> Result<ExitCode> {
     let summary = printer.finish(&[]);
     // Under --watch, Ctrl-C is how a run ends: only a delivery it cut short makes it 130.
     Ok(super::batch_exit(&summary, ended.interrupted > 0))
+}
+
+/// The flags as what every delivery shares; the secret checked against the scheme.
+fn plan(config: &Config, args: &SendArgs) -> Result<Plan> {
+    let settings = SigningSettings::resolve(config, &args.signing, None)?;
+    let scheme = match settings.scheme {
+        None => Scheme::Generic,
+        Some(SchemeChoice::Fixed(s)) => s,
+        Some(SchemeChoice::Auto) => bail!("--scheme auto: send needs a definite scheme (generic, github, stripe, standard, slack or shopify)"),
+    };
+    let secret = if args.unsigned {
+        if !settings.secrets.is_empty() {
+            super::warn_unused("--secret", "--unsigned sends no signature");
+        }
+        None
+    } else {
+        let secret = settings.require_secrets()?[0].clone();
+        scheme.mac_key(&secret).map_err(|e| settings.key_error(e))?;
+        Some(secret)
+    };
+    let (to, basic_auth) = crate::http_headers::split_userinfo(&args.to);
+    Ok(Plan {
+        to,
+        basic_auth,
+        method: args.method.clone(),
+        scheme,
+        secret,
+        signature_header: settings.signature_header.clone(),
+        event: args.event.clone(),
+        content_type: args.content_type.clone(),
+        extra_headers: args.headers.clone(),
+        duplicate: args.duplicate,
+    })
 }
 
 /// What every delivery shares.
