@@ -93,7 +93,7 @@ where
     if let Some(delay) = plan.delay() {
         tokio::time::sleep(delay).await;
     }
-    let (mut reply, forward_record) = state
+    let (reply, forward_record) = state
         .decide(&parts, &target, &body, verdict.as_ref(), &plan)
         .await;
     let answer = Answer {
@@ -114,7 +114,7 @@ where
         event: event_type,
         extra: Default::default(),
     };
-    let mut event = Event {
+    let event = Event {
         capture,
         json: None,
         at,
@@ -126,34 +126,39 @@ where
         answer,
     };
 
-    // The answer goes out only once the capture is on disk.
-    if let Some(save) = &settings.save {
-        match save_event(save, &event).await {
-            Ok(line) => event.json = Some(line),
-            Err(e) => {
-                // What went on the wire is what the output and the summary show.
-                reply = error_reply(500, "the event could not be saved", false);
-                event.answer.status = 500;
-                if let Some(more) = crate::lock(&state.save_failures).allow() {
-                    state.reporter.problem(format!(
-                        "EVENTS ARE NOT BEING SAVED: could not save to {}: {e}; answering 500{more}",
-                        save.dir.display()
-                    ));
-                }
-            }
-        }
-    }
-    if let (Some(id), 200..=299) = (&event.delivery_id, reply.status().as_u16()) {
-        if accepted {
-            crate::lock(&state.seen)
-                .remember(id, event.capture.received_at.as_deref().unwrap_or_default());
-        }
-    }
-    state.reporter.event(event);
-    reply
+    state.record(event, reply, accepted).await
 }
 
 impl State {
+    /// The event's end: saved (the answer goes out only once the capture is on disk; a
+    /// failed save turns it into a 500), its delivery id remembered after a 2xx, reported.
+    async fn record(&self, mut event: Event, mut reply: Reply, accepted: bool) -> Reply {
+        if let Some(save) = &self.settings.save {
+            match save_event(save, &event).await {
+                Ok(line) => event.json = Some(line),
+                Err(e) => {
+                    // What went on the wire is what the output and the summary show.
+                    reply = error_reply(500, "the event could not be saved", false);
+                    event.answer.status = 500;
+                    if let Some(more) = crate::lock(&self.save_failures).allow() {
+                        self.reporter.problem(format!(
+                            "EVENTS ARE NOT BEING SAVED: could not save to {}: {e}; answering 500{more}",
+                            save.dir.display()
+                        ));
+                    }
+                }
+            }
+        }
+        if let (Some(id), 200..=299) = (&event.delivery_id, reply.status().as_u16()) {
+            if accepted {
+                crate::lock(&self.seen)
+                    .remember(id, event.capture.received_at.as_deref().unwrap_or_default());
+            }
+        }
+        self.reporter.event(event);
+        reply
+    }
+
     /// The answer, in this order: a chaos failure, the app's (forwarding), 401 for an
     /// invalid signature, else the accepted status (or a script's 2xx).
     async fn decide(
