@@ -306,6 +306,22 @@ pub struct ListenArgs {
 
     #[command(flatten)]
     pub relay_tls: TlsClientArgs,
+
+    /// Stop after N events; exit 0 only if every one was verified (when a secret is set) and answered 2xx
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..), help_heading = "CI")]
+    pub expect: Option<u64>,
+
+    /// Fail unless an event of this type (glob, e.g. 'invoice.*') arrives; repeatable. Without --expect, stop once each was seen
+    #[arg(long = "expect-event", value_name = "GLOB", value_parser = parse_glob, help_heading = "CI")]
+    pub expect_events: Vec<glob::Pattern>,
+
+    /// With --expect/--expect-event: give up after this long, exit 1 saying how many arrived
+    #[arg(long, value_name = "DURATION", value_parser = parse_timeout, help_heading = "CI")]
+    pub timeout: Option<Duration>,
+
+    /// Write the URL to send to into FILE (atomically) once listening, for scripts to wait on
+    #[arg(long, value_name = "FILE", help_heading = "CI")]
+    pub url_file: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

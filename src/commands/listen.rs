@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use crate::cli::ListenArgs;
 use crate::config::{Config, SigningSettings};
-use crate::listen::{Chaos, ChaosSettings, Engine, Forwarder, SaveTo, Settings};
+use crate::listen::{expect, Chaos, ChaosSettings, Engine, Forwarder, SaveTo, Settings};
 use crate::output::listen::Banner;
 use crate::output::listen::{Printer, Style};
 use crate::relay::client::{self, SubscribeError, Subscriber};
@@ -92,7 +92,13 @@ pub fn run(config: &Config, args: ListenArgs) -> Result<ExitCode> {
         listening: &format!("{}://{local}", if tls_on { "https" } else { "http" }),
     });
 
-    let (printer, dropped) = serve(
+    if let Some(path) = &args.url_file {
+        let url = format!("{}://{local}", if tls_on { "https" } else { "http" });
+        crate::files::write_atomic(path, &url, false)
+            .map_err(|e| anyhow!("--url-file {}: {e}", path.display()))?;
+    }
+
+    let served = serve(
         &runtime,
         (server, connection_limits),
         settings,
@@ -101,34 +107,67 @@ pub fn run(config: &Config, args: ListenArgs) -> Result<ExitCode> {
     )?;
     // Requests still running past the grace period are dropped with the runtime.
     runtime.shutdown_timeout(std::time::Duration::from_secs(1));
+    let printer = &served.printer;
     let summary = printer.finish();
     crate::output::listen::stopped(
         &summary,
         printer.stdout_closed(),
-        dropped,
+        served.dropped,
         args.limits.grace,
     );
+    if let Some(outcome) = &served.expected {
+        crate::output::listen::expectation(
+            outcome,
+            served.timed_out.then_some(args.timeout).flatten(),
+        );
+    }
     if printer.stdout_closed() {
         // `listen --json | head -n 2`: the reader is gone, and an event answered now
         // would be recorded nowhere.
         return Ok(ExitCode::from(super::EXIT_FALSE));
     }
-    if dropped > 0 {
+    if served.dropped > 0 {
         // Senders of these got no answer: not a clean stop, so not exit 0.
         return Ok(ExitCode::from(super::EXIT_INTERRUPTED));
+    }
+    if served.expected.as_ref().is_some_and(|o| !o.is_met()) {
+        return Ok(ExitCode::from(super::EXIT_FALSE));
     }
     Ok(ExitCode::SUCCESS)
 }
 
-/// Serves until Ctrl-C / SIGTERM (or stdout closes), the relay link beside the server;
-/// returns the printer and how many requests in flight were dropped.
+/// How a listen run ended.
+struct Served {
+    printer: Arc<Printer>,
+    /// Requests in flight dropped at the end.
+    dropped: usize,
+    /// With --expect/--expect-event: what was seen.
+    expected: Option<expect::Outcome>,
+    /// The --timeout ran out first.
+    timed_out: bool,
+}
+
+/// `--expect N` and `--expect-event GLOB`, when given.
+fn expectation(args: &ListenArgs) -> Option<expect::Expectation> {
+    let wanted = args.expect.is_some() || !args.expect_events.is_empty();
+    if !wanted && args.timeout.is_some() {
+        super::warn_unused("--timeout", "it bounds --expect and --expect-event");
+    }
+    wanted.then(|| expect::Expectation {
+        count: args.expect,
+        events: args.expect_events.clone(),
+    })
+}
+
+/// Serves until Ctrl-C / SIGTERM (or stdout closes, or an expectation is complete or
+/// times out), the relay link beside the server.
 fn serve(
     runtime: &tokio::runtime::Runtime,
     (server, connection_limits): (Server, crate::server::ConnectionLimits),
     settings: Settings,
     subscriber: Option<Subscriber>,
     args: &ListenArgs,
-) -> Result<(Arc<Printer>, usize)> {
+) -> Result<Served> {
     let style = if args.json {
         Style::Json
     } else {
@@ -138,7 +177,28 @@ fn serve(
     let shutdown = Shutdown::watch(runtime)?;
     let stop = shutdown.stop.clone();
     printer.on_stdout_closed(move || stop.notify_one());
-    let engine = Engine::new(settings, printer.clone());
+    let expect = expectation(args).map(|e| expect::Expect::new(e, printer.clone()));
+    let timed_out = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let reporter: Arc<dyn crate::listen::Reporter> = match &expect {
+        Some(expect) => {
+            let (complete, stop) = (expect.complete.clone(), shutdown.stop.clone());
+            runtime.spawn(async move {
+                complete.notified().await;
+                stop.notify_one();
+            });
+            if let Some(limit) = args.timeout {
+                let (stop, timed_out) = (shutdown.stop.clone(), timed_out.clone());
+                runtime.spawn(async move {
+                    tokio::time::sleep(limit).await;
+                    timed_out.store(true, std::sync::atomic::Ordering::SeqCst);
+                    stop.notify_one();
+                });
+            }
+            expect.clone()
+        }
+        None => printer.clone(),
+    };
+    let engine = Engine::new(settings, reporter);
     // The relay link is told when listen stops, and drains like the server.
     let (stopping, stopping_rx) = tokio::sync::watch::channel(false);
     let relay_task = subscriber.map(|subscriber| {
@@ -172,7 +232,15 @@ fn serve(
             _ => 1,
         };
     }
-    Ok((printer, dropped))
+    let expected = expect.map(|e| e.outcome());
+    let timed_out = timed_out.load(std::sync::atomic::Ordering::SeqCst)
+        && expected.as_ref().is_some_and(|o| !o.is_met());
+    Ok(Served {
+        printer,
+        dropped,
+        expected,
+        timed_out,
+    })
 }
 
 /// Verification is on when any secret is set; the scheme then defaults to auto.

@@ -5,6 +5,7 @@
 
 mod body_fields;
 pub mod chaos;
+pub mod expect;
 mod forward;
 mod handler;
 mod seen;

@@ -137,6 +137,48 @@ pub fn stopped(summary: &Summary, stdout_closed: bool, dropped: usize, grace: st
     }
 }
 
+/// `--expect`'s verdict, after the summary: met, or what was missing or wrong.
+pub fn expectation(
+    outcome: &crate::listen::expect::Outcome,
+    timed_out: Option<std::time::Duration>,
+) {
+    let events = |n: u64| format!("{n} event{}", if n == 1 { "" } else { "s" });
+    if outcome.is_met() {
+        let what = match outcome.expected {
+            Some(n) => format!("{} arrived", events(n)),
+            None => "every expected event type arrived".to_string(),
+        };
+        eprintln!("hookline: expectation met: {what}, each verified and answered 2xx");
+        return;
+    }
+    if let Some(n) = outcome.expected.filter(|n| outcome.seen < *n) {
+        let within = timed_out
+            .map(|d| format!(" within {}", humantime::format_duration(d)))
+            .unwrap_or_default();
+        eprintln!(
+            "hookline: expectation not met: expected {}, {} arrived{within}",
+            events(n),
+            outcome.seen
+        );
+    }
+    for (number, why) in &outcome.failed {
+        eprintln!("hookline: expectation not met: event {number}: {why}");
+    }
+    let listed = outcome.failed.len() as u64;
+    if outcome.failures > listed {
+        eprintln!(
+            "hookline: expectation not met: … and {} more events",
+            outcome.failures - listed
+        );
+    }
+    for glob in &outcome.missing {
+        let within = timed_out
+            .map(|d| format!(" within {}", humantime::format_duration(d)))
+            .unwrap_or_default();
+        eprintln!("hookline: expectation not met: no `{glob}` event arrived{within}");
+    }
+}
+
 /// Renders events on the caller's thread; a [`Writer`] writes them out in the order they
 /// were answered, and keeps the counts for the summary.
 pub struct Printer {
