@@ -150,9 +150,13 @@ pub struct SignArgs {
 
 #[derive(Debug, Args)]
 pub struct VerifyArgs {
-    /// Body file, or a capture file (its own headers and body are used); `-` or nothing reads standard input
+    /// Body file, or a capture file (its own headers and body are used); `-` or nothing reads standard input. Several captures, directories of them (saved captures, dead letters) and JSON-lines files are verified one by one
     #[arg(value_name = "BODY")]
-    pub body: Option<PathBuf>,
+    pub body: Vec<PathBuf>,
+
+    /// With directories: their subdirectories too
+    #[arg(short = 'r', long)]
+    pub recursive: bool,
 
     #[command(flatten)]
     pub signing: SigningArgs,

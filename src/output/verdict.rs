@@ -44,3 +44,68 @@ pub fn to_json(v: &Verdict) -> Value {
         "secret_index": v.matched_secret,
     })
 }
+
+/// `verify` over many captures: a line (or JSON object) per capture, then a summary.
+pub struct Tally {
+    json: bool,
+    secrets: usize,
+    valid: usize,
+    invalid: usize,
+    out: std::io::BufWriter<std::io::Stdout>,
+}
+
+impl Tally {
+    pub fn new(json: bool, secrets: usize) -> Self {
+        Tally {
+            json,
+            secrets,
+            valid: 0,
+            invalid: 0,
+            out: std::io::BufWriter::new(std::io::stdout()),
+        }
+    }
+
+    /// `captures/a.json  valid · github`, or `{"source": …, "valid": …}`.
+    pub fn add(&mut self, source: &str, v: &Verdict) -> std::io::Result<()> {
+        use std::io::Write;
+        if v.is_valid() {
+            self.valid += 1;
+        } else {
+            self.invalid += 1;
+        }
+        let line = if self.json {
+            let mut object = to_json(v);
+            object["source"] = Value::from(source);
+            object.to_string()
+        } else {
+            format!(
+                "{}  {}",
+                crate::text::printable(source),
+                human_line(v, self.secrets)
+            )
+        };
+        match writeln!(self.out, "{line}") {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+            other => other,
+        }
+    }
+
+    /// Prints the summary (stderr with JSON); whether every capture was valid.
+    pub fn finish(mut self) -> std::io::Result<bool> {
+        use std::io::Write;
+        let _ = self.out.flush();
+        let total = self.valid + self.invalid;
+        let text = format!(
+            "{total} capture{}: {} valid, {} invalid",
+            if total == 1 { "" } else { "s" },
+            self.valid,
+            self.invalid
+        );
+        if self.json {
+            eprintln!("{text}");
+        } else {
+            super::print_stdout(&format!("{text}\n"))?;
+        }
+        Ok(self.invalid == 0)
+    }
+}

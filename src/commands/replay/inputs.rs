@@ -86,8 +86,8 @@ fn looks_like_json_lines(bytes: &[u8]) -> bool {
     objects >= 2
 }
 
-/// A JSON-lines file read through once before anything is sent: a bad line stops the run
-/// before its first request, not halfway through. (Standard input and pipes stream.)
+/// A JSON-lines file read through once before anything is done with it: a bad line stops
+/// the run before it starts, not halfway through. (Standard input and pipes stream.)
 pub fn check_lines(path: &Path) -> Result<()> {
     let label = path.display().to_string();
     let is_regular = std::fs::metadata(path).is_ok_and(|m| m.is_file());
@@ -98,7 +98,7 @@ pub fn check_lines(path: &Path) -> Result<()> {
     let lines = JsonLines::new(BufReader::with_capacity(256 * 1024, file));
     for next in lines {
         if let Err(e) = next {
-            bail!("{label}: {e} (nothing was sent; --skip-invalid skips bad lines)");
+            bail!("{label}: {e}");
         }
     }
     Ok(())

@@ -13,7 +13,7 @@ use bytes::Bytes;
 use http::{HeaderMap, Method, Uri};
 use tokio::sync::mpsc;
 
-mod inputs;
+pub(super) mod inputs;
 mod resign;
 mod select;
 
@@ -142,7 +142,9 @@ fn read_inputs(args: &ReplayArgs) -> Result<(Vec<Input>, Files, usize)> {
     if !args.skip_invalid {
         for input in &inputs {
             if let Input::Lines(Some(path)) = input {
-                check_lines(path)?;
+                check_lines(path).map_err(|e| {
+                    anyhow!("{e:#} (nothing was sent; --skip-invalid skips bad lines)")
+                })?;
             }
         }
     }
