@@ -32,6 +32,7 @@ Register-ArgumentCompleter -Native -CommandName 'hookline' -ScriptBlock {
             [CompletionResult]::new('listen', 'listen', [CompletionResultType]::ParameterValue, 'Receive webhooks locally: verify, show, save, misbehave on purpose, forward')
             [CompletionResult]::new('send', 'send', [CompletionResultType]::ParameterValue, 'Send signed fixtures to an endpoint, with retries and dead letters')
             [CompletionResult]::new('replay', 'replay', [CompletionResultType]::ParameterValue, 'Re-send captured requests byte for byte (captures, their folders, JSON lines)')
+            [CompletionResult]::new('probe', 'probe', [CompletionResultType]::ParameterValue, 'Check a webhook receiver: does it accept good deliveries and reject forged, tampered and stale ones?')
             [CompletionResult]::new('relay', 'relay', [CompletionResultType]::ParameterValue, 'Run a relay: a public endpoint that tunnels each channel''s webhooks to `listen --relay`')
             [CompletionResult]::new('channel', 'channel', [CompletionResultType]::ParameterValue, 'Manage relay channels')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print a man page (roff) to stdout: hookline''s, or a subcommand''s')
@@ -68,6 +69,8 @@ Register-ArgumentCompleter -Native -CommandName 'hookline' -ScriptBlock {
             [CompletionResult]::new('--tolerance', '--tolerance', [CompletionResultType]::ParameterName, 'How far a signed timestamp may be from now, either way [default: 5m]')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Read settings from FILE instead of ./hookline.toml')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (only on a terminal, and not when NO_COLOR is set), always, never')
+            [CompletionResult]::new('-r', '-r', [CompletionResultType]::ParameterName, 'With directories: their subdirectories too')
+            [CompletionResult]::new('--recursive', '--recursive', [CompletionResultType]::ParameterName, 'With directories: their subdirectories too')
             [CompletionResult]::new('--raw', '--raw', [CompletionResultType]::ParameterName, 'Treat BODY as a plain body even when it looks like a capture file')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON object: {"valid", "scheme", "reason", "detail", "secret_index"}')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
@@ -110,6 +113,10 @@ Register-ArgumentCompleter -Native -CommandName 'hookline' -ScriptBlock {
             [CompletionResult]::new('--relay-create-token', '--relay-create-token', [CompletionResultType]::ParameterName, 'The relay''s channel-creation token, when it asks for one (`relay --create-token`)')
             [CompletionResult]::new('--relay-max-in-flight', '--relay-max-in-flight', [CompletionResultType]::ParameterName, 'Relayed requests handled at once; more are answered 503 with Retry-After')
             [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Trust this CA certificate (PEM) for the https:// server connected to (a target, or a relay), besides the usual roots')
+            [CompletionResult]::new('--expect', '--expect', [CompletionResultType]::ParameterName, 'Stop after N events; exit 0 only if every one was verified (when a secret is set) and answered 2xx')
+            [CompletionResult]::new('--expect-event', '--expect-event', [CompletionResultType]::ParameterName, 'Fail unless an event of this type (glob, e.g. ''invoice.*'') arrives; repeatable. Without --expect, stop once each was seen')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'With --expect/--expect-event: give up after this long, exit 1 saying how many arrived')
+            [CompletionResult]::new('--url-file', '--url-file', [CompletionResultType]::ParameterName, 'Write the URL to send to into FILE (atomically) once listening, for scripts to wait on')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Read settings from FILE instead of ./hookline.toml')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (only on a terminal, and not when NO_COLOR is set), always, never')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one capture (JSON) per line on stdout instead of human blocks')
@@ -189,6 +196,30 @@ Register-ArgumentCompleter -Native -CommandName 'hookline' -ScriptBlock {
             [CompletionResult]::new('--skip-invalid', '--skip-invalid', [CompletionResultType]::ParameterName, 'Skip (and count) malformed captures or lines instead of stopping')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print one line per request that would be sent (method, URL, header count, body size), and send nothing')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'One JSON object per request on stdout; the summary goes to stderr')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not check the https:// server''s certificate (printed as a warning)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'hookline;probe' {
+            [CompletionResult]::new('--scheme', '--scheme', [CompletionResultType]::ParameterName, 'Signature scheme: generic, github, stripe, standard, slack or shopify; verify and listen also take auto (detect it per request: their default); sign, send and replay default to generic (replay: the capture''s)')
+            [CompletionResult]::new('--secret', '--secret', [CompletionResultType]::ParameterName, 'Secret to sign or verify with; repeat for rotation (any one may match; the first signs). Environment: HOOKLINE_SECRET')
+            [CompletionResult]::new('--secret-file', '--secret-file', [CompletionResultType]::ParameterName, 'Read secrets from FILE, one per line (blank lines ignored). Environment: HOOKLINE_SECRET_FILE')
+            [CompletionResult]::new('--signature-header', '--signature-header', [CompletionResultType]::ParameterName, 'Header that carries the generic scheme''s signature [default: X-Signature]')
+            [CompletionResult]::new('--fixture', '--fixture', [CompletionResultType]::ParameterName, 'The body to sign and send (a file or an envelope) [default: a built-in JSON event]')
+            [CompletionResult]::new('--event', '--event', [CompletionResultType]::ParameterName, 'The event name sent in the scheme''s event header [default: the fixture''s, else probe.check]')
+            [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'A header sent with every request, `Name: value` (a bearer token…); repeatable')
+            [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'A header sent with every request, `Name: value` (a bearer token…); repeatable')
+            [CompletionResult]::new('--only', '--only', [CompletionResultType]::ParameterName, 'Only these cases, comma-separated (valid, tampered-body, missing-signature, malformed-signature, wrong-secret, stale-timestamp, future-timestamp, odd-json, header-case, redelivery, rotation, large-body)')
+            [CompletionResult]::new('--skip', '--skip', [CompletionResultType]::ParameterName, 'Leave these cases out, comma-separated')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Per request: a sender gives up after this long')
+            [CompletionResult]::new('--junit', '--junit', [CompletionResultType]::ParameterName, 'Also write the results as JUnit XML, for CI systems to show')
+            [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Trust this CA certificate (PEM) for the https:// server connected to (a target, or a relay), besides the usual roots')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Read settings from FILE instead of ./hookline.toml')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (only on a terminal, and not when NO_COLOR is set), always, never')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'One JSON object per case on stdout; the summary goes to stderr')
             [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not check the https:// server''s certificate (printed as a warning)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
@@ -320,6 +351,7 @@ Register-ArgumentCompleter -Native -CommandName 'hookline' -ScriptBlock {
             [CompletionResult]::new('listen', 'listen', [CompletionResultType]::ParameterValue, 'Receive webhooks locally: verify, show, save, misbehave on purpose, forward')
             [CompletionResult]::new('send', 'send', [CompletionResultType]::ParameterValue, 'Send signed fixtures to an endpoint, with retries and dead letters')
             [CompletionResult]::new('replay', 'replay', [CompletionResultType]::ParameterValue, 'Re-send captured requests byte for byte (captures, their folders, JSON lines)')
+            [CompletionResult]::new('probe', 'probe', [CompletionResultType]::ParameterValue, 'Check a webhook receiver: does it accept good deliveries and reject forged, tampered and stale ones?')
             [CompletionResult]::new('relay', 'relay', [CompletionResultType]::ParameterValue, 'Run a relay: a public endpoint that tunnels each channel''s webhooks to `listen --relay`')
             [CompletionResult]::new('channel', 'channel', [CompletionResultType]::ParameterValue, 'Manage relay channels')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print a man page (roff) to stdout: hookline''s, or a subcommand''s')
@@ -340,6 +372,9 @@ Register-ArgumentCompleter -Native -CommandName 'hookline' -ScriptBlock {
             break
         }
         'hookline;help;replay' {
+            break
+        }
+        'hookline;help;probe' {
             break
         }
         'hookline;help;relay' {

@@ -29,6 +29,7 @@ set edit:completion:arg-completer[hookline] = {|@words|
             cand listen 'Receive webhooks locally: verify, show, save, misbehave on purpose, forward'
             cand send 'Send signed fixtures to an endpoint, with retries and dead letters'
             cand replay 'Re-send captured requests byte for byte (captures, their folders, JSON lines)'
+            cand probe 'Check a webhook receiver: does it accept good deliveries and reject forged, tampered and stale ones?'
             cand relay 'Run a relay: a public endpoint that tunnels each channel''s webhooks to `listen --relay`'
             cand channel 'Manage relay channels'
             cand man 'Print a man page (roff) to stdout: hookline''s, or a subcommand''s'
@@ -63,6 +64,8 @@ set edit:completion:arg-completer[hookline] = {|@words|
             cand --tolerance 'How far a signed timestamp may be from now, either way [default: 5m]'
             cand --config 'Read settings from FILE instead of ./hookline.toml'
             cand --color 'When to use colour: auto (only on a terminal, and not when NO_COLOR is set), always, never'
+            cand -r 'With directories: their subdirectories too'
+            cand --recursive 'With directories: their subdirectories too'
             cand --raw 'Treat BODY as a plain body even when it looks like a capture file'
             cand --json 'Print one JSON object: {"valid", "scheme", "reason", "detail", "secret_index"}'
             cand -h 'Print help'
@@ -104,6 +107,10 @@ set edit:completion:arg-completer[hookline] = {|@words|
             cand --relay-create-token 'The relay''s channel-creation token, when it asks for one (`relay --create-token`)'
             cand --relay-max-in-flight 'Relayed requests handled at once; more are answered 503 with Retry-After'
             cand --cacert 'Trust this CA certificate (PEM) for the https:// server connected to (a target, or a relay), besides the usual roots'
+            cand --expect 'Stop after N events; exit 0 only if every one was verified (when a secret is set) and answered 2xx'
+            cand --expect-event 'Fail unless an event of this type (glob, e.g. ''invoice.*'') arrives; repeatable. Without --expect, stop once each was seen'
+            cand --timeout 'With --expect/--expect-event: give up after this long, exit 1 saying how many arrived'
+            cand --url-file 'Write the URL to send to into FILE (atomically) once listening, for scripts to wait on'
             cand --config 'Read settings from FILE instead of ./hookline.toml'
             cand --color 'When to use colour: auto (only on a terminal, and not when NO_COLOR is set), always, never'
             cand --json 'Print one capture (JSON) per line on stdout instead of human blocks'
@@ -181,6 +188,29 @@ set edit:completion:arg-completer[hookline] = {|@words|
             cand --skip-invalid 'Skip (and count) malformed captures or lines instead of stopping'
             cand --dry-run 'Print one line per request that would be sent (method, URL, header count, body size), and send nothing'
             cand --json 'One JSON object per request on stdout; the summary goes to stderr'
+            cand --insecure 'Do not check the https:// server''s certificate (printed as a warning)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hookline;probe'= {
+            cand --scheme 'Signature scheme: generic, github, stripe, standard, slack or shopify; verify and listen also take auto (detect it per request: their default); sign, send and replay default to generic (replay: the capture''s)'
+            cand --secret 'Secret to sign or verify with; repeat for rotation (any one may match; the first signs). Environment: HOOKLINE_SECRET'
+            cand --secret-file 'Read secrets from FILE, one per line (blank lines ignored). Environment: HOOKLINE_SECRET_FILE'
+            cand --signature-header 'Header that carries the generic scheme''s signature [default: X-Signature]'
+            cand --fixture 'The body to sign and send (a file or an envelope) [default: a built-in JSON event]'
+            cand --event 'The event name sent in the scheme''s event header [default: the fixture''s, else probe.check]'
+            cand -H 'A header sent with every request, `Name: value` (a bearer token…); repeatable'
+            cand --header 'A header sent with every request, `Name: value` (a bearer token…); repeatable'
+            cand --only 'Only these cases, comma-separated (valid, tampered-body, missing-signature, malformed-signature, wrong-secret, stale-timestamp, future-timestamp, odd-json, header-case, redelivery, rotation, large-body)'
+            cand --skip 'Leave these cases out, comma-separated'
+            cand --timeout 'Per request: a sender gives up after this long'
+            cand --junit 'Also write the results as JUnit XML, for CI systems to show'
+            cand --cacert 'Trust this CA certificate (PEM) for the https:// server connected to (a target, or a relay), besides the usual roots'
+            cand --config 'Read settings from FILE instead of ./hookline.toml'
+            cand --color 'When to use colour: auto (only on a terminal, and not when NO_COLOR is set), always, never'
+            cand --json 'One JSON object per case on stdout; the summary goes to stderr'
             cand --insecure 'Do not check the https:// server''s certificate (printed as a warning)'
             cand -h 'Print help'
             cand --help 'Print help'
@@ -299,6 +329,7 @@ set edit:completion:arg-completer[hookline] = {|@words|
             cand listen 'Receive webhooks locally: verify, show, save, misbehave on purpose, forward'
             cand send 'Send signed fixtures to an endpoint, with retries and dead letters'
             cand replay 'Re-send captured requests byte for byte (captures, their folders, JSON lines)'
+            cand probe 'Check a webhook receiver: does it accept good deliveries and reject forged, tampered and stale ones?'
             cand relay 'Run a relay: a public endpoint that tunnels each channel''s webhooks to `listen --relay`'
             cand channel 'Manage relay channels'
             cand man 'Print a man page (roff) to stdout: hookline''s, or a subcommand''s'
@@ -314,6 +345,8 @@ set edit:completion:arg-completer[hookline] = {|@words|
         &'hookline;help;send'= {
         }
         &'hookline;help;replay'= {
+        }
+        &'hookline;help;probe'= {
         }
         &'hookline;help;relay'= {
         }

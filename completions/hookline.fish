@@ -35,6 +35,7 @@ complete -c hookline -n "__fish_hookline_needs_command" -f -a "verify" -d 'Check
 complete -c hookline -n "__fish_hookline_needs_command" -f -a "listen" -d 'Receive webhooks locally: verify, show, save, misbehave on purpose, forward'
 complete -c hookline -n "__fish_hookline_needs_command" -f -a "send" -d 'Send signed fixtures to an endpoint, with retries and dead letters'
 complete -c hookline -n "__fish_hookline_needs_command" -f -a "replay" -d 'Re-send captured requests byte for byte (captures, their folders, JSON lines)'
+complete -c hookline -n "__fish_hookline_needs_command" -f -a "probe" -d 'Check a webhook receiver: does it accept good deliveries and reject forged, tampered and stale ones?'
 complete -c hookline -n "__fish_hookline_needs_command" -f -a "relay" -d 'Run a relay: a public endpoint that tunnels each channel\'s webhooks to `listen --relay`'
 complete -c hookline -n "__fish_hookline_needs_command" -f -a "channel" -d 'Manage relay channels'
 complete -c hookline -n "__fish_hookline_needs_command" -f -a "man" -d 'Print a man page (roff) to stdout: hookline\'s, or a subcommand\'s'
@@ -78,6 +79,7 @@ complete -c hookline -n "__fish_hookline_using_subcommand verify" -l config -d '
 complete -c hookline -n "__fish_hookline_using_subcommand verify" -l color -d 'When to use colour: auto (only on a terminal, and not when NO_COLOR is set), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c hookline -n "__fish_hookline_using_subcommand verify" -s r -l recursive -d 'With directories: their subdirectories too'
 complete -c hookline -n "__fish_hookline_using_subcommand verify" -l raw -d 'Treat BODY as a plain body even when it looks like a capture file'
 complete -c hookline -n "__fish_hookline_using_subcommand verify" -l json -d 'Print one JSON object: {"valid", "scheme", "reason", "detail", "secret_index"}'
 complete -c hookline -n "__fish_hookline_using_subcommand verify" -s h -l help -d 'Print help'
@@ -120,6 +122,10 @@ complete -c hookline -n "__fish_hookline_using_subcommand listen" -l relay-token
 complete -c hookline -n "__fish_hookline_using_subcommand listen" -l relay-create-token -d 'The relay\'s channel-creation token, when it asks for one (`relay --create-token`)' -r
 complete -c hookline -n "__fish_hookline_using_subcommand listen" -l relay-max-in-flight -d 'Relayed requests handled at once; more are answered 503 with Retry-After' -r
 complete -c hookline -n "__fish_hookline_using_subcommand listen" -l cacert -d 'Trust this CA certificate (PEM) for the https:// server connected to (a target, or a relay), besides the usual roots' -r -F
+complete -c hookline -n "__fish_hookline_using_subcommand listen" -l expect -d 'Stop after N events; exit 0 only if every one was verified (when a secret is set) and answered 2xx' -r
+complete -c hookline -n "__fish_hookline_using_subcommand listen" -l expect-event -d 'Fail unless an event of this type (glob, e.g. \'invoice.*\') arrives; repeatable. Without --expect, stop once each was seen' -r
+complete -c hookline -n "__fish_hookline_using_subcommand listen" -l timeout -d 'With --expect/--expect-event: give up after this long, exit 1 saying how many arrived' -r
+complete -c hookline -n "__fish_hookline_using_subcommand listen" -l url-file -d 'Write the URL to send to into FILE (atomically) once listening, for scripts to wait on' -r -F
 complete -c hookline -n "__fish_hookline_using_subcommand listen" -l config -d 'Read settings from FILE instead of ./hookline.toml' -r -F
 complete -c hookline -n "__fish_hookline_using_subcommand listen" -l color -d 'When to use colour: auto (only on a terminal, and not when NO_COLOR is set), always, never' -r -f -a "auto\t''
 always\t''
@@ -207,6 +213,32 @@ complete -c hookline -n "__fish_hookline_using_subcommand replay" -l json -d 'On
 complete -c hookline -n "__fish_hookline_using_subcommand replay" -l insecure -d 'Do not check the https:// server\'s certificate (printed as a warning)'
 complete -c hookline -n "__fish_hookline_using_subcommand replay" -s h -l help -d 'Print help'
 complete -c hookline -n "__fish_hookline_using_subcommand replay" -s V -l version -d 'Print version'
+complete -c hookline -n "__fish_hookline_using_subcommand probe" -l scheme -d 'Signature scheme: generic, github, stripe, standard, slack or shopify; verify and listen also take auto (detect it per request: their default); sign, send and replay default to generic (replay: the capture\'s)' -r -f -a "auto\t'Detect the scheme from the headers present (verify and listen)'
+generic\t'X-Signature: sha256=<hex> over the body'
+github\t'X-Hub-Signature-256: sha256=<hex> over the body'
+stripe\t'Stripe-Signature: t=<unix>,v1=<hex> over "{t}.{body}"'
+standard\t'Standard Webhooks / Svix: webhook-id, webhook-timestamp, webhook-signature: v1,<base64>'
+slack\t'X-Slack-Signature: v0=<hex> over "v0:{ts}:{body}"'
+shopify\t'X-Shopify-Hmac-Sha256: <base64> over the body'"
+complete -c hookline -n "__fish_hookline_using_subcommand probe" -l secret -d 'Secret to sign or verify with; repeat for rotation (any one may match; the first signs). Environment: HOOKLINE_SECRET' -r
+complete -c hookline -n "__fish_hookline_using_subcommand probe" -l secret-file -d 'Read secrets from FILE, one per line (blank lines ignored). Environment: HOOKLINE_SECRET_FILE' -r -F
+complete -c hookline -n "__fish_hookline_using_subcommand probe" -l signature-header -d 'Header that carries the generic scheme\'s signature [default: X-Signature]' -r
+complete -c hookline -n "__fish_hookline_using_subcommand probe" -l fixture -d 'The body to sign and send (a file or an envelope) [default: a built-in JSON event]' -r -F
+complete -c hookline -n "__fish_hookline_using_subcommand probe" -l event -d 'The event name sent in the scheme\'s event header [default: the fixture\'s, else probe.check]' -r
+complete -c hookline -n "__fish_hookline_using_subcommand probe" -s H -l header -d 'A header sent with every request, `Name: value` (a bearer token…); repeatable' -r
+complete -c hookline -n "__fish_hookline_using_subcommand probe" -l only -d 'Only these cases, comma-separated (valid, tampered-body, missing-signature, malformed-signature, wrong-secret, stale-timestamp, future-timestamp, odd-json, header-case, redelivery, rotation, large-body)' -r
+complete -c hookline -n "__fish_hookline_using_subcommand probe" -l skip -d 'Leave these cases out, comma-separated' -r
+complete -c hookline -n "__fish_hookline_using_subcommand probe" -l timeout -d 'Per request: a sender gives up after this long' -r
+complete -c hookline -n "__fish_hookline_using_subcommand probe" -l junit -d 'Also write the results as JUnit XML, for CI systems to show' -r -F
+complete -c hookline -n "__fish_hookline_using_subcommand probe" -l cacert -d 'Trust this CA certificate (PEM) for the https:// server connected to (a target, or a relay), besides the usual roots' -r -F
+complete -c hookline -n "__fish_hookline_using_subcommand probe" -l config -d 'Read settings from FILE instead of ./hookline.toml' -r -F
+complete -c hookline -n "__fish_hookline_using_subcommand probe" -l color -d 'When to use colour: auto (only on a terminal, and not when NO_COLOR is set), always, never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c hookline -n "__fish_hookline_using_subcommand probe" -l json -d 'One JSON object per case on stdout; the summary goes to stderr'
+complete -c hookline -n "__fish_hookline_using_subcommand probe" -l insecure -d 'Do not check the https:// server\'s certificate (printed as a warning)'
+complete -c hookline -n "__fish_hookline_using_subcommand probe" -s h -l help -d 'Print help'
+complete -c hookline -n "__fish_hookline_using_subcommand probe" -s V -l version -d 'Print version'
 complete -c hookline -n "__fish_hookline_using_subcommand relay" -s p -l port -d 'Port to listen on; 0 picks a free one [default: 8080]' -r
 complete -c hookline -n "__fish_hookline_using_subcommand relay" -l bind -d 'Address to bind: HOST or HOST:PORT (0.0.0.0 or :: to accept other machines)' -r
 complete -c hookline -n "__fish_hookline_using_subcommand relay" -l public-url -d 'The URL senders reach this relay at (behind a proxy, say) [default: from the bound address]' -r
@@ -288,16 +320,17 @@ always\t''
 never\t''"
 complete -c hookline -n "__fish_hookline_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c hookline -n "__fish_hookline_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c hookline -n "__fish_hookline_using_subcommand help; and not __fish_seen_subcommand_from sign verify listen send replay relay channel man completions help" -f -a "sign" -d 'Print the signature headers for a body, ready for `curl -H`'
-complete -c hookline -n "__fish_hookline_using_subcommand help; and not __fish_seen_subcommand_from sign verify listen send replay relay channel man completions help" -f -a "verify" -d 'Check a webhook signature: exit 0 valid, 1 invalid, 2 usage or input error'
-complete -c hookline -n "__fish_hookline_using_subcommand help; and not __fish_seen_subcommand_from sign verify listen send replay relay channel man completions help" -f -a "listen" -d 'Receive webhooks locally: verify, show, save, misbehave on purpose, forward'
-complete -c hookline -n "__fish_hookline_using_subcommand help; and not __fish_seen_subcommand_from sign verify listen send replay relay channel man completions help" -f -a "send" -d 'Send signed fixtures to an endpoint, with retries and dead letters'
-complete -c hookline -n "__fish_hookline_using_subcommand help; and not __fish_seen_subcommand_from sign verify listen send replay relay channel man completions help" -f -a "replay" -d 'Re-send captured requests byte for byte (captures, their folders, JSON lines)'
-complete -c hookline -n "__fish_hookline_using_subcommand help; and not __fish_seen_subcommand_from sign verify listen send replay relay channel man completions help" -f -a "relay" -d 'Run a relay: a public endpoint that tunnels each channel\'s webhooks to `listen --relay`'
-complete -c hookline -n "__fish_hookline_using_subcommand help; and not __fish_seen_subcommand_from sign verify listen send replay relay channel man completions help" -f -a "channel" -d 'Manage relay channels'
-complete -c hookline -n "__fish_hookline_using_subcommand help; and not __fish_seen_subcommand_from sign verify listen send replay relay channel man completions help" -f -a "man" -d 'Print a man page (roff) to stdout: hookline\'s, or a subcommand\'s'
-complete -c hookline -n "__fish_hookline_using_subcommand help; and not __fish_seen_subcommand_from sign verify listen send replay relay channel man completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c hookline -n "__fish_hookline_using_subcommand help; and not __fish_seen_subcommand_from sign verify listen send replay relay channel man completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hookline -n "__fish_hookline_using_subcommand help; and not __fish_seen_subcommand_from sign verify listen send replay probe relay channel man completions help" -f -a "sign" -d 'Print the signature headers for a body, ready for `curl -H`'
+complete -c hookline -n "__fish_hookline_using_subcommand help; and not __fish_seen_subcommand_from sign verify listen send replay probe relay channel man completions help" -f -a "verify" -d 'Check a webhook signature: exit 0 valid, 1 invalid, 2 usage or input error'
+complete -c hookline -n "__fish_hookline_using_subcommand help; and not __fish_seen_subcommand_from sign verify listen send replay probe relay channel man completions help" -f -a "listen" -d 'Receive webhooks locally: verify, show, save, misbehave on purpose, forward'
+complete -c hookline -n "__fish_hookline_using_subcommand help; and not __fish_seen_subcommand_from sign verify listen send replay probe relay channel man completions help" -f -a "send" -d 'Send signed fixtures to an endpoint, with retries and dead letters'
+complete -c hookline -n "__fish_hookline_using_subcommand help; and not __fish_seen_subcommand_from sign verify listen send replay probe relay channel man completions help" -f -a "replay" -d 'Re-send captured requests byte for byte (captures, their folders, JSON lines)'
+complete -c hookline -n "__fish_hookline_using_subcommand help; and not __fish_seen_subcommand_from sign verify listen send replay probe relay channel man completions help" -f -a "probe" -d 'Check a webhook receiver: does it accept good deliveries and reject forged, tampered and stale ones?'
+complete -c hookline -n "__fish_hookline_using_subcommand help; and not __fish_seen_subcommand_from sign verify listen send replay probe relay channel man completions help" -f -a "relay" -d 'Run a relay: a public endpoint that tunnels each channel\'s webhooks to `listen --relay`'
+complete -c hookline -n "__fish_hookline_using_subcommand help; and not __fish_seen_subcommand_from sign verify listen send replay probe relay channel man completions help" -f -a "channel" -d 'Manage relay channels'
+complete -c hookline -n "__fish_hookline_using_subcommand help; and not __fish_seen_subcommand_from sign verify listen send replay probe relay channel man completions help" -f -a "man" -d 'Print a man page (roff) to stdout: hookline\'s, or a subcommand\'s'
+complete -c hookline -n "__fish_hookline_using_subcommand help; and not __fish_seen_subcommand_from sign verify listen send replay probe relay channel man completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c hookline -n "__fish_hookline_using_subcommand help; and not __fish_seen_subcommand_from sign verify listen send replay probe relay channel man completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c hookline -n "__fish_hookline_using_subcommand help; and __fish_seen_subcommand_from channel" -f -a "create" -d 'Make a channel on a relay; prints its public URL and token (once) and saves them'
 complete -c hookline -n "__fish_hookline_using_subcommand help; and __fish_seen_subcommand_from channel" -f -a "list" -d 'List the saved channels (never their tokens); `*` marks each relay\'s default'
 complete -c hookline -n "__fish_hookline_using_subcommand help; and __fish_seen_subcommand_from channel" -f -a "delete" -d 'Delete a channel on its relay and forget it here'

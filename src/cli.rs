@@ -46,6 +46,8 @@ pub enum Command {
     Send(Box<SendArgs>),
     /// Re-send captured requests byte for byte (captures, their folders, JSON lines)
     Replay(Box<ReplayArgs>),
+    /// Check a webhook receiver: does it accept good deliveries and reject forged, tampered and stale ones?
+    Probe(Box<ProbeArgs>),
     /// Run a relay: a public endpoint that tunnels each channel's webhooks to `listen --relay`
     Relay(Box<RelayArgs>),
     /// Manage relay channels
@@ -61,7 +63,7 @@ pub enum Command {
     },
     /// Print a man page (roff) to stdout: hookline's, or a subcommand's
     Man {
-        /// sign, verify, listen, send, replay, relay, channel or completions
+        /// sign, verify, listen, send, replay, probe, relay, channel or completions
         #[arg(value_name = "SUBCOMMAND")]
         subcommand: Option<String>,
     },
@@ -560,6 +562,51 @@ pub struct SendArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct ProbeArgs {
+    /// The receiver's URL (`user:password@` is sent as Basic auth)
+    #[arg(value_name = "URL", value_parser = parse_target_url)]
+    pub url: http::Uri,
+
+    #[command(flatten)]
+    pub signing: SigningArgs,
+
+    /// The body to sign and send (a file or an envelope) [default: a built-in JSON event]
+    #[arg(long, value_name = "FILE")]
+    pub fixture: Option<PathBuf>,
+
+    /// The event name sent in the scheme's event header [default: the fixture's, else probe.check]
+    #[arg(long, value_name = "NAME")]
+    pub event: Option<String>,
+
+    /// A header sent with every request, `Name: value` (a bearer token…); repeatable
+    #[arg(short = 'H', long = "header", value_name = "HEADER", value_parser = parse_header)]
+    pub headers: Vec<(String, String)>,
+
+    /// Only these cases, comma-separated (valid, tampered-body, missing-signature, malformed-signature, wrong-secret, stale-timestamp, future-timestamp, odd-json, header-case, redelivery, rotation, large-body)
+    #[arg(long, value_name = "CASES", value_delimiter = ',', value_parser = parse_probe_case)]
+    pub only: Vec<crate::probe::Case>,
+
+    /// Leave these cases out, comma-separated
+    #[arg(long, value_name = "CASES", value_delimiter = ',', value_parser = parse_probe_case)]
+    pub skip: Vec<crate::probe::Case>,
+
+    /// Per request: a sender gives up after this long
+    #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = parse_timeout)]
+    pub timeout: Duration,
+
+    /// One JSON object per case on stdout; the summary goes to stderr
+    #[arg(long)]
+    pub json: bool,
+
+    /// Also write the results as JUnit XML, for CI systems to show
+    #[arg(long, value_name = "FILE")]
+    pub junit: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub tls: TlsClientArgs,
+}
+
+#[derive(Debug, Args)]
 pub struct ReplayArgs {
     /// Capture files, directories of them, JSON-lines files (.jsonl, e.g. `listen --json` output), or - for JSON lines on standard input
     #[arg(value_name = "CAPTURE", required = true)]
@@ -823,6 +870,13 @@ pub fn parse_target_url(text: &str) -> Result<http::Uri, String> {
 }
 
 /// A glob for event types: `invoice.*`, `*.created`.
+pub fn parse_probe_case(text: &str) -> Result<crate::probe::Case, String> {
+    crate::probe::Case::from_name(text.trim()).ok_or_else(|| {
+        let names: Vec<&str> = crate::probe::Case::ALL.iter().map(|c| c.name()).collect();
+        format!("`{text}` is not a probe case ({})", names.join(", "))
+    })
+}
+
 pub fn parse_glob(text: &str) -> Result<glob::Pattern, String> {
     glob::Pattern::new(text).map_err(|e| format!("`{text}` is not a glob ({e})"))
 }

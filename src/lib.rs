@@ -16,6 +16,7 @@ pub mod ids;
 pub mod listen;
 pub mod memory;
 pub mod output;
+pub mod probe;
 pub mod relay;
 pub mod secret;
 pub mod server;

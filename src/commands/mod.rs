@@ -4,6 +4,7 @@ mod channel;
 mod generate;
 mod input;
 mod listen;
+mod probe;
 mod relay;
 mod replay;
 mod send;
@@ -42,6 +43,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Listen(args) => listen::run(&config, *args),
         Command::Send(args) => send::run(&config, *args),
         Command::Replay(args) => replay::run(&config, *args),
+        Command::Probe(args) => probe::run(&config, *args),
         Command::Relay(args) => relay::run(*args),
         Command::Channel { action } => channel::run(action),
         Command::Completions { .. } | Command::Man { .. } => unreachable!("handled above"),

@@ -84,13 +84,24 @@ fn connector() -> HttpConnector {
 impl Client {
     /// For http:// URLs only.
     pub fn new() -> Self {
-        Client {
-            inner: Inner::Plain(builder().build(connector())),
-        }
+        Client::build(None, false)
     }
 
     /// For https:// (and http://) URLs, with this TLS configuration.
     pub fn with_tls(config: rustls::ClientConfig) -> Self {
+        Client::build(Some(config), false)
+    }
+
+    /// With TLS when `tls` is given; `title_case` writes header names as `X-Signature`
+    /// rather than `x-signature` (HTTP/1), for receivers' handling of letter case.
+    pub fn build(tls: Option<rustls::ClientConfig>, title_case: bool) -> Self {
+        let mut builder = builder();
+        builder.http1_title_case_headers(title_case);
+        let Some(config) = tls else {
+            return Client {
+                inner: Inner::Plain(builder.build(connector())),
+            };
+        };
         let mut plain = connector();
         plain.enforce_http(false);
         let https = hyper_rustls::HttpsConnectorBuilder::new()
@@ -99,7 +110,7 @@ impl Client {
             .enable_http1()
             .wrap_connector(plain);
         Client {
-            inner: Inner::Tls(builder().build(https)),
+            inner: Inner::Tls(builder.build(https)),
         }
     }
 

@@ -4,6 +4,7 @@
 pub mod channel;
 pub mod delivery;
 pub mod listen;
+pub mod probe;
 pub mod relay;
 pub mod verdict;
 pub mod writer;
