@@ -558,7 +558,7 @@ _hookline() {
             return 0
             ;;
         hookline__subcmd__listen)
-            opts="-p -h -V --port --bind --status --max-body --header-timeout --body-timeout --body-deadline --idle-timeout --max-connections --max-buffered --grace --scheme --secret --secret-file --signature-header --tolerance --json --full --save --fsync --delay --fail-rate --fail-status --responses --retry-after --seed --forward-to --forward-timeout --forward-invalid --tls-cert --tls-key --tls-self-signed --relay --relay-token --relay-create-token --relay-max-in-flight --cacert --insecure --expect --expect-event --timeout --url-file --config --color --help --version"
+            opts="-p -h -V --port --bind --status --max-body --header-timeout --body-timeout --body-deadline --idle-timeout --max-connections --max-buffered --grace --scheme --secret --secret-file --signature-header --tolerance --json --full --save --fsync --delay --fail-rate --fail-status --responses --retry-after --seed --forward-to --events --allow-ip --token --token-file --https-only --quiet-filtered --forward-timeout --forward-invalid --tls-cert --tls-key --tls-self-signed --relay --relay-token --relay-create-token --relay-max-in-flight --cacert --insecure --expect --expect-event --timeout --url-file --config --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -661,6 +661,22 @@ _hookline() {
                     return 0
                     ;;
                 --forward-to)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --events)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --allow-ip)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

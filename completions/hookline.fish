@@ -113,7 +113,11 @@ complete -c hookline -n "__fish_hookline_using_subcommand listen" -l fail-status
 complete -c hookline -n "__fish_hookline_using_subcommand listen" -l responses -d 'Statuses to answer in turn, cycled, e.g. 503,503,202 (a 2xx lets the event through)' -r
 complete -c hookline -n "__fish_hookline_using_subcommand listen" -l retry-after -d 'Add `Retry-After: SECONDS` to chaos failure answers' -r
 complete -c hookline -n "__fish_hookline_using_subcommand listen" -l seed -d 'Seed for --delay ranges and --fail-rate, to repeat a run\'s choices' -r
-complete -c hookline -n "__fish_hookline_using_subcommand listen" -l forward-to -d 'Pass each accepted event on to this app (http://) and answer with its response' -r
+complete -c hookline -n "__fish_hookline_using_subcommand listen" -l forward-to -d 'Pass accepted events to your app and answer with its response: `URL` (the default), `/path/prefix=URL` or `event:GLOB=URL`; repeatable, the first rule that matches wins' -r
+complete -c hookline -n "__fish_hookline_using_subcommand listen" -l events -d 'Only events whose type matches (glob, repeatable) are forwarded, saved and shown; the rest are answered and counted as filtered' -r
+complete -c hookline -n "__fish_hookline_using_subcommand listen" -l allow-ip -d 'Accept requests from this network only (CIDR or address; repeatable); others get 403. Relayed requests are checked by the address the relay saw' -r
+complete -c hookline -n "__fish_hookline_using_subcommand listen" -l token -d 'Require `Authorization: Bearer TOKEN` (or `?token=TOKEN`); others get 401. Never printed or saved' -r
+complete -c hookline -n "__fish_hookline_using_subcommand listen" -l token-file -d 'Read the token from FILE (its first line)' -r -F
 complete -c hookline -n "__fish_hookline_using_subcommand listen" -l forward-timeout -d 'Give up on the app after this long and answer 504' -r
 complete -c hookline -n "__fish_hookline_using_subcommand listen" -l tls-cert -d 'Serve HTTPS with this certificate chain (PEM)' -r -F
 complete -c hookline -n "__fish_hookline_using_subcommand listen" -l tls-key -d 'The private key for --tls-cert (PEM)' -r -F
@@ -133,6 +137,8 @@ never\t''"
 complete -c hookline -n "__fish_hookline_using_subcommand listen" -l json -d 'Print one capture (JSON) per line on stdout instead of human blocks'
 complete -c hookline -n "__fish_hookline_using_subcommand listen" -l full -d 'Show whole bodies (human output cuts them past 40 lines)'
 complete -c hookline -n "__fish_hookline_using_subcommand listen" -l fsync -d 'With --save, fsync each capture before answering (survives power loss, not only a kill)'
+complete -c hookline -n "__fish_hookline_using_subcommand listen" -l https-only -d 'Refuse requests that did not come over HTTPS (403); needs --tls-cert/--tls-self-signed, or --relay'
+complete -c hookline -n "__fish_hookline_using_subcommand listen" -l quiet-filtered -d 'Do not show filtered events at all (they are still counted)'
 complete -c hookline -n "__fish_hookline_using_subcommand listen" -l forward-invalid -d 'Forward events whose signature is invalid too'
 complete -c hookline -n "__fish_hookline_using_subcommand listen" -l tls-self-signed -d 'Serve HTTPS with a self-signed certificate for localhost (kept in the cache dir; its path and fingerprint are printed)'
 complete -c hookline -n "__fish_hookline_using_subcommand listen" -l insecure -d 'Do not check the https:// server\'s certificate (printed as a warning)'

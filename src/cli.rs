@@ -261,9 +261,40 @@ pub struct ListenArgs {
     #[arg(long, value_name = "N", help_heading = "Chaos")]
     pub seed: Option<u64>,
 
-    /// Pass each accepted event on to this app (http://) and answer with its response
-    #[arg(long, value_name = "URL", value_parser = parse_forward_url, help_heading = "Forwarding")]
-    pub forward_to: Option<http::Uri>,
+    /// Pass accepted events to your app and answer with its response: `URL` (the default), `/path/prefix=URL` or `event:GLOB=URL`; repeatable, the first rule that matches wins
+    #[arg(long, value_name = "[RULE=]URL", value_parser = parse_forward_rule, help_heading = "Forwarding")]
+    pub forward_to: Vec<ForwardRule>,
+
+    /// Only events whose type matches (glob, repeatable) are forwarded, saved and shown; the rest are answered and counted as filtered
+    #[arg(long = "events", value_name = "GLOB", value_parser = parse_glob, help_heading = "Forwarding")]
+    pub events: Vec<glob::Pattern>,
+
+    /// Accept requests from this network only (CIDR or address; repeatable); others get 403. Relayed requests are checked by the address the relay saw
+    #[arg(long = "allow-ip", value_name = "CIDR", value_parser = parse_cidr, help_heading = "Guards")]
+    pub allow_ip: Vec<ipnet::IpNet>,
+
+    /// Require `Authorization: Bearer TOKEN` (or `?token=TOKEN`); others get 401. Never printed or saved
+    #[arg(
+        long,
+        value_name = "TOKEN",
+        env = "HOOKLINE_LISTEN_TOKEN",
+        hide_env_values = true,
+        conflicts_with = "token_file",
+        help_heading = "Guards"
+    )]
+    pub token: Option<String>,
+
+    /// Read the token from FILE (its first line)
+    #[arg(long, value_name = "FILE", help_heading = "Guards")]
+    pub token_file: Option<PathBuf>,
+
+    /// Refuse requests that did not come over HTTPS (403); needs --tls-cert/--tls-self-signed, or --relay
+    #[arg(long, help_heading = "Guards")]
+    pub https_only: bool,
+
+    /// Do not show filtered events at all (they are still counted)
+    #[arg(long, requires = "events", help_heading = "Output")]
+    pub quiet_filtered: bool,
 
     /// Give up on the app after this long and answer 504
     #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = parse_timeout, help_heading = "Forwarding")]
@@ -837,15 +868,41 @@ pub fn parse_delay(text: &str) -> Result<(Duration, Duration), String> {
 }
 
 /// An `http://host[:port][/path]` URL for --forward-to.
+/// `--forward-to`: a route rule and the app's URL.
+#[derive(Debug, Clone)]
+pub struct ForwardRule {
+    pub rule: crate::listen::routes::Rule,
+    pub url: http::Uri,
+}
+
+/// `URL`, `/path/prefix=URL` or `event:GLOB=URL`.
+pub fn parse_forward_rule(text: &str) -> Result<ForwardRule, String> {
+    use crate::listen::routes::Rule;
+    let (rule, url) = if let Some(rest) = text.strip_prefix("event:") {
+        let (glob, url) = rest
+            .split_once('=')
+            .ok_or_else(|| format!("`{text}`: write event:GLOB=URL"))?;
+        (Rule::Event(parse_glob(glob)?), url)
+    } else if text.starts_with('/') {
+        let (prefix, url) = text
+            .split_once('=')
+            .ok_or_else(|| format!("`{text}`: write /path/prefix=URL"))?;
+        (Rule::PathPrefix(prefix.to_string()), url)
+    } else {
+        (Rule::Any, text)
+    };
+    Ok(ForwardRule {
+        rule,
+        url: parse_forward_url(url)?,
+    })
+}
+
 pub fn parse_forward_url(text: &str) -> Result<http::Uri, String> {
     let uri: http::Uri = text
         .parse()
         .map_err(|e| format!("`{text}` is not a URL ({e})"))?;
     match (uri.scheme_str(), uri.host()) {
-        (Some("http"), Some(_)) => Ok(uri),
-        (Some("https"), _) => Err(format!(
-            "`{text}`: only http:// apps are supported (the app is usually local)"
-        )),
+        (Some("http" | "https"), Some(_)) => Ok(uri),
         _ => Err(format!(
             "`{text}` needs a scheme and host, e.g. http://localhost:3000"
         )),
@@ -875,6 +932,13 @@ pub fn parse_probe_case(text: &str) -> Result<crate::probe::Case, String> {
         let names: Vec<&str> = crate::probe::Case::ALL.iter().map(|c| c.name()).collect();
         format!("`{text}` is not a probe case ({})", names.join(", "))
     })
+}
+
+/// `10.0.0.0/8`, `2001:db8::/32`, or an address alone (`127.0.0.1`).
+pub fn parse_cidr(text: &str) -> Result<ipnet::IpNet, String> {
+    text.parse::<ipnet::IpNet>()
+        .or_else(|_| text.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+        .map_err(|_| format!("`{text}` is not an address or network (e.g. 10.0.0.0/8, ::1)"))
 }
 
 pub fn parse_glob(text: &str) -> Result<glob::Pattern, String> {

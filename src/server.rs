@@ -193,6 +193,14 @@ impl Server {
                         }
                     }
                     Some(acceptor) => {
+                        let first = first_byte(&stream, limits.header_timeout).await;
+                        if first.is_some_and(|b| b.is_ascii_uppercase()) {
+                            let mut stream = stream;
+                            let _ = tokio::io::AsyncWriteExt::write_all(&mut stream, PLAIN_ON_TLS)
+                                .await;
+                            let _ = tokio::io::AsyncWriteExt::shutdown(&mut stream).await;
+                            return;
+                        }
                         let handshake =
                             tokio::time::timeout(limits.header_timeout, acceptor.accept(stream));
                         if let Ok(Ok(stream)) = handshake.await {
@@ -348,12 +356,29 @@ impl<T: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send> Io for T {}
 /// A connection that sends nothing at all is dropped after the header timeout (hyper's
 /// own timeout only starts once a request begins).
 async fn first_byte_within(stream: &TcpStream, limit: Duration) -> bool {
-    let mut byte = [0u8; 1];
-    matches!(
-        tokio::time::timeout(limit, stream.peek(&mut byte)).await,
-        Ok(Ok(n)) if n > 0
-    )
+    first_byte(stream, limit).await.is_some()
 }
+
+/// The connection's first byte, once it arrives within `limit` (left unread).
+async fn first_byte(stream: &TcpStream, limit: Duration) -> Option<u8> {
+    let mut byte = [0u8; 1];
+    match tokio::time::timeout(limit, stream.peek(&mut byte)).await {
+        Ok(Ok(n)) if n > 0 => Some(byte[0]),
+        _ => None,
+    }
+}
+
+/// Where a request came from, for guards: the peer's address and whether it came over
+/// TLS (for a relayed request, as the relay saw its sender).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Origin {
+    pub ip: Option<std::net::IpAddr>,
+    pub https: bool,
+}
+
+/// What a plain-HTTP request to the HTTPS port is told (a TLS connection starts with a
+/// handshake record, 0x16; a plain request with its method's letters).
+const PLAIN_ON_TLS: &[u8] = b"HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nContent-Length: 69\r\nConnection: close\r\n\r\n{\"error\":\"this endpoint takes HTTPS: a plain HTTP request was sent\"}\n";
 
 /// The bytes of request bodies held in memory by this process at once. Each body takes
 /// its share before it is read (its Content-Length, or as it grows) and gives it back when

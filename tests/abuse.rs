@@ -687,6 +687,8 @@ fn listen_does_not_trust_the_relay() {
             path: "/hook".into(),
             query: None,
             headers,
+            client: None,
+            https: false,
         };
         Message::Binary(frame::encode(&head, body))
     };

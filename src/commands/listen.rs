@@ -11,10 +11,13 @@ use std::time::Duration;
 
 use crate::cli::ListenArgs;
 use crate::config::{Config, SigningSettings};
+use crate::listen::guard::Guard;
+use crate::listen::routes::{Route, Routes};
 use crate::listen::{expect, Chaos, ChaosSettings, Engine, Forwarder, SaveTo, Settings};
 use crate::output::listen::Banner;
 use crate::output::listen::{Printer, Style};
 use crate::relay::client::{self, SubscribeError, Subscriber};
+use crate::secret::Secret;
 use crate::server::Server;
 use crate::signing::{SchemeChoice, VerifyOptions};
 
@@ -64,12 +67,11 @@ pub fn run(config: &Config, args: ListenArgs) -> Result<ExitCode> {
         accept_status: args.status,
         body: body_limits,
         save,
-        forward: runtime.block_on(async {
-            args.forward_to
-                .as_ref()
-                .map(|url| Forwarder::new(url, args.forward_timeout))
-        }),
+        routes: runtime.block_on(async { routes(&args) })?,
+        guard: guard(&args)?,
+        tls: tls_on,
         forward_invalid: args.forward_invalid,
+        events: args.events.clone(),
         chaos,
     };
 
@@ -87,7 +89,7 @@ pub fn run(config: &Config, args: ListenArgs) -> Result<ExitCode> {
         tls: tls_note.as_ref(),
         verify: settings.verify.as_ref().map(|(o, s)| (o, s.len())),
         save: settings.save.as_ref().map(|s| s.dir.as_path()),
-        forward: settings.forward.as_ref().map(|f| f.base()),
+        routes: &settings.routes,
         relay: &relay_events,
         listening: &format!("{}://{local}", if tls_on { "https" } else { "http" }),
     });
@@ -173,7 +175,7 @@ fn serve(
     } else {
         Style::Human { full: args.full }
     };
-    let printer = Printer::start(style);
+    let printer = Printer::start(style, args.quiet_filtered);
     let shutdown = Shutdown::watch(runtime)?;
     let stop = shutdown.stop.clone();
     printer.on_stdout_closed(move || stop.notify_one());
@@ -241,6 +243,43 @@ fn serve(
         expected,
         timed_out,
     })
+}
+
+/// `--allow-ip`, `--token`/`--token-file`, `--https-only`.
+fn guard(args: &ListenArgs) -> Result<Guard> {
+    let https = args.tls.tls_cert.is_some() || args.tls_self_signed || args.relay.is_some();
+    if args.https_only && !https {
+        bail!("--https-only: this listener serves plain HTTP; add --tls-cert/--tls-key or --tls-self-signed (or use --relay with an https:// relay)");
+    }
+    let token = match (&args.token, &args.token_file) {
+        (Some(token), _) if token.trim().is_empty() => bail!("--token: the token is empty"),
+        (Some(token), _) => Some(Secret::new(token.trim())),
+        (None, Some(path)) => {
+            let mut read = crate::config::read_secret_file(path)
+                .map_err(|e| anyhow!("--token-file {}: {e:#}", path.display()))?;
+            Some(read.remove(0))
+        }
+        (None, None) => None,
+    };
+    Ok(Guard {
+        allow: args.allow_ip.clone(),
+        token,
+        https_only: args.https_only,
+    })
+}
+
+/// `--forward-to` rules as routes, each with its client (TLS for https:// apps, with
+/// `--cacert`/`--insecure`).
+fn routes(args: &ListenArgs) -> Result<Routes> {
+    let mut built = Vec::new();
+    for rule in &args.forward_to {
+        let tls = super::client_tls(&rule.url, &args.relay_tls)?;
+        built.push(Route {
+            rule: rule.rule.clone(),
+            forwarder: Forwarder::new(&rule.url, args.forward_timeout, tls),
+        });
+    }
+    Routes::new(built).map_err(|e| anyhow!("--forward-to: {e}"))
 }
 
 /// Verification is on when any secret is set; the scheme then defaults to auto.

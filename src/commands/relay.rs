@@ -71,6 +71,7 @@ pub fn run(args: RelayArgs) -> Result<ExitCode> {
             creates_per_hour: args.creates_per_hour,
             create_token: args.create_token.clone(),
             access_log: args.access_log,
+            tls: scheme == "https",
         },
         channels,
         LocalHub::new(args.max_in_flight as usize),

@@ -94,7 +94,8 @@ impl Expect {
     /// Checks one event; says whether the expectation just became complete.
     fn check(&self, event: &Event) -> bool {
         let mut state = crate::lock(&self.state);
-        if state.completed {
+        // Filtered out by --events: not what the run is about.
+        if state.completed || event.filtered {
             // Past N: what arrives while stopping is shown, not judged.
             return false;
         }

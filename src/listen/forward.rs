@@ -19,10 +19,16 @@ pub struct Forwarder {
     timeout: Duration,
 }
 
-/// How a forward went; recorded in the capture under `"forward"`.
-#[derive(Debug, Clone, Serialize)]
+/// How a forward went; recorded in the capture under `"forward"`. With routes, `route`
+/// names the rule that chose the app; `skipped` says why an event was not forwarded.
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct ForwardRecord {
-    pub url: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub route: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub skipped: Option<&'static str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<u16>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -31,13 +37,14 @@ pub struct ForwardRecord {
 }
 
 impl Forwarder {
-    /// `base` may hold `user:password@`; it is never shown or saved.
-    pub fn new(base: &Uri, timeout: Duration) -> Self {
+    /// `base` may hold `user:password@`; it is never shown or saved. `tls`: for an
+    /// https:// app.
+    pub fn new(base: &Uri, timeout: Duration, tls: Option<rustls::ClientConfig>) -> Self {
         let (base, basic_auth) = crate::http_headers::split_userinfo(base);
         Forwarder {
             base,
             basic_auth,
-            client: delivery::Client::new(),
+            client: delivery::Client::build(tls, false),
             timeout,
         }
     }
@@ -75,12 +82,10 @@ impl Forwarder {
                 .or_insert_with(|| auth.clone());
         }
         let mut record = ForwardRecord {
-            url,
-            status: None,
-            error: None,
-            latency_ms: 0.0,
+            url: Some(url.clone()),
+            ..ForwardRecord::default()
         };
-        let request = match record.url.parse::<Uri>() {
+        let request = match url.parse::<Uri>() {
             Ok(uri) => delivery::Request {
                 method,
                 url: uri,

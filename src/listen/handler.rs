@@ -11,11 +11,13 @@ use http_body_util::Full;
 use hyper::body::Body;
 use serde_json::json;
 
+use super::guard::Guard;
+use super::routes::Rule;
 use super::seen::SeenIds;
 use super::{Answer, Event, ForwardRecord, Plan, Refused, Reporter, SaveTo, Settings};
 use crate::capture::{Capture, VerificationRecord};
 use crate::http_headers::to_pairs;
-use crate::server::{error_reply, json_reply, read_body, with_retry_after, Refusal};
+use crate::server::{error_reply, json_reply, read_body, with_retry_after, Origin, Refusal};
 use crate::signing::{self, Header, Reason, Scheme, Verdict};
 
 pub(super) struct State {
@@ -31,8 +33,9 @@ type Reply = Response<Full<Bytes>>;
 /// The longest event type or delivery id taken from a request.
 const MAX_ID_LEN: usize = 256;
 
-/// Any body: a connection's own, or one relayed whole.
-pub(super) async fn handle<B>(state: Arc<State>, req: Request<B>) -> Reply
+/// Any body: a connection's own, or one relayed whole. `origin`: where it came from, for
+/// the guards.
+pub(super) async fn handle<B>(state: Arc<State>, req: Request<B>, origin: Origin) -> Reply
 where
     B: Body<Data = Bytes> + Unpin,
     B::Error: std::fmt::Display,
@@ -40,11 +43,32 @@ where
     let started = Instant::now();
     let at = SystemTime::now();
     let settings = &state.settings;
-    let (parts, body) = req.into_parts();
+    let (mut parts, body) = req.into_parts();
+    let guarded = !settings.guard.is_open();
+    let checked = guarded.then(|| {
+        settings
+            .guard
+            .check(origin, &parts.headers, parts.uri.query())
+    });
+    if guarded {
+        // The token never goes further than this: not shown, saved or forwarded.
+        parts.uri = without_query_token(&settings.guard, &parts.uri);
+        settings.guard.strip_bearer(&mut parts.headers);
+    }
     let target = parts.uri.path_and_query().map_or_else(
         || parts.uri.path().to_string(),
         |pq| pq.as_str().to_string(),
     );
+    if let Some(Err(denied)) = checked {
+        state.reporter.refused(Refused {
+            at,
+            method: parts.method.to_string(),
+            target,
+            status: denied.status(),
+            why: denied.why(),
+        });
+        return json_reply(denied.status(), json!({ "error": denied.code() }), true);
+    }
     let refuse = |refusal: Refusal| {
         let reply = refusal.reply();
         state.reporter.refused(Refused {
@@ -89,12 +113,22 @@ where
         .filter(|_| accepted)
         .and_then(|id| crate::lock(&state.seen).first_seen(id));
 
+    // `--events`: a type that matches none is answered, but not forwarded or saved.
+    let filtered = !settings.events.is_empty()
+        && !event_type
+            .as_deref()
+            .is_some_and(|t| settings.events.iter().any(|g| g.matches(t)));
+
     let plan = settings.chaos.plan(accepted);
     if let Some(delay) = plan.delay() {
         tokio::time::sleep(delay).await;
     }
+    let route = match filtered {
+        true => Routing::Filtered,
+        false => Routing::Event(event_type.as_deref()),
+    };
     let (reply, forward_record) = state
-        .decide(&parts, &target, &body, verdict.as_ref(), &plan)
+        .decide(&parts, &target, &body, verdict.as_ref(), &plan, route)
         .await;
     let answer = Answer {
         status: reply.status().as_u16(),
@@ -124,6 +158,7 @@ where
         chaos,
         forward: forward_record,
         answer,
+        filtered,
     };
 
     state.record(event, reply, accepted).await
@@ -133,7 +168,7 @@ impl State {
     /// The event's end: saved (the answer goes out only once the capture is on disk; a
     /// failed save turns it into a 500), its delivery id remembered after a 2xx, reported.
     async fn record(&self, mut event: Event, mut reply: Reply, accepted: bool) -> Reply {
-        if let Some(save) = &self.settings.save {
+        if let Some(save) = self.settings.save.as_ref().filter(|_| !event.filtered) {
             match save_event(save, &event).await {
                 Ok(line) => event.json = Some(line),
                 Err(e) => {
@@ -159,8 +194,9 @@ impl State {
         reply
     }
 
-    /// The answer, in this order: a chaos failure, the app's (forwarding), 401 for an
-    /// invalid signature, else the accepted status (or a script's 2xx).
+    /// The answer, in this order: a chaos failure, the app's (forwarding, by the route
+    /// that matches), 401 for an invalid signature, else the accepted status (or a
+    /// script's 2xx).
     async fn decide(
         &self,
         parts: &http::request::Parts,
@@ -168,6 +204,7 @@ impl State {
         body: &[u8],
         verdict: Option<&Verdict>,
         plan: &Plan,
+        routing: Routing<'_>,
     ) -> (Reply, Option<ForwardRecord>) {
         let settings = &self.settings;
         let valid = verdict.is_none_or(Verdict::is_valid);
@@ -179,8 +216,21 @@ impl State {
             }
             return (reply, None);
         }
-        if let (Some(forwarder), true) = (&settings.forward, valid || settings.forward_invalid) {
-            let (outcome, record) = forwarder
+        let forwarding = !settings.routes.is_empty() && (valid || settings.forward_invalid);
+        let (route, unrouted) = match routing {
+            Routing::Event(event) if forwarding => {
+                let route = settings.routes.choose(parts.uri.path(), event);
+                let unrouted = route.is_none().then(|| ForwardRecord {
+                    skipped: Some("no route matches"),
+                    ..ForwardRecord::default()
+                });
+                (route, unrouted)
+            }
+            _ => (None, None),
+        };
+        if let Some(route) = route {
+            let (outcome, mut record) = route
+                .forwarder
                 .forward(
                     parts.method.clone(),
                     target,
@@ -198,6 +248,9 @@ impl State {
                 Err(504) => error_reply(504, "the app did not answer in time", false),
                 Err(status) => error_reply(status, "the app is not reachable", false),
             };
+            if settings.routes.all().nth(1).is_some() || !matches!(route.rule, Rule::Any) {
+                record.route = Some(route.rule.label());
+            }
             return (reply, Some(record));
         }
         if let Some(v) = verdict.filter(|v| !v.is_valid()) {
@@ -206,8 +259,29 @@ impl State {
         }
         let mut reply = Response::new(Full::new(Bytes::new()));
         *reply.status_mut() = status_code(plan.status.unwrap_or(settings.accept_status));
-        (reply, None)
+        (reply, unrouted)
     }
+}
+
+/// The URI with `token=` taken out of its query (see [`Guard::clean_query`]).
+fn without_query_token(guard: &Guard, uri: &http::Uri) -> http::Uri {
+    if uri.query().is_none() {
+        return uri.clone();
+    }
+    let target = match guard.clean_query(uri.query()) {
+        Some(q) => format!("{}?{q}", uri.path()),
+        None => uri.path().to_string(),
+    };
+    let mut parts = uri.clone().into_parts();
+    parts.path_and_query = target.parse().ok();
+    http::Uri::from_parts(parts).unwrap_or_else(|_| uri.clone())
+}
+
+/// Whether an event may be forwarded: by its type (when routes look at it), or not at all
+/// (filtered out by `--events`).
+enum Routing<'a> {
+    Event(Option<&'a str>),
+    Filtered,
 }
 
 /// The event type and delivery id: from the scheme's headers, else from the body (the

@@ -7,7 +7,9 @@ mod body_fields;
 pub mod chaos;
 pub mod expect;
 mod forward;
+pub mod guard;
 mod handler;
+pub mod routes;
 mod seen;
 
 use std::path::PathBuf;
@@ -37,8 +39,14 @@ pub struct Settings {
     pub body: crate::server::BodyLimits,
     pub save: Option<SaveTo>,
     pub chaos: Chaos,
-    pub forward: Option<Forwarder>,
+    pub routes: routes::Routes,
+    /// Checks before anything else (`--allow-ip`, `--token`, `--https-only`).
+    pub guard: guard::Guard,
+    /// Whether this listener serves HTTPS itself.
+    pub tls: bool,
     pub forward_invalid: bool,
+    /// `--events`: only events whose type matches are forwarded, saved and shown in full.
+    pub events: Vec<glob::Pattern>,
 }
 
 pub struct SaveTo {
@@ -70,6 +78,8 @@ pub struct Event {
     pub chaos: Option<Plan>,
     pub forward: Option<ForwardRecord>,
     pub answer: Answer,
+    /// Its type matched none of `--events`: answered, not forwarded or saved.
+    pub filtered: bool,
 }
 
 impl Event {
@@ -134,8 +144,12 @@ impl Engine {
 
 /// Requests relayed from a `hookline relay`, their bodies already whole.
 impl crate::relay::client::Answerer for Engine {
-    async fn answer(&self, req: Request<Full<Bytes>>) -> Response<Full<Bytes>> {
-        handler::handle(self.state.clone(), req).await
+    async fn answer(
+        &self,
+        req: Request<Full<Bytes>>,
+        origin: crate::server::Origin,
+    ) -> Response<Full<Bytes>> {
+        handler::handle(self.state.clone(), req, origin).await
     }
 
     fn problem(&self, text: String) {
@@ -147,9 +161,13 @@ impl crate::server::Handler for Engine {
     async fn handle(
         self: Arc<Self>,
         req: Request<Incoming>,
-        _peer: std::net::SocketAddr,
+        peer: std::net::SocketAddr,
     ) -> Response<Full<Bytes>> {
-        handler::handle(self.state.clone(), req).await
+        let origin = crate::server::Origin {
+            ip: Some(peer.ip()),
+            https: self.state.settings.tls,
+        };
+        handler::handle(self.state.clone(), req, origin).await
     }
 
     fn problem(&self, text: String) {

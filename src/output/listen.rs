@@ -32,6 +32,8 @@ pub struct Summary {
     pub unverified: u64,
     pub duplicates: u64,
     pub refused: u64,
+    /// Filtered out by `--events`: answered, not shown in full, saved or forwarded.
+    pub filtered: u64,
     pub by_status: BTreeMap<u16, u64>,
 }
 
@@ -62,6 +64,9 @@ impl Summary {
         if self.refused > 0 {
             let _ = write!(line, ", {} refused", self.refused);
         }
+        if self.filtered > 0 {
+            let _ = write!(line, ", {} filtered", self.filtered);
+        }
         if !self.by_status.is_empty() {
             line.push_str(" · answered");
             for (status, n) in &self.by_status {
@@ -79,7 +84,7 @@ pub struct Banner<'a> {
     /// Verifying: how, and with how many secrets.
     pub verify: Option<(&'a crate::signing::VerifyOptions, usize)>,
     pub save: Option<&'a std::path::Path>,
-    pub forward: Option<&'a http::Uri>,
+    pub routes: &'a crate::listen::routes::Routes,
     pub relay: &'a [crate::relay::client::LinkEvent],
     pub listening: &'a str,
 }
@@ -112,8 +117,13 @@ pub fn banner(b: &Banner<'_>) {
     if let Some(dir) = b.save {
         eprintln!("saving to {}", dir.display());
     }
-    if let Some(forward) = b.forward {
-        eprintln!("forwarding to {forward}");
+    for route in b.routes.all() {
+        match &route.rule {
+            crate::listen::routes::Rule::Any => {
+                eprintln!("forwarding to {}", route.forwarder.base())
+            }
+            rule => eprintln!("forwarding {} to {}", rule.label(), route.forwarder.base()),
+        }
     }
     for event in b.relay {
         eprintln!("{}", super::relay::link_line(event));
@@ -183,13 +193,16 @@ pub fn expectation(
 /// were answered, and keeps the counts for the summary.
 pub struct Printer {
     style: Style,
+    /// `--quiet-filtered`: events filtered out by `--events` are counted, not shown.
+    quiet_filtered: bool,
     writer: Arc<Writer<Summary>>,
 }
 
 impl Printer {
-    pub fn start(style: Style) -> Arc<Printer> {
+    pub fn start(style: Style, quiet_filtered: bool) -> Arc<Printer> {
         Arc::new(Printer {
             style,
+            quiet_filtered,
             writer: Writer::start(),
         })
     }
@@ -216,6 +229,17 @@ impl Printer {
 
 impl Reporter for Printer {
     fn event(&self, event: Event) {
+        if event.filtered {
+            // Not a capture: never on stdout with --json; a dim line for people.
+            let show = !self.quiet_filtered && self.style != Style::Json;
+            let text = if show {
+                render_filtered(&event)
+            } else {
+                String::new()
+            };
+            self.push(false, &text, |s| s.filtered += 1);
+            return;
+        }
         let text = match self.style {
             Style::Json => {
                 let mut line = match &event.json {
@@ -242,6 +266,24 @@ impl Reporter for Printer {
     fn problem(&self, text: String) {
         self.push(true, &format!("hookline: {}\n", printable(&text)), |_| {});
     }
+}
+
+/// One dim line for an event `--events` filtered out.
+fn render_filtered(event: &Event) -> String {
+    let c = &event.capture;
+    let kind = c.event.as_deref().unwrap_or("no event type");
+    format!(
+        "{}\n",
+        format!(
+            "{}  {} {}  → {}  filtered: {}",
+            clock(event.at),
+            printable(&c.method),
+            printable(&c.path),
+            event.answer.status,
+            printable(kind)
+        )
+        .dimmed()
+    )
 }
 
 fn clock(at: SystemTime) -> String {
@@ -352,12 +394,24 @@ pub fn render_event(event: &Event, full: bool) -> String {
             (None, Some(e)) => printable(e).red().to_string(),
             (None, None) => String::new(),
         };
-        lines.push(format!(
-            "  {} {} → {result}  {}",
-            "forward".blue().bold(),
-            printable(&fwd.url),
-            millis_text(fwd.latency_ms).dimmed()
-        ));
+        let line = match (&fwd.url, fwd.skipped) {
+            (_, Some(why)) => format!("  {} {}", "forward".blue().bold(), why.dimmed()),
+            (Some(url), None) => {
+                let route = fwd
+                    .route
+                    .as_deref()
+                    .map(|r| format!(" ({})", printable(r)))
+                    .unwrap_or_default();
+                format!(
+                    "  {} {}{route} → {result}  {}",
+                    "forward".blue().bold(),
+                    printable(url),
+                    millis_text(fwd.latency_ms).dimmed()
+                )
+            }
+            (None, None) => String::new(),
+        };
+        lines.push(line);
     }
     let content_type = c
         .headers

@@ -20,10 +20,12 @@ use crate::server::Io;
 
 /// What answers relayed requests: listen's engine, in hookline.
 pub trait Answerer: Send + Sync + 'static {
-    /// A relayed request, its body whole, answered as a local one would be.
+    /// A relayed request, its body whole, answered as a local one would be; `origin` is
+    /// the sender as the relay saw it.
     fn answer(
         &self,
         req: Request<Full<Bytes>>,
+        origin: crate::server::Origin,
     ) -> impl Future<Output = Response<Full<Bytes>>> + Send;
     /// Something wrong with a frame from the relay, for the user to see.
     fn problem(&self, text: String);
@@ -199,7 +201,11 @@ async fn answer<A: Answerer>(engine: &A, bytes: Bytes) -> Option<Bytes> {
         });
     let (status, headers, body) = match built {
         Ok(req) => {
-            let reply = engine.answer(req).await;
+            let origin = crate::server::Origin {
+                ip: head.client,
+                https: head.https,
+            };
+            let reply = engine.answer(req, origin).await;
             let (parts, body) = reply.into_parts();
             let body = body
                 .collect()

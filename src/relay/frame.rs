@@ -18,6 +18,12 @@ pub struct RequestHead {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query: Option<String>,
     pub headers: Vec<Header>,
+    /// The sender's address as the relay saw it (never a header the sender wrote).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client: Option<std::net::IpAddr>,
+    /// Whether the sender reached the relay over TLS.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub https: bool,
 }
 
 /// The subscriber's answer to request `id`.
@@ -75,6 +81,8 @@ mod tests {
                 path: "/hooks".into(),
                 query,
                 headers: names.into_iter().map(|n| (n, "v".to_string())).collect(),
+                client: Some(std::net::Ipv4Addr::LOCALHOST.into()),
+                https: true,
             };
             let frame = encode(&head, &body);
             let (again, bytes): (RequestHead, Bytes) = decode(&frame).unwrap();

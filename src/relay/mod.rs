@@ -55,6 +55,8 @@ pub struct Settings {
     /// When set, `POST /channels` needs `Authorization: Bearer <token>`.
     pub create_token: Option<String>,
     pub access_log: bool,
+    /// Whether senders reach this relay over TLS (told to subscribers, for `--https-only`).
+    pub tls: bool,
 }
 
 pub struct Relay<H: Hub = LocalHub> {
@@ -184,10 +186,16 @@ impl<H: Hub> Relay<H> {
     }
 
     /// A webhook for `channel`: relayed whole to its subscriber, whose answer is ours.
-    async fn public(&self, channel: &str, path: &str, req: Request<Incoming>) -> Reply {
+    async fn public(
+        &self,
+        channel: &str,
+        path: &str,
+        req: Request<Incoming>,
+        peer: SocketAddr,
+    ) -> Reply {
         let started = Instant::now();
         let method = req.method().to_string();
-        let reply = self.relay_request(channel, path, req).await;
+        let reply = self.relay_request(channel, path, req, peer).await;
         if self.settings.access_log {
             self.report(RelayEvent::Relayed {
                 method: &method,
@@ -203,7 +211,13 @@ impl<H: Hub> Relay<H> {
     /// Everything that can refuse a request (no channel, a declared length over the
     /// limit, no subscriber, the channel's in-flight cap) is checked before its body is
     /// read, so a refused sender costs no memory.
-    async fn relay_request(&self, channel: &str, path: &str, req: Request<Incoming>) -> Reply {
+    async fn relay_request(
+        &self,
+        channel: &str,
+        path: &str,
+        req: Request<Incoming>,
+        peer: SocketAddr,
+    ) -> Reply {
         if !self.channels.exists(channel) {
             return error_reply(404, "no such channel", true);
         }
@@ -235,6 +249,8 @@ impl<H: Hub> Relay<H> {
             },
             query: parts.uri.query().map(str::to_string),
             headers,
+            client: Some(peer.ip()),
+            https: self.settings.tls,
         };
         let wait = self.settings.wait;
         match self
@@ -253,7 +269,7 @@ impl<H: Hub> crate::server::Handler for Relay<H> {
         let path = req.uri().path().to_string();
         if let Some(rest) = path.strip_prefix("/c/") {
             let (channel, sub) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
-            return self.public(channel, sub, req).await;
+            return self.public(channel, sub, req, peer).await;
         }
         if let Some(channel) = path.strip_prefix("/subscribe/") {
             return self.clone().subscribe(channel, req);
