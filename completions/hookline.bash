@@ -22,6 +22,9 @@ _hookline() {
             hookline,completions)
                 cmd="hookline__subcmd__completions"
                 ;;
+            hookline,fixtures)
+                cmd="hookline__subcmd__fixtures"
+                ;;
             hookline,help)
                 cmd="hookline__subcmd__help"
                 ;;
@@ -73,11 +76,32 @@ _hookline() {
             hookline__subcmd__channel__subcmd__help,list)
                 cmd="hookline__subcmd__channel__subcmd__help__subcmd__list"
                 ;;
+            hookline__subcmd__fixtures,help)
+                cmd="hookline__subcmd__fixtures__subcmd__help"
+                ;;
+            hookline__subcmd__fixtures,list)
+                cmd="hookline__subcmd__fixtures__subcmd__list"
+                ;;
+            hookline__subcmd__fixtures,show)
+                cmd="hookline__subcmd__fixtures__subcmd__show"
+                ;;
+            hookline__subcmd__fixtures__subcmd__help,help)
+                cmd="hookline__subcmd__fixtures__subcmd__help__subcmd__help"
+                ;;
+            hookline__subcmd__fixtures__subcmd__help,list)
+                cmd="hookline__subcmd__fixtures__subcmd__help__subcmd__list"
+                ;;
+            hookline__subcmd__fixtures__subcmd__help,show)
+                cmd="hookline__subcmd__fixtures__subcmd__help__subcmd__show"
+                ;;
             hookline__subcmd__help,channel)
                 cmd="hookline__subcmd__help__subcmd__channel"
                 ;;
             hookline__subcmd__help,completions)
                 cmd="hookline__subcmd__help__subcmd__completions"
+                ;;
+            hookline__subcmd__help,fixtures)
+                cmd="hookline__subcmd__help__subcmd__fixtures"
                 ;;
             hookline__subcmd__help,help)
                 cmd="hookline__subcmd__help__subcmd__help"
@@ -115,6 +139,12 @@ _hookline() {
             hookline__subcmd__help__subcmd__channel,list)
                 cmd="hookline__subcmd__help__subcmd__channel__subcmd__list"
                 ;;
+            hookline__subcmd__help__subcmd__fixtures,list)
+                cmd="hookline__subcmd__help__subcmd__fixtures__subcmd__list"
+                ;;
+            hookline__subcmd__help__subcmd__fixtures,show)
+                cmd="hookline__subcmd__help__subcmd__fixtures__subcmd__show"
+                ;;
             *)
                 ;;
         esac
@@ -122,7 +152,7 @@ _hookline() {
 
     case "${cmd}" in
         hookline)
-            opts="-h -V --config --color --help --version sign verify listen send replay probe relay channel man completions help"
+            opts="-h -V --config --color --help --version sign verify listen send replay probe relay fixtures channel man completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -347,8 +377,130 @@ _hookline() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        hookline__subcmd__fixtures)
+            opts="-h -V --config --color --help --version list show help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hookline__subcmd__fixtures__subcmd__help)
+            opts="list show help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hookline__subcmd__fixtures__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hookline__subcmd__fixtures__subcmd__help__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hookline__subcmd__fixtures__subcmd__help__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hookline__subcmd__fixtures__subcmd__list)
+            opts="-h -V --config --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hookline__subcmd__fixtures__subcmd__show)
+            opts="-h -V --config --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         hookline__subcmd__help)
-            opts="sign verify listen send replay probe relay channel man completions help"
+            opts="sign verify listen send replay probe relay fixtures channel man completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -420,6 +572,48 @@ _hookline() {
         hookline__subcmd__help__subcmd__completions)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hookline__subcmd__help__subcmd__fixtures)
+            opts="list show"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hookline__subcmd__help__subcmd__fixtures__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hookline__subcmd__help__subcmd__fixtures__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1048,7 +1242,7 @@ _hookline() {
             return 0
             ;;
         hookline__subcmd__send)
-            opts="-r -H -h -V --to --scheme --secret --secret-file --signature-header --unsigned --recursive --event --header --method --content-type --retries --backoff --max-backoff --timeout --retry-on --concurrency --dead-letter --duplicate --watch --json --cacert --insecure --config --color --help --version"
+            opts="-r -H -h -V --to --scheme --secret --secret-file --signature-header --unsigned --recursive --event --header --method --content-type --retries --backoff --max-backoff --timeout --retry-on --concurrency --dead-letter --set --duplicate --watch --json --cacert --insecure --config --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1119,6 +1313,10 @@ _hookline() {
                     return 0
                     ;;
                 --dead-letter)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --set)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

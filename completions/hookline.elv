@@ -31,6 +31,7 @@ set edit:completion:arg-completer[hookline] = {|@words|
             cand replay 'Re-send captured requests byte for byte (captures, their folders, JSON lines)'
             cand probe 'Check a webhook receiver: does it accept good deliveries and reject forged, tampered and stale ones?'
             cand relay 'Run a relay: a public endpoint that tunnels each channel''s webhooks to `listen --relay`'
+            cand fixtures 'The fixtures built into hookline (`send @stripe/invoice.paid`): list them, or print one'
             cand channel 'Manage relay channels'
             cand man 'Print a man page (roff) to stdout: hookline''s, or a subcommand''s'
             cand completions 'Print a shell completion script'
@@ -148,6 +149,7 @@ set edit:completion:arg-completer[hookline] = {|@words|
             cand --retry-on 'Also retry these statuses (408, 425, 429 and 5xx always are), e.g. 404,409'
             cand --concurrency 'Deliveries in flight at once'
             cand --dead-letter 'Write each delivery that fails for good to DIR as a capture (with its attempts)'
+            cand --set 'Set a field of each JSON body: PATH=VALUE, PATH a dot path (data.object.amount) or a JSON pointer, VALUE JSON or text; placeholders such as {{uuid}}, {{hex}}, {{now}} allowed; repeatable'
             cand --cacert 'Trust this CA certificate (PEM) for the https:// server connected to (a target, or a relay), besides the usual roots'
             cand --config 'Read settings from FILE instead of ./hookline.toml'
             cand --color 'When to use colour: auto (only on a terminal, and not when NO_COLOR is set), always, never'
@@ -254,6 +256,44 @@ set edit:completion:arg-completer[hookline] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'hookline;fixtures'= {
+            cand --config 'Read settings from FILE instead of ./hookline.toml'
+            cand --color 'When to use colour: auto (only on a terminal, and not when NO_COLOR is set), always, never'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand list 'Name, scheme and event of each (the default)'
+            cand show 'Print one fixture''s body as it is stored (placeholders unfilled)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'hookline;fixtures;list'= {
+            cand --config 'Read settings from FILE instead of ./hookline.toml'
+            cand --color 'When to use colour: auto (only on a terminal, and not when NO_COLOR is set), always, never'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hookline;fixtures;show'= {
+            cand --config 'Read settings from FILE instead of ./hookline.toml'
+            cand --color 'When to use colour: auto (only on a terminal, and not when NO_COLOR is set), always, never'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hookline;fixtures;help'= {
+            cand list 'Name, scheme and event of each (the default)'
+            cand show 'Print one fixture''s body as it is stored (placeholders unfilled)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'hookline;fixtures;help;list'= {
+        }
+        &'hookline;fixtures;help;show'= {
+        }
+        &'hookline;fixtures;help;help'= {
+        }
         &'hookline;channel'= {
             cand --config 'Read settings from FILE instead of ./hookline.toml'
             cand --color 'When to use colour: auto (only on a terminal, and not when NO_COLOR is set), always, never'
@@ -337,6 +377,7 @@ set edit:completion:arg-completer[hookline] = {|@words|
             cand replay 'Re-send captured requests byte for byte (captures, their folders, JSON lines)'
             cand probe 'Check a webhook receiver: does it accept good deliveries and reject forged, tampered and stale ones?'
             cand relay 'Run a relay: a public endpoint that tunnels each channel''s webhooks to `listen --relay`'
+            cand fixtures 'The fixtures built into hookline (`send @stripe/invoice.paid`): list them, or print one'
             cand channel 'Manage relay channels'
             cand man 'Print a man page (roff) to stdout: hookline''s, or a subcommand''s'
             cand completions 'Print a shell completion script'
@@ -355,6 +396,14 @@ set edit:completion:arg-completer[hookline] = {|@words|
         &'hookline;help;probe'= {
         }
         &'hookline;help;relay'= {
+        }
+        &'hookline;help;fixtures'= {
+            cand list 'Name, scheme and event of each (the default)'
+            cand show 'Print one fixture''s body as it is stored (placeholders unfilled)'
+        }
+        &'hookline;help;fixtures;list'= {
+        }
+        &'hookline;help;fixtures;show'= {
         }
         &'hookline;help;channel'= {
             cand create 'Make a channel on a relay; prints its public URL and token (once) and saves them'

@@ -37,6 +37,7 @@ complete -c hookline -n "__fish_hookline_needs_command" -f -a "send" -d 'Send si
 complete -c hookline -n "__fish_hookline_needs_command" -f -a "replay" -d 'Re-send captured requests byte for byte (captures, their folders, JSON lines)'
 complete -c hookline -n "__fish_hookline_needs_command" -f -a "probe" -d 'Check a webhook receiver: does it accept good deliveries and reject forged, tampered and stale ones?'
 complete -c hookline -n "__fish_hookline_needs_command" -f -a "relay" -d 'Run a relay: a public endpoint that tunnels each channel\'s webhooks to `listen --relay`'
+complete -c hookline -n "__fish_hookline_needs_command" -f -a "fixtures" -d 'The fixtures built into hookline (`send @stripe/invoice.paid`): list them, or print one'
 complete -c hookline -n "__fish_hookline_needs_command" -f -a "channel" -d 'Manage relay channels'
 complete -c hookline -n "__fish_hookline_needs_command" -f -a "man" -d 'Print a man page (roff) to stdout: hookline\'s, or a subcommand\'s'
 complete -c hookline -n "__fish_hookline_needs_command" -f -a "completions" -d 'Print a shell completion script'
@@ -166,6 +167,7 @@ complete -c hookline -n "__fish_hookline_using_subcommand send" -l timeout -d 'P
 complete -c hookline -n "__fish_hookline_using_subcommand send" -l retry-on -d 'Also retry these statuses (408, 425, 429 and 5xx always are), e.g. 404,409' -r
 complete -c hookline -n "__fish_hookline_using_subcommand send" -l concurrency -d 'Deliveries in flight at once' -r
 complete -c hookline -n "__fish_hookline_using_subcommand send" -l dead-letter -d 'Write each delivery that fails for good to DIR as a capture (with its attempts)' -r -F
+complete -c hookline -n "__fish_hookline_using_subcommand send" -l set -d 'Set a field of each JSON body: PATH=VALUE, PATH a dot path (data.object.amount) or a JSON pointer, VALUE JSON or text; placeholders such as {{uuid}}, {{hex}}, {{now}} allowed; repeatable' -r
 complete -c hookline -n "__fish_hookline_using_subcommand send" -l cacert -d 'Trust this CA certificate (PEM) for the https:// server connected to (a target, or a relay), besides the usual roots' -r -F
 complete -c hookline -n "__fish_hookline_using_subcommand send" -l config -d 'Read settings from FILE instead of ./hookline.toml' -r -F
 complete -c hookline -n "__fish_hookline_using_subcommand send" -l color -d 'When to use colour: auto (only on a terminal, and not when NO_COLOR is set), always, never' -r -f -a "auto\t''
@@ -273,6 +275,30 @@ never\t''"
 complete -c hookline -n "__fish_hookline_using_subcommand relay" -l access-log -d 'Log one line per relayed request on stderr'
 complete -c hookline -n "__fish_hookline_using_subcommand relay" -s h -l help -d 'Print help'
 complete -c hookline -n "__fish_hookline_using_subcommand relay" -s V -l version -d 'Print version'
+complete -c hookline -n "__fish_hookline_using_subcommand fixtures; and not __fish_seen_subcommand_from list show help" -l config -d 'Read settings from FILE instead of ./hookline.toml' -r -F
+complete -c hookline -n "__fish_hookline_using_subcommand fixtures; and not __fish_seen_subcommand_from list show help" -l color -d 'When to use colour: auto (only on a terminal, and not when NO_COLOR is set), always, never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c hookline -n "__fish_hookline_using_subcommand fixtures; and not __fish_seen_subcommand_from list show help" -s h -l help -d 'Print help'
+complete -c hookline -n "__fish_hookline_using_subcommand fixtures; and not __fish_seen_subcommand_from list show help" -s V -l version -d 'Print version'
+complete -c hookline -n "__fish_hookline_using_subcommand fixtures; and not __fish_seen_subcommand_from list show help" -f -a "list" -d 'Name, scheme and event of each (the default)'
+complete -c hookline -n "__fish_hookline_using_subcommand fixtures; and not __fish_seen_subcommand_from list show help" -f -a "show" -d 'Print one fixture\'s body as it is stored (placeholders unfilled)'
+complete -c hookline -n "__fish_hookline_using_subcommand fixtures; and not __fish_seen_subcommand_from list show help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hookline -n "__fish_hookline_using_subcommand fixtures; and __fish_seen_subcommand_from list" -l config -d 'Read settings from FILE instead of ./hookline.toml' -r -F
+complete -c hookline -n "__fish_hookline_using_subcommand fixtures; and __fish_seen_subcommand_from list" -l color -d 'When to use colour: auto (only on a terminal, and not when NO_COLOR is set), always, never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c hookline -n "__fish_hookline_using_subcommand fixtures; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c hookline -n "__fish_hookline_using_subcommand fixtures; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c hookline -n "__fish_hookline_using_subcommand fixtures; and __fish_seen_subcommand_from show" -l config -d 'Read settings from FILE instead of ./hookline.toml' -r -F
+complete -c hookline -n "__fish_hookline_using_subcommand fixtures; and __fish_seen_subcommand_from show" -l color -d 'When to use colour: auto (only on a terminal, and not when NO_COLOR is set), always, never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c hookline -n "__fish_hookline_using_subcommand fixtures; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
+complete -c hookline -n "__fish_hookline_using_subcommand fixtures; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
+complete -c hookline -n "__fish_hookline_using_subcommand fixtures; and __fish_seen_subcommand_from help" -f -a "list" -d 'Name, scheme and event of each (the default)'
+complete -c hookline -n "__fish_hookline_using_subcommand fixtures; and __fish_seen_subcommand_from help" -f -a "show" -d 'Print one fixture\'s body as it is stored (placeholders unfilled)'
+complete -c hookline -n "__fish_hookline_using_subcommand fixtures; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c hookline -n "__fish_hookline_using_subcommand channel; and not __fish_seen_subcommand_from create list delete help" -l config -d 'Read settings from FILE instead of ./hookline.toml' -r -F
 complete -c hookline -n "__fish_hookline_using_subcommand channel; and not __fish_seen_subcommand_from create list delete help" -l color -d 'When to use colour: auto (only on a terminal, and not when NO_COLOR is set), always, never' -r -f -a "auto\t''
 always\t''
@@ -326,17 +352,20 @@ always\t''
 never\t''"
 complete -c hookline -n "__fish_hookline_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c hookline -n "__fish_hookline_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c hookline -n "__fish_hookline_using_subcommand help; and not __fish_seen_subcommand_from sign verify listen send replay probe relay channel man completions help" -f -a "sign" -d 'Print the signature headers for a body, ready for `curl -H`'
-complete -c hookline -n "__fish_hookline_using_subcommand help; and not __fish_seen_subcommand_from sign verify listen send replay probe relay channel man completions help" -f -a "verify" -d 'Check a webhook signature: exit 0 valid, 1 invalid, 2 usage or input error'
-complete -c hookline -n "__fish_hookline_using_subcommand help; and not __fish_seen_subcommand_from sign verify listen send replay probe relay channel man completions help" -f -a "listen" -d 'Receive webhooks locally: verify, show, save, misbehave on purpose, forward'
-complete -c hookline -n "__fish_hookline_using_subcommand help; and not __fish_seen_subcommand_from sign verify listen send replay probe relay channel man completions help" -f -a "send" -d 'Send signed fixtures to an endpoint, with retries and dead letters'
-complete -c hookline -n "__fish_hookline_using_subcommand help; and not __fish_seen_subcommand_from sign verify listen send replay probe relay channel man completions help" -f -a "replay" -d 'Re-send captured requests byte for byte (captures, their folders, JSON lines)'
-complete -c hookline -n "__fish_hookline_using_subcommand help; and not __fish_seen_subcommand_from sign verify listen send replay probe relay channel man completions help" -f -a "probe" -d 'Check a webhook receiver: does it accept good deliveries and reject forged, tampered and stale ones?'
-complete -c hookline -n "__fish_hookline_using_subcommand help; and not __fish_seen_subcommand_from sign verify listen send replay probe relay channel man completions help" -f -a "relay" -d 'Run a relay: a public endpoint that tunnels each channel\'s webhooks to `listen --relay`'
-complete -c hookline -n "__fish_hookline_using_subcommand help; and not __fish_seen_subcommand_from sign verify listen send replay probe relay channel man completions help" -f -a "channel" -d 'Manage relay channels'
-complete -c hookline -n "__fish_hookline_using_subcommand help; and not __fish_seen_subcommand_from sign verify listen send replay probe relay channel man completions help" -f -a "man" -d 'Print a man page (roff) to stdout: hookline\'s, or a subcommand\'s'
-complete -c hookline -n "__fish_hookline_using_subcommand help; and not __fish_seen_subcommand_from sign verify listen send replay probe relay channel man completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c hookline -n "__fish_hookline_using_subcommand help; and not __fish_seen_subcommand_from sign verify listen send replay probe relay channel man completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hookline -n "__fish_hookline_using_subcommand help; and not __fish_seen_subcommand_from sign verify listen send replay probe relay fixtures channel man completions help" -f -a "sign" -d 'Print the signature headers for a body, ready for `curl -H`'
+complete -c hookline -n "__fish_hookline_using_subcommand help; and not __fish_seen_subcommand_from sign verify listen send replay probe relay fixtures channel man completions help" -f -a "verify" -d 'Check a webhook signature: exit 0 valid, 1 invalid, 2 usage or input error'
+complete -c hookline -n "__fish_hookline_using_subcommand help; and not __fish_seen_subcommand_from sign verify listen send replay probe relay fixtures channel man completions help" -f -a "listen" -d 'Receive webhooks locally: verify, show, save, misbehave on purpose, forward'
+complete -c hookline -n "__fish_hookline_using_subcommand help; and not __fish_seen_subcommand_from sign verify listen send replay probe relay fixtures channel man completions help" -f -a "send" -d 'Send signed fixtures to an endpoint, with retries and dead letters'
+complete -c hookline -n "__fish_hookline_using_subcommand help; and not __fish_seen_subcommand_from sign verify listen send replay probe relay fixtures channel man completions help" -f -a "replay" -d 'Re-send captured requests byte for byte (captures, their folders, JSON lines)'
+complete -c hookline -n "__fish_hookline_using_subcommand help; and not __fish_seen_subcommand_from sign verify listen send replay probe relay fixtures channel man completions help" -f -a "probe" -d 'Check a webhook receiver: does it accept good deliveries and reject forged, tampered and stale ones?'
+complete -c hookline -n "__fish_hookline_using_subcommand help; and not __fish_seen_subcommand_from sign verify listen send replay probe relay fixtures channel man completions help" -f -a "relay" -d 'Run a relay: a public endpoint that tunnels each channel\'s webhooks to `listen --relay`'
+complete -c hookline -n "__fish_hookline_using_subcommand help; and not __fish_seen_subcommand_from sign verify listen send replay probe relay fixtures channel man completions help" -f -a "fixtures" -d 'The fixtures built into hookline (`send @stripe/invoice.paid`): list them, or print one'
+complete -c hookline -n "__fish_hookline_using_subcommand help; and not __fish_seen_subcommand_from sign verify listen send replay probe relay fixtures channel man completions help" -f -a "channel" -d 'Manage relay channels'
+complete -c hookline -n "__fish_hookline_using_subcommand help; and not __fish_seen_subcommand_from sign verify listen send replay probe relay fixtures channel man completions help" -f -a "man" -d 'Print a man page (roff) to stdout: hookline\'s, or a subcommand\'s'
+complete -c hookline -n "__fish_hookline_using_subcommand help; and not __fish_seen_subcommand_from sign verify listen send replay probe relay fixtures channel man completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c hookline -n "__fish_hookline_using_subcommand help; and not __fish_seen_subcommand_from sign verify listen send replay probe relay fixtures channel man completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hookline -n "__fish_hookline_using_subcommand help; and __fish_seen_subcommand_from fixtures" -f -a "list" -d 'Name, scheme and event of each (the default)'
+complete -c hookline -n "__fish_hookline_using_subcommand help; and __fish_seen_subcommand_from fixtures" -f -a "show" -d 'Print one fixture\'s body as it is stored (placeholders unfilled)'
 complete -c hookline -n "__fish_hookline_using_subcommand help; and __fish_seen_subcommand_from channel" -f -a "create" -d 'Make a channel on a relay; prints its public URL and token (once) and saves them'
 complete -c hookline -n "__fish_hookline_using_subcommand help; and __fish_seen_subcommand_from channel" -f -a "list" -d 'List the saved channels (never their tokens); `*` marks each relay\'s default'
 complete -c hookline -n "__fish_hookline_using_subcommand help; and __fish_seen_subcommand_from channel" -f -a "delete" -d 'Delete a channel on its relay and forget it here'

@@ -50,6 +50,11 @@ pub enum Command {
     Probe(Box<ProbeArgs>),
     /// Run a relay: a public endpoint that tunnels each channel's webhooks to `listen --relay`
     Relay(Box<RelayArgs>),
+    /// The fixtures built into hookline (`send @stripe/invoice.paid`): list them, or print one
+    Fixtures {
+        #[command(subcommand)]
+        action: Option<FixturesAction>,
+    },
     /// Manage relay channels
     Channel {
         #[command(subcommand)]
@@ -63,9 +68,21 @@ pub enum Command {
     },
     /// Print a man page (roff) to stdout: hookline's, or a subcommand's
     Man {
-        /// sign, verify, listen, send, replay, probe, relay, channel or completions
+        /// sign, verify, listen, send, replay, probe, relay, channel, fixtures or completions
         #[arg(value_name = "SUBCOMMAND")]
         subcommand: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum FixturesAction {
+    /// Name, scheme and event of each (the default)
+    List,
+    /// Print one fixture's body as it is stored (placeholders unfilled)
+    Show {
+        /// e.g. stripe/invoice.paid (or @stripe/invoice.paid)
+        #[arg(value_name = "NAME")]
+        name: String,
     },
 }
 
@@ -575,6 +592,10 @@ pub struct SendArgs {
     /// Write each delivery that fails for good to DIR as a capture (with its attempts)
     #[arg(long, value_name = "DIR")]
     pub dead_letter: Option<PathBuf>,
+
+    /// Set a field of each JSON body: PATH=VALUE, PATH a dot path (data.object.amount) or a JSON pointer, VALUE JSON or text; placeholders such as {{uuid}}, {{hex}}, {{now}} allowed; repeatable
+    #[arg(long = "set", value_name = "PATH=VALUE", value_parser = crate::fixture::template::Set::parse)]
+    pub sets: Vec<crate::fixture::template::Set>,
 
     /// Send each delivery twice with the same delivery id (tests idempotency)
     #[arg(long)]

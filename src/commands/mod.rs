@@ -1,6 +1,7 @@
 //! One small file per subcommand: options → engine → output.
 
 mod channel;
+mod fixtures;
 mod generate;
 mod input;
 mod listen;
@@ -46,6 +47,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Probe(args) => probe::run(&config, *args),
         Command::Relay(args) => relay::run(*args),
         Command::Channel { action } => channel::run(action),
+        Command::Fixtures { action } => fixtures::run(action),
         Command::Completions { .. } | Command::Man { .. } => unreachable!("handled above"),
     }
 }

@@ -15,7 +15,7 @@ use crate::capture::Capture;
 use crate::cli::SendArgs;
 use crate::config::{Config, SigningSettings};
 use crate::delivery::{self, batch};
-use crate::fixture::{self, Fixture};
+use crate::fixture::{self, template, Fixture};
 use crate::http_headers::append_pairs;
 use crate::output::delivery::{Detail, Printer, Style};
 use crate::secret::Secret;
@@ -23,12 +23,16 @@ use crate::signing::{Header, Scheme, SchemeChoice, Signer};
 use crate::watch::FixtureWatcher;
 
 pub fn run(config: &Config, args: SendArgs) -> Result<ExitCode> {
-    let plan = Arc::new(plan(config, &args)?);
+    // Everything is read and checked before anything is sent.
+    let fixtures = fixture::load_all(&args.fixtures, args.recursive)?;
+    let plan = Arc::new(plan(config, &args, &fixtures)?);
     if let Some(dir) = &args.dead_letter {
         super::prepare_output_dir("--dead-letter", dir)?;
     }
-    // Everything is read and checked before anything is sent.
-    let fixtures = fixture::load_all(&args.fixtures, args.recursive)?;
+    for fixture in &fixtures {
+        template::render(&fixture.body, &args.sets)
+            .map_err(|e| template_error(&fixture.label, e))?;
+    }
     append_pairs(&mut HeaderMap::new(), &args.headers).map_err(|e| anyhow::anyhow!("-H: {e}"))?;
     for fixture in &fixtures {
         append_pairs(&mut HeaderMap::new(), &fixture.headers)
@@ -40,8 +44,8 @@ pub fn run(config: &Config, args: SendArgs) -> Result<ExitCode> {
         plan: plan.clone(),
         watcher: None,
     };
-    for fixture in fixtures {
-        jobs.add(Arc::new(fixture));
+    for fixture in &fixtures {
+        jobs.add(fixture)?;
     }
 
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -93,10 +97,15 @@ pub fn run(config: &Config, args: SendArgs) -> Result<ExitCode> {
 }
 
 /// The flags as what every delivery shares; the secret checked against the scheme.
-fn plan(config: &Config, args: &SendArgs) -> Result<Plan> {
+fn plan(config: &Config, args: &SendArgs, fixtures: &[Fixture]) -> Result<Plan> {
     let settings = SigningSettings::resolve(config, &args.signing, None)?;
+    // Built-in fixtures of one provider are signed the way that provider signs.
+    let mut hinted = fixtures.iter().filter_map(|f| f.scheme);
+    let hint = hinted
+        .next()
+        .filter(|first| hinted.all(|s| s == *first) && fixtures.iter().all(|f| f.scheme.is_some()));
     let scheme = match settings.scheme {
-        None => Scheme::Generic,
+        None => hint.unwrap_or(Scheme::Generic),
         Some(SchemeChoice::Fixed(s)) => s,
         Some(SchemeChoice::Auto) => bail!("--scheme auto: send needs a definite scheme (generic, github, stripe, standard, slack or shopify)"),
     };
@@ -122,6 +131,7 @@ fn plan(config: &Config, args: &SendArgs) -> Result<Plan> {
         content_type: args.content_type.clone(),
         extra_headers: args.headers.clone(),
         duplicate: args.duplicate,
+        sets: args.sets.clone(),
     })
 }
 
@@ -140,6 +150,8 @@ struct Plan {
     extra_headers: Vec<Header>,
     /// `--duplicate`: each fixture twice under one id, the copy after the first.
     duplicate: bool,
+    /// `--set PATH=VALUE`, applied to each delivery's body.
+    sets: Vec<template::Set>,
 }
 
 /// One fixture's delivery.
@@ -209,7 +221,12 @@ struct SendJobs {
 
 impl SendJobs {
     /// A fixture's delivery (and its copy with --duplicate), under a new id.
-    fn add(&mut self, fixture: Arc<Fixture>) {
+    /// Its placeholders and `--set` are filled in afresh for each delivery (not for each
+    /// attempt, nor for a `--duplicate` copy: those are the same delivery).
+    fn add(&mut self, fixture: &Fixture) -> Result<(), template::TemplateError> {
+        let mut fixture = fixture.clone();
+        fixture.body = template::render(&fixture.body, &self.plan.sets)?;
+        let fixture = Arc::new(fixture);
         let id = new_delivery_id(self.plan.scheme);
         for copy in [false, true]
             .into_iter()
@@ -222,6 +239,7 @@ impl SendJobs {
                 copy,
             });
         }
+        Ok(())
     }
 }
 
@@ -238,7 +256,13 @@ impl batch::Jobs<SendJob> for SendJobs {
             let watcher = self.watcher.as_mut()?;
             for path in watcher.changed().await {
                 match fixture::load_all(std::slice::from_ref(&path), false) {
-                    Ok(loaded) => loaded.into_iter().for_each(|f| self.add(Arc::new(f))),
+                    Ok(loaded) => {
+                        for fixture in &loaded {
+                            if let Err(e) = self.add(fixture) {
+                                eprintln!("hookline: {:#}", template_error(&fixture.label, e));
+                            }
+                        }
+                    }
                     Err(e) => eprintln!("hookline: {e:#}"),
                 }
             }
@@ -298,11 +322,22 @@ impl Plan {
     }
 }
 
+/// A fixture's placeholder or `--set` that cannot be filled, with the flag when it is one.
+fn template_error(label: &str, e: template::TemplateError) -> anyhow::Error {
+    use template::TemplateError::{NoPath, NotJson};
+    match e {
+        NoPath(_) | NotJson => anyhow::anyhow!("{label}: --set {e}"),
+        other => anyhow::anyhow!("{label}: {other}"),
+    }
+}
+
 /// One id per delivery, kept across its retries: `msg_…` for Standard Webhooks (its
 /// convention), `dlv_…` otherwise.
 fn new_delivery_id(scheme: Scheme) -> String {
     match scheme {
         Scheme::Standard => crate::ids::new_id("msg_"),
+        // GitHub's X-GitHub-Delivery is a UUID.
+        Scheme::Github => uuid::Uuid::new_v4().to_string(),
         _ => crate::ids::new_id("dlv_"),
     }
 }

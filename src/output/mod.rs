@@ -3,6 +3,7 @@
 
 pub mod channel;
 pub mod delivery;
+pub mod fixtures;
 pub mod listen;
 pub mod probe;
 pub mod relay;

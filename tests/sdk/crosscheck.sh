@@ -38,10 +38,15 @@ check() { # scheme fixture
   if [ "$good" != 204 ] || [ "$bad" != 401 ]; then failures=$((failures + 1)); fi
 }
 check github   github/push.json
+check github   github/pull_request.json
+check github   github/workflow_run.json
 check stripe   stripe/payment_intent.succeeded.json
+check stripe   stripe/checkout.session.completed.json
+check stripe   stripe/invoice.paid.json
 check standard standard/invoice.paid.json
 check slack    slack/event_callback.json
 check slack    slack/slash_command.form
+check slack    slack/url_verification.json
 check shopify  shopify/orders-create.json
 check stripe   generic/job.completed.json
 if [ "$failures" -ne 0 ]; then
