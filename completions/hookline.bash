@@ -196,7 +196,7 @@ _hookline() {
             return 0
             ;;
         hookline__subcmd__channel__subcmd__create)
-            opts="-h -V --relay --create-token --default --cacert --insecure --config --color --help --version"
+            opts="-h -V --relay --create-token --default --cacert --insecure --proxy --no-proxy --config --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -211,6 +211,10 @@ _hookline() {
                     return 0
                     ;;
                 --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --proxy)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -230,7 +234,7 @@ _hookline() {
             return 0
             ;;
         hookline__subcmd__channel__subcmd__delete)
-            opts="-h -V --relay --cacert --insecure --config --color --help --version"
+            opts="-h -V --relay --cacert --insecure --proxy --no-proxy --config --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -241,6 +245,10 @@ _hookline() {
                     return 0
                     ;;
                 --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --proxy)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -752,7 +760,7 @@ _hookline() {
             return 0
             ;;
         hookline__subcmd__listen)
-            opts="-p -h -V --port --bind --status --max-body --header-timeout --body-timeout --body-deadline --idle-timeout --max-connections --max-buffered --grace --scheme --secret --secret-file --signature-header --tolerance --json --full --save --fsync --delay --fail-rate --fail-status --responses --retry-after --seed --forward-to --events --allow-ip --token --token-file --https-only --quiet-filtered --forward-timeout --forward-invalid --tls-cert --tls-key --tls-self-signed --relay --relay-token --relay-create-token --relay-max-in-flight --cacert --insecure --expect --expect-event --timeout --url-file --config --color --help --version"
+            opts="-p -h -V --port --bind --status --max-body --header-timeout --body-timeout --body-deadline --idle-timeout --max-connections --max-buffered --grace --scheme --secret --secret-file --signature-header --tolerance --json --full --save --fsync --delay --fail-rate --fail-status --responses --retry-after --seed --forward-to --events --allow-ip --token --token-file --https-only --quiet-filtered --forward-timeout --forward-invalid --tls-cert --tls-key --tls-self-signed --relay --relay-token --relay-create-token --relay-max-in-flight --cacert --insecure --proxy --no-proxy --expect --expect-event --timeout --url-file --config --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -906,6 +914,10 @@ _hookline() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --proxy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --expect)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -960,7 +972,7 @@ _hookline() {
             return 0
             ;;
         hookline__subcmd__probe)
-            opts="-H -h -V --scheme --secret --secret-file --signature-header --fixture --event --header --only --skip --timeout --json --junit --cacert --insecure --config --color --help --version"
+            opts="-H -h -V --scheme --secret --secret-file --signature-header --fixture --event --header --only --skip --timeout --json --junit --cacert --insecure --proxy --no-proxy --config --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1015,6 +1027,10 @@ _hookline() {
                     return 0
                     ;;
                 --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --proxy)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1144,7 +1160,7 @@ _hookline() {
             return 0
             ;;
         hookline__subcmd__replay)
-            opts="-r -h -V --to --recursive --jsonl --event --only-valid --only-invalid --since --until --limit --rate --resign --scheme --secret --secret-file --signature-header --tolerance --retries --backoff --max-backoff --timeout --retry-on --concurrency --dead-letter --skip-invalid --dry-run --json --cacert --insecure --config --color --help --version"
+            opts="-r -h -V --to --recursive --jsonl --event --only-valid --only-invalid --since --until --limit --rate --resign --scheme --secret --secret-file --signature-header --tolerance --retries --backoff --max-backoff --timeout --retry-on --concurrency --dead-letter --skip-invalid --dry-run --json --cacert --insecure --proxy --no-proxy --config --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1226,6 +1242,10 @@ _hookline() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --proxy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1242,7 +1262,7 @@ _hookline() {
             return 0
             ;;
         hookline__subcmd__send)
-            opts="-r -H -h -V --to --scheme --secret --secret-file --signature-header --unsigned --recursive --event --header --method --content-type --retries --backoff --max-backoff --timeout --retry-on --concurrency --dead-letter --set --duplicate --watch --json --cacert --insecure --config --color --help --version"
+            opts="-r -H -h -V --to --scheme --secret --secret-file --signature-header --unsigned --recursive --event --header --method --content-type --retries --backoff --max-backoff --timeout --retry-on --concurrency --dead-letter --set --duplicate --watch --json --cacert --insecure --proxy --no-proxy --config --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1321,6 +1341,10 @@ _hookline() {
                     return 0
                     ;;
                 --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --proxy)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -126,7 +126,8 @@ complete -c hookline -n "__fish_hookline_using_subcommand listen" -l relay -d 'A
 complete -c hookline -n "__fish_hookline_using_subcommand listen" -l relay-token -d 'The channel\'s subscriber token [default: the one saved by `channel create`]' -r
 complete -c hookline -n "__fish_hookline_using_subcommand listen" -l relay-create-token -d 'The relay\'s channel-creation token, when it asks for one (`relay --create-token`)' -r
 complete -c hookline -n "__fish_hookline_using_subcommand listen" -l relay-max-in-flight -d 'Relayed requests handled at once; more are answered 503 with Retry-After' -r
-complete -c hookline -n "__fish_hookline_using_subcommand listen" -l cacert -d 'Trust this CA certificate (PEM) for the https:// server connected to (a target, or a relay), besides the usual roots' -r -F
+complete -c hookline -n "__fish_hookline_using_subcommand listen" -l cacert -d 'Trust this CA certificate (PEM) for the https:// server connected to (a target, an app, or a relay), besides the usual roots' -r -F
+complete -c hookline -n "__fish_hookline_using_subcommand listen" -l proxy -d 'Connect through this proxy (http://[user:password@]host:port), whatever HTTPS_PROXY, HTTP_PROXY and ALL_PROXY say; NO_PROXY still applies' -r
 complete -c hookline -n "__fish_hookline_using_subcommand listen" -l expect -d 'Stop after N events; exit 0 only if every one was verified (when a secret is set) and answered 2xx' -r
 complete -c hookline -n "__fish_hookline_using_subcommand listen" -l expect-event -d 'Fail unless an event of this type (glob, e.g. \'invoice.*\') arrives; repeatable. Without --expect, stop once each was seen' -r
 complete -c hookline -n "__fish_hookline_using_subcommand listen" -l timeout -d 'With --expect/--expect-event: give up after this long, exit 1 saying how many arrived' -r
@@ -143,6 +144,7 @@ complete -c hookline -n "__fish_hookline_using_subcommand listen" -l quiet-filte
 complete -c hookline -n "__fish_hookline_using_subcommand listen" -l forward-invalid -d 'Forward events whose signature is invalid too'
 complete -c hookline -n "__fish_hookline_using_subcommand listen" -l tls-self-signed -d 'Serve HTTPS with a self-signed certificate for localhost (kept in the cache dir; its path and fingerprint are printed)'
 complete -c hookline -n "__fish_hookline_using_subcommand listen" -l insecure -d 'Do not check the https:// server\'s certificate (printed as a warning)'
+complete -c hookline -n "__fish_hookline_using_subcommand listen" -l no-proxy -d 'Connect directly, whatever the proxy variables say'
 complete -c hookline -n "__fish_hookline_using_subcommand listen" -s h -l help -d 'Print help'
 complete -c hookline -n "__fish_hookline_using_subcommand listen" -s V -l version -d 'Print version'
 complete -c hookline -n "__fish_hookline_using_subcommand send" -l to -d 'The endpoint, e.g. http://localhost:3000/webhooks' -r
@@ -168,7 +170,8 @@ complete -c hookline -n "__fish_hookline_using_subcommand send" -l retry-on -d '
 complete -c hookline -n "__fish_hookline_using_subcommand send" -l concurrency -d 'Deliveries in flight at once' -r
 complete -c hookline -n "__fish_hookline_using_subcommand send" -l dead-letter -d 'Write each delivery that fails for good to DIR as a capture (with its attempts)' -r -F
 complete -c hookline -n "__fish_hookline_using_subcommand send" -l set -d 'Set a field of each JSON body: PATH=VALUE, PATH a dot path (data.object.amount) or a JSON pointer, VALUE JSON or text; placeholders such as {{uuid}}, {{hex}}, {{now}} allowed; repeatable' -r
-complete -c hookline -n "__fish_hookline_using_subcommand send" -l cacert -d 'Trust this CA certificate (PEM) for the https:// server connected to (a target, or a relay), besides the usual roots' -r -F
+complete -c hookline -n "__fish_hookline_using_subcommand send" -l cacert -d 'Trust this CA certificate (PEM) for the https:// server connected to (a target, an app, or a relay), besides the usual roots' -r -F
+complete -c hookline -n "__fish_hookline_using_subcommand send" -l proxy -d 'Connect through this proxy (http://[user:password@]host:port), whatever HTTPS_PROXY, HTTP_PROXY and ALL_PROXY say; NO_PROXY still applies' -r
 complete -c hookline -n "__fish_hookline_using_subcommand send" -l config -d 'Read settings from FILE instead of ./hookline.toml' -r -F
 complete -c hookline -n "__fish_hookline_using_subcommand send" -l color -d 'When to use colour: auto (only on a terminal, and not when NO_COLOR is set), always, never' -r -f -a "auto\t''
 always\t''
@@ -179,6 +182,7 @@ complete -c hookline -n "__fish_hookline_using_subcommand send" -l duplicate -d 
 complete -c hookline -n "__fish_hookline_using_subcommand send" -l watch -d 'Keep running: send a fixture again whenever its file changes (Ctrl-C ends with the summary)'
 complete -c hookline -n "__fish_hookline_using_subcommand send" -l json -d 'One JSON object per attempt and per result on stdout'
 complete -c hookline -n "__fish_hookline_using_subcommand send" -l insecure -d 'Do not check the https:// server\'s certificate (printed as a warning)'
+complete -c hookline -n "__fish_hookline_using_subcommand send" -l no-proxy -d 'Connect directly, whatever the proxy variables say'
 complete -c hookline -n "__fish_hookline_using_subcommand send" -s h -l help -d 'Print help'
 complete -c hookline -n "__fish_hookline_using_subcommand send" -s V -l version -d 'Print version'
 complete -c hookline -n "__fish_hookline_using_subcommand replay" -l to -d 'Where to send. With no path (or `/`), each capture\'s own path and query are kept' -r
@@ -205,7 +209,8 @@ complete -c hookline -n "__fish_hookline_using_subcommand replay" -l timeout -d 
 complete -c hookline -n "__fish_hookline_using_subcommand replay" -l retry-on -d 'Also retry these statuses (408, 425, 429 and 5xx always are), e.g. 404,409' -r
 complete -c hookline -n "__fish_hookline_using_subcommand replay" -l concurrency -d 'Requests in flight at once' -r
 complete -c hookline -n "__fish_hookline_using_subcommand replay" -l dead-letter -d 'Write each request that fails for good to DIR as a capture (with its attempts)' -r -F
-complete -c hookline -n "__fish_hookline_using_subcommand replay" -l cacert -d 'Trust this CA certificate (PEM) for the https:// server connected to (a target, or a relay), besides the usual roots' -r -F
+complete -c hookline -n "__fish_hookline_using_subcommand replay" -l cacert -d 'Trust this CA certificate (PEM) for the https:// server connected to (a target, an app, or a relay), besides the usual roots' -r -F
+complete -c hookline -n "__fish_hookline_using_subcommand replay" -l proxy -d 'Connect through this proxy (http://[user:password@]host:port), whatever HTTPS_PROXY, HTTP_PROXY and ALL_PROXY say; NO_PROXY still applies' -r
 complete -c hookline -n "__fish_hookline_using_subcommand replay" -l config -d 'Read settings from FILE instead of ./hookline.toml' -r -F
 complete -c hookline -n "__fish_hookline_using_subcommand replay" -l color -d 'When to use colour: auto (only on a terminal, and not when NO_COLOR is set), always, never' -r -f -a "auto\t''
 always\t''
@@ -219,6 +224,7 @@ complete -c hookline -n "__fish_hookline_using_subcommand replay" -l skip-invali
 complete -c hookline -n "__fish_hookline_using_subcommand replay" -l dry-run -d 'Print one line per request that would be sent (method, URL, header count, body size), and send nothing'
 complete -c hookline -n "__fish_hookline_using_subcommand replay" -l json -d 'One JSON object per request on stdout; the summary goes to stderr'
 complete -c hookline -n "__fish_hookline_using_subcommand replay" -l insecure -d 'Do not check the https:// server\'s certificate (printed as a warning)'
+complete -c hookline -n "__fish_hookline_using_subcommand replay" -l no-proxy -d 'Connect directly, whatever the proxy variables say'
 complete -c hookline -n "__fish_hookline_using_subcommand replay" -s h -l help -d 'Print help'
 complete -c hookline -n "__fish_hookline_using_subcommand replay" -s V -l version -d 'Print version'
 complete -c hookline -n "__fish_hookline_using_subcommand probe" -l scheme -d 'Signature scheme: generic, github, stripe, standard, slack or shopify; verify and listen also take auto (detect it per request: their default); sign, send and replay default to generic (replay: the capture\'s)' -r -f -a "auto\t'Detect the scheme from the headers present (verify and listen)'
@@ -238,13 +244,15 @@ complete -c hookline -n "__fish_hookline_using_subcommand probe" -l only -d 'Onl
 complete -c hookline -n "__fish_hookline_using_subcommand probe" -l skip -d 'Leave these cases out, comma-separated' -r
 complete -c hookline -n "__fish_hookline_using_subcommand probe" -l timeout -d 'Per request: a sender gives up after this long' -r
 complete -c hookline -n "__fish_hookline_using_subcommand probe" -l junit -d 'Also write the results as JUnit XML, for CI systems to show' -r -F
-complete -c hookline -n "__fish_hookline_using_subcommand probe" -l cacert -d 'Trust this CA certificate (PEM) for the https:// server connected to (a target, or a relay), besides the usual roots' -r -F
+complete -c hookline -n "__fish_hookline_using_subcommand probe" -l cacert -d 'Trust this CA certificate (PEM) for the https:// server connected to (a target, an app, or a relay), besides the usual roots' -r -F
+complete -c hookline -n "__fish_hookline_using_subcommand probe" -l proxy -d 'Connect through this proxy (http://[user:password@]host:port), whatever HTTPS_PROXY, HTTP_PROXY and ALL_PROXY say; NO_PROXY still applies' -r
 complete -c hookline -n "__fish_hookline_using_subcommand probe" -l config -d 'Read settings from FILE instead of ./hookline.toml' -r -F
 complete -c hookline -n "__fish_hookline_using_subcommand probe" -l color -d 'When to use colour: auto (only on a terminal, and not when NO_COLOR is set), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c hookline -n "__fish_hookline_using_subcommand probe" -l json -d 'One JSON object per case on stdout; the summary goes to stderr'
 complete -c hookline -n "__fish_hookline_using_subcommand probe" -l insecure -d 'Do not check the https:// server\'s certificate (printed as a warning)'
+complete -c hookline -n "__fish_hookline_using_subcommand probe" -l no-proxy -d 'Connect directly, whatever the proxy variables say'
 complete -c hookline -n "__fish_hookline_using_subcommand probe" -s h -l help -d 'Print help'
 complete -c hookline -n "__fish_hookline_using_subcommand probe" -s V -l version -d 'Print version'
 complete -c hookline -n "__fish_hookline_using_subcommand relay" -s p -l port -d 'Port to listen on; 0 picks a free one [default: 8080]' -r
@@ -311,13 +319,15 @@ complete -c hookline -n "__fish_hookline_using_subcommand channel; and not __fis
 complete -c hookline -n "__fish_hookline_using_subcommand channel; and not __fish_seen_subcommand_from create list delete help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c hookline -n "__fish_hookline_using_subcommand channel; and __fish_seen_subcommand_from create" -l relay -d 'The relay, e.g. https://relay.example.com' -r
 complete -c hookline -n "__fish_hookline_using_subcommand channel; and __fish_seen_subcommand_from create" -l create-token -d 'The relay\'s channel-creation token, when it asks for one (`relay --create-token`)' -r
-complete -c hookline -n "__fish_hookline_using_subcommand channel; and __fish_seen_subcommand_from create" -l cacert -d 'Trust this CA certificate (PEM) for the https:// server connected to (a target, or a relay), besides the usual roots' -r -F
+complete -c hookline -n "__fish_hookline_using_subcommand channel; and __fish_seen_subcommand_from create" -l cacert -d 'Trust this CA certificate (PEM) for the https:// server connected to (a target, an app, or a relay), besides the usual roots' -r -F
+complete -c hookline -n "__fish_hookline_using_subcommand channel; and __fish_seen_subcommand_from create" -l proxy -d 'Connect through this proxy (http://[user:password@]host:port), whatever HTTPS_PROXY, HTTP_PROXY and ALL_PROXY say; NO_PROXY still applies' -r
 complete -c hookline -n "__fish_hookline_using_subcommand channel; and __fish_seen_subcommand_from create" -l config -d 'Read settings from FILE instead of ./hookline.toml' -r -F
 complete -c hookline -n "__fish_hookline_using_subcommand channel; and __fish_seen_subcommand_from create" -l color -d 'When to use colour: auto (only on a terminal, and not when NO_COLOR is set), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c hookline -n "__fish_hookline_using_subcommand channel; and __fish_seen_subcommand_from create" -l default -d 'Make it the channel `listen --relay URL` uses for this relay (else the first one saved stays the default)'
 complete -c hookline -n "__fish_hookline_using_subcommand channel; and __fish_seen_subcommand_from create" -l insecure -d 'Do not check the https:// server\'s certificate (printed as a warning)'
+complete -c hookline -n "__fish_hookline_using_subcommand channel; and __fish_seen_subcommand_from create" -l no-proxy -d 'Connect directly, whatever the proxy variables say'
 complete -c hookline -n "__fish_hookline_using_subcommand channel; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help'
 complete -c hookline -n "__fish_hookline_using_subcommand channel; and __fish_seen_subcommand_from create" -s V -l version -d 'Print version'
 complete -c hookline -n "__fish_hookline_using_subcommand channel; and __fish_seen_subcommand_from list" -l relay -d 'Only this relay\'s' -r
@@ -328,12 +338,14 @@ never\t''"
 complete -c hookline -n "__fish_hookline_using_subcommand channel; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
 complete -c hookline -n "__fish_hookline_using_subcommand channel; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c hookline -n "__fish_hookline_using_subcommand channel; and __fish_seen_subcommand_from delete" -l relay -d 'The relay, when the channel is saved for more than one' -r
-complete -c hookline -n "__fish_hookline_using_subcommand channel; and __fish_seen_subcommand_from delete" -l cacert -d 'Trust this CA certificate (PEM) for the https:// server connected to (a target, or a relay), besides the usual roots' -r -F
+complete -c hookline -n "__fish_hookline_using_subcommand channel; and __fish_seen_subcommand_from delete" -l cacert -d 'Trust this CA certificate (PEM) for the https:// server connected to (a target, an app, or a relay), besides the usual roots' -r -F
+complete -c hookline -n "__fish_hookline_using_subcommand channel; and __fish_seen_subcommand_from delete" -l proxy -d 'Connect through this proxy (http://[user:password@]host:port), whatever HTTPS_PROXY, HTTP_PROXY and ALL_PROXY say; NO_PROXY still applies' -r
 complete -c hookline -n "__fish_hookline_using_subcommand channel; and __fish_seen_subcommand_from delete" -l config -d 'Read settings from FILE instead of ./hookline.toml' -r -F
 complete -c hookline -n "__fish_hookline_using_subcommand channel; and __fish_seen_subcommand_from delete" -l color -d 'When to use colour: auto (only on a terminal, and not when NO_COLOR is set), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c hookline -n "__fish_hookline_using_subcommand channel; and __fish_seen_subcommand_from delete" -l insecure -d 'Do not check the https:// server\'s certificate (printed as a warning)'
+complete -c hookline -n "__fish_hookline_using_subcommand channel; and __fish_seen_subcommand_from delete" -l no-proxy -d 'Connect directly, whatever the proxy variables say'
 complete -c hookline -n "__fish_hookline_using_subcommand channel; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help'
 complete -c hookline -n "__fish_hookline_using_subcommand channel; and __fish_seen_subcommand_from delete" -s V -l version -d 'Print version'
 complete -c hookline -n "__fish_hookline_using_subcommand channel; and __fish_seen_subcommand_from help" -f -a "create" -d 'Make a channel on a relay; prints its public URL and token (once) and saves them'

@@ -359,7 +359,7 @@ pub struct ListenArgs {
     pub relay_max_in_flight: u32,
 
     #[command(flatten)]
-    pub relay_tls: TlsClientArgs,
+    pub relay_tls: ConnectArgs,
 
     /// Stop after N events; exit 0 only if every one was verified (when a secret is set) and answered 2xx
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..), help_heading = "CI")]
@@ -522,7 +522,7 @@ pub enum ChannelAction {
         default: bool,
 
         #[command(flatten)]
-        tls: TlsClientArgs,
+        tls: ConnectArgs,
     },
     /// List the saved channels (never their tokens); `*` marks each relay's default
     List {
@@ -541,7 +541,7 @@ pub enum ChannelAction {
         relay: Option<http::Uri>,
 
         #[command(flatten)]
-        tls: TlsClientArgs,
+        tls: ConnectArgs,
     },
 }
 
@@ -610,7 +610,7 @@ pub struct SendArgs {
     pub json: bool,
 
     #[command(flatten)]
-    pub tls: TlsClientArgs,
+    pub tls: ConnectArgs,
 }
 
 #[derive(Debug, Args)]
@@ -655,7 +655,7 @@ pub struct ProbeArgs {
     pub junit: Option<PathBuf>,
 
     #[command(flatten)]
-    pub tls: TlsClientArgs,
+    pub tls: ConnectArgs,
 }
 
 #[derive(Debug, Args)]
@@ -740,7 +740,7 @@ pub struct ReplayArgs {
     pub json: bool,
 
     #[command(flatten)]
-    pub tls: TlsClientArgs,
+    pub tls: ConnectArgs,
 }
 
 /// The retry policy's flags, shared by `send` and `replay`.
@@ -776,14 +776,22 @@ pub struct RetryArgs {
 /// Trust for the https:// servers hookline connects to: send's and replay's targets, a
 /// relay (`listen --relay`, `channel create`).
 #[derive(Debug, Args)]
-pub struct TlsClientArgs {
-    /// Trust this CA certificate (PEM) for the https:// server connected to (a target, or a relay), besides the usual roots
-    #[arg(long, value_name = "FILE", help_heading = "HTTPS")]
+pub struct ConnectArgs {
+    /// Trust this CA certificate (PEM) for the https:// server connected to (a target, an app, or a relay), besides the usual roots
+    #[arg(long, value_name = "FILE", help_heading = "Network")]
     pub cacert: Option<PathBuf>,
 
     /// Do not check the https:// server's certificate (printed as a warning)
-    #[arg(long, help_heading = "HTTPS")]
+    #[arg(long, help_heading = "Network")]
     pub insecure: bool,
+
+    /// Connect through this proxy (http://[user:password@]host:port), whatever HTTPS_PROXY, HTTP_PROXY and ALL_PROXY say; NO_PROXY still applies
+    #[arg(long, value_name = "URL", value_parser = parse_proxy_url, conflicts_with = "no_proxy", help_heading = "Network")]
+    pub proxy: Option<http::Uri>,
+
+    /// Connect directly, whatever the proxy variables say
+    #[arg(long, help_heading = "Network")]
+    pub no_proxy: bool,
 }
 
 /// The command line: the derive's definition, and what it cannot say per subcommand.
@@ -889,6 +897,27 @@ pub fn parse_delay(text: &str) -> Result<(Duration, Duration), String> {
 }
 
 /// An `http://host[:port][/path]` URL for --forward-to.
+/// `--proxy`: an http:// proxy (the scheme may be left out).
+pub fn parse_proxy_url(text: &str) -> Result<http::Uri, String> {
+    let with_scheme = if text.contains("://") {
+        text.to_string()
+    } else {
+        format!("http://{text}")
+    };
+    let uri: http::Uri = with_scheme
+        .parse()
+        .map_err(|e| format!("`{text}` is not a URL ({e})"))?;
+    match (uri.scheme_str(), uri.host()) {
+        (Some("http"), Some(_)) => Ok(uri),
+        (Some(other), Some(_)) => Err(format!(
+            "`{text}`: only http:// proxies are supported, not {other}://"
+        )),
+        _ => Err(format!(
+            "`{text}` needs a host, e.g. http://proxy.example:3128"
+        )),
+    }
+}
+
 /// `--forward-to`: a route rule and the app's URL.
 #[derive(Debug, Clone)]
 pub struct ForwardRule {

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use anyhow::{anyhow, bail, Context, Result};
 
-use crate::cli::{ChannelAction, TlsClientArgs};
+use crate::cli::{ChannelAction, ConnectArgs};
 use crate::output;
 use crate::relay::{client, credentials};
 
@@ -25,7 +25,9 @@ pub fn run(action: ChannelAction) -> Result<ExitCode> {
         } => {
             let (relay, channel) = client::parse(&relay, tls_config(&relay, &tls)?)
                 .map_err(|e| anyhow!("--relay {e:#}"))?;
-            let relay = relay.with_create_token(create_token);
+            let relay = relay
+                .with_create_token(create_token)
+                .with_proxy(super::proxy_setting(&tls));
             if channel.is_some() {
                 bail!("--relay: give the relay's URL without a channel");
             }
@@ -55,7 +57,7 @@ fn list(relay: Option<&http::Uri>) -> Result<ExitCode> {
 }
 
 /// `channel delete`: on the relay (with the saved token), then here.
-fn delete(channel: &str, relay: Option<&http::Uri>, tls: &TlsClientArgs) -> Result<ExitCode> {
+fn delete(channel: &str, relay: Option<&http::Uri>, tls: &ConnectArgs) -> Result<ExitCode> {
     let only = relay.map(client::base_of);
     let matching: Vec<credentials::Saved> = credentials::all()?
         .into_iter()
@@ -68,6 +70,7 @@ fn delete(channel: &str, relay: Option<&http::Uri>, tls: &TlsClientArgs) -> Resu
     };
     let url: http::Uri = saved.relay.parse()?;
     let (client, _) = client::parse(&url, tls_config(&url, tls)?)?;
+    let client = client.with_proxy(super::proxy_setting(tls));
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -81,7 +84,7 @@ fn delete(channel: &str, relay: Option<&http::Uri>, tls: &TlsClientArgs) -> Resu
 /// The TLS client configuration for an https:// relay; none for http://.
 pub(super) fn tls_config(
     url: &http::Uri,
-    tls: &TlsClientArgs,
+    tls: &ConnectArgs,
 ) -> Result<Option<std::sync::Arc<rustls::ClientConfig>>> {
     Ok(super::client_tls(url, tls)?.map(std::sync::Arc::new))
 }

@@ -273,10 +273,10 @@ fn guard(args: &ListenArgs) -> Result<Guard> {
 fn routes(args: &ListenArgs) -> Result<Routes> {
     let mut built = Vec::new();
     for rule in &args.forward_to {
-        let tls = super::client_tls(&rule.url, &args.relay_tls)?;
+        let options = super::client_options(&rule.url, &args.relay_tls)?;
         built.push(Route {
             rule: rule.rule.clone(),
-            forwarder: Forwarder::new(&rule.url, args.forward_timeout, tls),
+            forwarder: Forwarder::new(&rule.url, args.forward_timeout, options),
         });
     }
     Routes::new(built).map_err(|e| anyhow!("--forward-to: {e}"))
@@ -344,7 +344,8 @@ async fn subscribe(
     let (relay, channel) = client::parse(url, tls).map_err(|e| anyhow!("--relay {e:#}"))?;
     let relay = relay
         .with_create_token(args.relay_create_token.clone())
-        .with_max_body(args.max_body);
+        .with_max_body(args.max_body)
+        .with_proxy(super::proxy_setting(&args.relay_tls));
     Subscriber::start(relay, channel, args.relay_token.clone())
         .await
         .map_err(|e| match e {

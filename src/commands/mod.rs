@@ -73,23 +73,40 @@ fn policy(args: &crate::cli::RetryArgs) -> crate::delivery::Policy {
     }
 }
 
-/// A plain client for http://; TLS is set up only for an https:// target.
+/// A delivery client for `to`: TLS only for an https:// target, the proxy flags applied.
 fn delivery_client(
     to: &http::Uri,
-    tls: &crate::cli::TlsClientArgs,
+    args: &crate::cli::ConnectArgs,
 ) -> Result<crate::delivery::Client> {
-    use crate::delivery::Client;
-    Ok(match client_tls(to, tls)? {
-        Some(config) => Client::with_tls(config),
-        None => Client::new(),
+    Ok(crate::delivery::Client::build(client_options(to, args)?))
+}
+
+/// `--cacert`, `--insecure`, `--proxy` and `--no-proxy` as client options for `url`.
+fn client_options(
+    url: &http::Uri,
+    args: &crate::cli::ConnectArgs,
+) -> Result<crate::delivery::ClientOptions> {
+    Ok(crate::delivery::ClientOptions {
+        tls: client_tls(url, args)?,
+        title_case: false,
+        proxy: proxy_setting(args),
     })
+}
+
+fn proxy_setting(args: &crate::cli::ConnectArgs) -> crate::delivery::ProxySetting {
+    use crate::delivery::ProxySetting;
+    match (&args.proxy, args.no_proxy) {
+        (_, true) => ProxySetting::Off,
+        (Some(url), false) => ProxySetting::Url(url.clone()),
+        (None, false) => ProxySetting::Environment,
+    }
 }
 
 /// `--cacert` / `--insecure` as a TLS client configuration, for an https:// URL only
 /// (`None` for http://). The one place that warns about `--insecure`.
 fn client_tls(
     url: &http::Uri,
-    tls: &crate::cli::TlsClientArgs,
+    tls: &crate::cli::ConnectArgs,
 ) -> Result<Option<rustls::ClientConfig>> {
     if url.scheme_str() != Some("https") {
         return Ok(None);

@@ -8,7 +8,7 @@ use http::HeaderMap;
 
 use crate::cli::ProbeArgs;
 use crate::config::{Config, SigningSettings};
-use crate::delivery::Client;
+use crate::delivery::{Client, ClientOptions};
 use crate::http_headers::append_pairs;
 use crate::output::probe::{write_junit, ProbePrinter};
 use crate::probe::{self, Case, Setup};
@@ -31,15 +31,18 @@ pub fn run(config: &Config, args: ProbeArgs) -> Result<ExitCode> {
             super::prepare_output_dir("--junit", dir)?;
         }
     }
-    let tls = super::client_tls(&setup.url, &args.tls)?;
+    let options = super::client_options(&setup.url, &args.tls)?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;
     let mut printer = ProbePrinter::new(args.json);
     let results = runtime.block_on(async {
-        let client = Client::build(tls.clone(), false);
-        let title_case = Client::build(tls, true);
+        let client = Client::build(options.clone());
+        let title_case = Client::build(ClientOptions {
+            title_case: true,
+            ..options
+        });
         probe::run(&setup, &cases, &client, &title_case, |r| printer.case(r)).await
     });
     let passed = printer.summary(&results);

@@ -7,6 +7,7 @@
 pub mod batch;
 pub mod dead_letter;
 mod policy;
+pub mod proxy;
 
 use std::time::{Duration, Instant};
 
@@ -14,10 +15,11 @@ use bytes::Bytes;
 use http::{HeaderMap, Method, Uri};
 use http_body_util::{BodyExt, Full};
 use hyper_rustls::HttpsConnector;
-use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
 
 pub use policy::{parse_retry_after, Policy};
+use proxy::ProxyConnector;
+pub use proxy::{Proxies, ProxySetting};
 
 /// What to send. Headers go out as given (callers strip hop-by-hop ones and set Host).
 #[derive(Debug, Clone)]
@@ -53,14 +55,27 @@ pub struct Attempt {
     pub latency: Duration,
 }
 
-/// Pooled HTTP/1.1 connections; cheap to share behind an `Arc`.
+/// Pooled HTTP/1.1 connections, through a proxy when one applies; cheap to share behind
+/// an `Arc`.
 pub struct Client {
     inner: Inner,
+    proxies: Proxies,
 }
 
 enum Inner {
-    Plain(hyper_util::client::legacy::Client<HttpConnector, Full<Bytes>>),
-    Tls(hyper_util::client::legacy::Client<HttpsConnector<HttpConnector>, Full<Bytes>>),
+    Plain(hyper_util::client::legacy::Client<ProxyConnector, Full<Bytes>>),
+    Tls(hyper_util::client::legacy::Client<HttpsConnector<ProxyConnector>, Full<Bytes>>),
+}
+
+/// How a [`Client`] connects.
+#[derive(Clone, Default)]
+pub struct ClientOptions {
+    /// For https:// targets.
+    pub tls: Option<rustls::ClientConfig>,
+    /// Header names as `X-Signature` rather than `x-signature` (HTTP/1), for receivers'
+    /// handling of letter case.
+    pub title_case: bool,
+    pub proxy: ProxySetting,
 }
 
 impl Default for Client {
@@ -75,43 +90,37 @@ fn builder() -> hyper_util::client::legacy::Builder {
     builder
 }
 
-fn connector() -> HttpConnector {
-    let mut connector = HttpConnector::new();
-    connector.set_nodelay(true);
-    connector
-}
-
 impl Client {
-    /// For http:// URLs only.
+    /// For http:// URLs only (proxies from the environment).
     pub fn new() -> Self {
-        Client::build(None, false)
+        Client::build(ClientOptions::default())
     }
 
     /// For https:// (and http://) URLs, with this TLS configuration.
     pub fn with_tls(config: rustls::ClientConfig) -> Self {
-        Client::build(Some(config), false)
+        Client::build(ClientOptions {
+            tls: Some(config),
+            ..ClientOptions::default()
+        })
     }
 
-    /// With TLS when `tls` is given; `title_case` writes header names as `X-Signature`
-    /// rather than `x-signature` (HTTP/1), for receivers' handling of letter case.
-    pub fn build(tls: Option<rustls::ClientConfig>, title_case: bool) -> Self {
+    pub fn build(options: ClientOptions) -> Self {
         let mut builder = builder();
-        builder.http1_title_case_headers(title_case);
-        let Some(config) = tls else {
-            return Client {
-                inner: Inner::Plain(builder.build(connector())),
-            };
+        builder.http1_title_case_headers(options.title_case);
+        let proxies = Proxies::new(&options.proxy);
+        let connector = ProxyConnector::new(proxies.clone());
+        let inner = match options.tls {
+            None => Inner::Plain(builder.build(connector)),
+            Some(config) => {
+                let https = hyper_rustls::HttpsConnectorBuilder::new()
+                    .with_tls_config(config)
+                    .https_or_http()
+                    .enable_http1()
+                    .wrap_connector(connector);
+                Inner::Tls(builder.build(https))
+            }
         };
-        let mut plain = connector();
-        plain.enforce_http(false);
-        let https = hyper_rustls::HttpsConnectorBuilder::new()
-            .with_tls_config(config)
-            .https_or_http()
-            .enable_http1()
-            .wrap_connector(plain);
-        Client {
-            inner: Inner::Tls(builder.build(https)),
-        }
+        Client { inner, proxies }
     }
 
     /// One attempt, bounded by `timeout` from the first byte sent to the last received.
@@ -129,12 +138,22 @@ impl Client {
     }
 
     async fn exchange(&self, request: Request) -> Result<Answer, String> {
+        // A proxy that forwards plain-HTTP requests takes its credentials on each one.
+        let proxy_auth = (request.url.scheme_str() == Some("http"))
+            .then(|| self.proxies.route(&request.url))
+            .flatten()
+            .and_then(|route| route.auth);
         let mut outgoing = http::Request::builder()
             .method(request.method)
             .uri(request.url)
             .body(Full::new(request.body))
             .map_err(|e| e.to_string())?;
         *outgoing.headers_mut() = request.headers;
+        if let Some(auth) = proxy_auth {
+            outgoing
+                .headers_mut()
+                .insert(http::header::PROXY_AUTHORIZATION, auth);
+        }
         let response = match &self.inner {
             Inner::Plain(client) => client.request(outgoing).await,
             Inner::Tls(client) => client.request(outgoing).await,

@@ -37,14 +37,14 @@ pub struct ForwardRecord {
 }
 
 impl Forwarder {
-    /// `base` may hold `user:password@`; it is never shown or saved. `tls`: for an
-    /// https:// app.
-    pub fn new(base: &Uri, timeout: Duration, tls: Option<rustls::ClientConfig>) -> Self {
+    /// `base` may hold `user:password@`; it is never shown or saved. `client`: TLS for an
+    /// https:// app, proxies.
+    pub fn new(base: &Uri, timeout: Duration, client: delivery::ClientOptions) -> Self {
         let (base, basic_auth) = crate::http_headers::split_userinfo(base);
         Forwarder {
             base,
             basic_auth,
-            client: delivery::Client::build(tls, false),
+            client: delivery::Client::build(client),
             timeout,
         }
     }

@@ -12,7 +12,6 @@ use bytes::Bytes;
 use futures_util::StreamExt;
 use http::{HeaderValue, Uri};
 use rustls::pki_types::ServerName;
-use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::{self, Message};
 
@@ -32,6 +31,7 @@ pub struct Relay {
     create_token: Option<String>,
     /// The largest request accepted over the link (listen's `--max-body`, plus its head).
     max_message: usize,
+    proxy: delivery::ProxySetting,
 }
 
 /// `--relay http(s)://HOST[:PORT][/CHANNEL]` (also `/c/CHANNEL`, the public URL itself).
@@ -66,6 +66,7 @@ pub fn parse(url: &Uri, tls: Option<Arc<rustls::ClientConfig>>) -> Result<(Relay
         },
         create_token: None,
         max_message: 25 << 20,
+        proxy: delivery::ProxySetting::default(),
     };
     Ok((relay, (!channel.is_empty()).then(|| channel.to_string())))
 }
@@ -109,10 +110,17 @@ fn is_channel_id(id: &str) -> bool {
 impl Relay {
     /// A delivery client for the relay's own endpoints (`/channels`).
     fn http_client(&self) -> delivery::Client {
-        match &self.tls {
-            Some(config) => delivery::Client::with_tls((**config).clone()),
-            None => delivery::Client::new(),
-        }
+        delivery::Client::build(delivery::ClientOptions {
+            tls: self.tls.as_deref().cloned(),
+            title_case: false,
+            proxy: self.proxy.clone(),
+        })
+    }
+
+    /// Which proxy the link and the relay's endpoints go through.
+    pub fn with_proxy(mut self, proxy: delivery::ProxySetting) -> Self {
+        self.proxy = proxy;
+        self
     }
 
     /// Requests over `max_body` end the link rather than fill memory (the relay enforces
@@ -226,7 +234,12 @@ impl Relay {
     /// Opens the channel's WebSocket; returns it and the public URL the relay announced.
     pub async fn connect(&self, channel: &str, token: &str) -> Result<Link, ConnectError> {
         let lost = |e: String| ConnectError::Unreachable(e);
-        let tcp = TcpStream::connect((self.host.as_str(), self.port))
+        let base: Uri = self
+            .base
+            .parse()
+            .map_err(|e: http::uri::InvalidUri| lost(e.to_string()))?;
+        let tcp = delivery::Proxies::new(&self.proxy)
+            .tcp(&base, &self.host, self.port)
             .await
             .map_err(|e| lost(e.to_string()))?;
         let _ = tcp.set_nodelay(true);

@@ -21,11 +21,17 @@ pub fn hookline_in(dir: &Path) -> Command {
 }
 
 /// The variables of the outer environment that would change what hookline does: every
-/// HOOKLINE_* and NO_COLOR. Tests remove them from each process they start.
+/// HOOKLINE_*, NO_COLOR, and the proxy variables (tests talk to loopback directly unless
+/// they set a proxy themselves). Tests remove them from each process they start.
 pub fn outer_settings() -> Vec<std::ffi::OsString> {
     std::env::vars_os()
         .map(|(key, _)| key)
-        .filter(|key| key.to_string_lossy().starts_with("HOOKLINE_") || key == "NO_COLOR")
+        .filter(|key| {
+            let name = key.to_string_lossy();
+            name.starts_with("HOOKLINE_")
+                || name == "NO_COLOR"
+                || name.to_ascii_uppercase().ends_with("_PROXY")
+        })
         .collect()
 }
 
