@@ -35,6 +35,7 @@ Register-ArgumentCompleter -Native -CommandName 'hookline' -ScriptBlock {
             [CompletionResult]::new('probe', 'probe', [CompletionResultType]::ParameterValue, 'Check a webhook receiver: does it accept good deliveries and reject forged, tampered and stale ones?')
             [CompletionResult]::new('relay', 'relay', [CompletionResultType]::ParameterValue, 'Run a relay: a public endpoint that tunnels each channel''s webhooks to `listen --relay`')
             [CompletionResult]::new('fixtures', 'fixtures', [CompletionResultType]::ParameterValue, 'The fixtures built into hookline (`send @stripe/invoice.paid`): list them, or print one')
+            [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Show the settings in force and where each comes from (hookline.toml, HOOKLINE_*, defaults); secrets redacted')
             [CompletionResult]::new('channel', 'channel', [CompletionResultType]::ParameterValue, 'Manage relay channels')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print a man page (roff) to stdout: hookline''s, or a subcommand''s')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
@@ -320,6 +321,16 @@ Register-ArgumentCompleter -Native -CommandName 'hookline' -ScriptBlock {
         'hookline;fixtures;help;help' {
             break
         }
+        'hookline;config' {
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Read settings from FILE instead of ./hookline.toml')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (only on a terminal, and not when NO_COLOR is set), always, never')
+            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Built-in defaults too')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'hookline;channel' {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Read settings from FILE instead of ./hookline.toml')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (only on a terminal, and not when NO_COLOR is set), always, never')
@@ -419,6 +430,7 @@ Register-ArgumentCompleter -Native -CommandName 'hookline' -ScriptBlock {
             [CompletionResult]::new('probe', 'probe', [CompletionResultType]::ParameterValue, 'Check a webhook receiver: does it accept good deliveries and reject forged, tampered and stale ones?')
             [CompletionResult]::new('relay', 'relay', [CompletionResultType]::ParameterValue, 'Run a relay: a public endpoint that tunnels each channel''s webhooks to `listen --relay`')
             [CompletionResult]::new('fixtures', 'fixtures', [CompletionResultType]::ParameterValue, 'The fixtures built into hookline (`send @stripe/invoice.paid`): list them, or print one')
+            [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Show the settings in force and where each comes from (hookline.toml, HOOKLINE_*, defaults); secrets redacted')
             [CompletionResult]::new('channel', 'channel', [CompletionResultType]::ParameterValue, 'Manage relay channels')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print a man page (roff) to stdout: hookline''s, or a subcommand''s')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
@@ -455,6 +467,9 @@ Register-ArgumentCompleter -Native -CommandName 'hookline' -ScriptBlock {
             break
         }
         'hookline;help;fixtures;show' {
+            break
+        }
+        'hookline;help;config' {
             break
         }
         'hookline;help;channel' {

@@ -22,6 +22,9 @@ _hookline() {
             hookline,completions)
                 cmd="hookline__subcmd__completions"
                 ;;
+            hookline,config)
+                cmd="hookline__subcmd__config"
+                ;;
             hookline,fixtures)
                 cmd="hookline__subcmd__fixtures"
                 ;;
@@ -100,6 +103,9 @@ _hookline() {
             hookline__subcmd__help,completions)
                 cmd="hookline__subcmd__help__subcmd__completions"
                 ;;
+            hookline__subcmd__help,config)
+                cmd="hookline__subcmd__help__subcmd__config"
+                ;;
             hookline__subcmd__help,fixtures)
                 cmd="hookline__subcmd__help__subcmd__fixtures"
                 ;;
@@ -152,7 +158,7 @@ _hookline() {
 
     case "${cmd}" in
         hookline)
-            opts="-h -V --config --color --help --version sign verify listen send replay probe relay fixtures channel man completions help"
+            opts="-h -V --config --color --help --version sign verify listen send replay probe relay fixtures config channel man completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -385,6 +391,28 @@ _hookline() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        hookline__subcmd__config)
+            opts="-h -V --all --config --color --help --version listen send replay probe relay"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         hookline__subcmd__fixtures)
             opts="-h -V --config --color --help --version list show help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -508,7 +536,7 @@ _hookline() {
             return 0
             ;;
         hookline__subcmd__help)
-            opts="sign verify listen send replay probe relay fixtures channel man completions help"
+            opts="sign verify listen send replay probe relay fixtures config channel man completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -578,6 +606,20 @@ _hookline() {
             return 0
             ;;
         hookline__subcmd__help__subcmd__completions)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hookline__subcmd__help__subcmd__config)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

@@ -32,6 +32,7 @@ set edit:completion:arg-completer[hookline] = {|@words|
             cand probe 'Check a webhook receiver: does it accept good deliveries and reject forged, tampered and stale ones?'
             cand relay 'Run a relay: a public endpoint that tunnels each channel''s webhooks to `listen --relay`'
             cand fixtures 'The fixtures built into hookline (`send @stripe/invoice.paid`): list them, or print one'
+            cand config 'Show the settings in force and where each comes from (hookline.toml, HOOKLINE_*, defaults); secrets redacted'
             cand channel 'Manage relay channels'
             cand man 'Print a man page (roff) to stdout: hookline''s, or a subcommand''s'
             cand completions 'Print a shell completion script'
@@ -302,6 +303,15 @@ set edit:completion:arg-completer[hookline] = {|@words|
         }
         &'hookline;fixtures;help;help'= {
         }
+        &'hookline;config'= {
+            cand --config 'Read settings from FILE instead of ./hookline.toml'
+            cand --color 'When to use colour: auto (only on a terminal, and not when NO_COLOR is set), always, never'
+            cand --all 'Built-in defaults too'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'hookline;channel'= {
             cand --config 'Read settings from FILE instead of ./hookline.toml'
             cand --color 'When to use colour: auto (only on a terminal, and not when NO_COLOR is set), always, never'
@@ -390,6 +400,7 @@ set edit:completion:arg-completer[hookline] = {|@words|
             cand probe 'Check a webhook receiver: does it accept good deliveries and reject forged, tampered and stale ones?'
             cand relay 'Run a relay: a public endpoint that tunnels each channel''s webhooks to `listen --relay`'
             cand fixtures 'The fixtures built into hookline (`send @stripe/invoice.paid`): list them, or print one'
+            cand config 'Show the settings in force and where each comes from (hookline.toml, HOOKLINE_*, defaults); secrets redacted'
             cand channel 'Manage relay channels'
             cand man 'Print a man page (roff) to stdout: hookline''s, or a subcommand''s'
             cand completions 'Print a shell completion script'
@@ -416,6 +427,8 @@ set edit:completion:arg-completer[hookline] = {|@words|
         &'hookline;help;fixtures;list'= {
         }
         &'hookline;help;fixtures;show'= {
+        }
+        &'hookline;help;config'= {
         }
         &'hookline;help;channel'= {
             cand create 'Make a channel on a relay; prints its public URL and token (once) and saves them'

@@ -55,6 +55,16 @@ pub enum Command {
         #[command(subcommand)]
         action: Option<FixturesAction>,
     },
+    /// Show the settings in force and where each comes from (hookline.toml, HOOKLINE_*, defaults); secrets redacted
+    Config {
+        /// Only this command's: listen, send, replay, probe or relay
+        #[arg(value_name = "COMMAND", value_parser = ["listen", "send", "replay", "probe", "relay"])]
+        command: Option<String>,
+
+        /// Built-in defaults too
+        #[arg(long)]
+        all: bool,
+    },
     /// Manage relay channels
     Channel {
         #[command(subcommand)]
@@ -68,7 +78,7 @@ pub enum Command {
     },
     /// Print a man page (roff) to stdout: hookline's, or a subcommand's
     Man {
-        /// sign, verify, listen, send, replay, probe, relay, channel, fixtures or completions
+        /// sign, verify, listen, send, replay, probe, relay, channel, fixtures, config or completions
         #[arg(value_name = "SUBCOMMAND")]
         subcommand: Option<String>,
     },

@@ -11,20 +11,36 @@ use hookline::commands::{self, EXIT_USAGE};
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
-    let parsed = hookline::cli::command()
-        .try_get_matches()
+    // hookline.toml is read before the command line: its command tables are the flags'
+    // defaults. `man` and `completions` never depend on it.
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let config = match commands::settings_for(&args) {
+        Ok(config) => config,
+        Err(e) => return fail(e),
+    };
+    let command = match config.command() {
+        Ok((command, _)) => command,
+        Err(e) => return fail(e),
+    };
+    let parsed = command
+        .try_get_matches_from(args)
         .and_then(|matches| Cli::from_arg_matches(&matches));
     let cli = match parsed {
         Ok(cli) => cli,
         Err(e) => return clap_exit(e),
     };
-    match commands::run(cli) {
+    match commands::run(cli, config) {
         Ok(code) => code,
         Err(e) => {
             eprintln!("hookline: {}", one_line(&format!("{e:#}")));
             ExitCode::from(EXIT_USAGE)
         }
     }
+}
+
+fn fail(e: anyhow::Error) -> ExitCode {
+    eprintln!("hookline: {}", one_line(&format!("{e:#}")));
+    ExitCode::from(EXIT_USAGE)
 }
 
 /// Help and version print as clap renders them; usage errors become one line, exit 2.

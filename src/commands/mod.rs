@@ -9,6 +9,7 @@ mod probe;
 mod relay;
 mod replay;
 mod send;
+mod settings;
 mod sign;
 mod signals;
 mod verify;
@@ -29,14 +30,43 @@ pub const EXIT_USAGE: u8 = 2;
 /// Exit status 130: stopped by Ctrl-C with work left undone (128 + SIGINT, as shells do).
 pub const EXIT_INTERRUPTED: u8 = 130;
 
-pub fn run(cli: Cli) -> Result<ExitCode> {
+/// The settings file for this command line: `--config FILE` (anywhere in it) or
+/// `HOOKLINE_CONFIG`, else `./hookline.toml` when present; none for `man` and
+/// `completions`, whose output must not depend on a local file.
+pub fn settings_for(args: &[std::ffi::OsString]) -> Result<Config> {
+    let words: Vec<&str> = args.iter().skip(1).filter_map(|a| a.to_str()).collect();
+    let mut explicit = None;
+    let mut subcommand = None;
+    let mut skip_value = false;
+    for (i, word) in words.iter().enumerate() {
+        if let Some(path) = word.strip_prefix("--config=") {
+            explicit = Some(std::path::PathBuf::from(path));
+        } else if *word == "--config" {
+            explicit = words.get(i + 1).map(std::path::PathBuf::from);
+        }
+        if subcommand.is_none() && !skip_value && !word.starts_with('-') {
+            subcommand = Some(*word);
+        }
+        skip_value = subcommand.is_none() && matches!(*word, "--config" | "--color");
+    }
+    if matches!(subcommand, Some("man" | "completions")) {
+        return Ok(Config::default());
+    }
+    let explicit = explicit.or_else(|| {
+        std::env::var_os("HOOKLINE_CONFIG")
+            .filter(|v| !v.is_empty())
+            .map(std::path::PathBuf::from)
+    });
+    Config::load(explicit.as_deref())
+}
+
+pub fn run(cli: Cli, config: Config) -> Result<ExitCode> {
     // Generated files must not depend on a local hookline.toml.
     match cli.command {
         Command::Completions { shell } => return generate::completions(shell),
         Command::Man { subcommand } => return generate::man(subcommand.as_deref()),
         _ => {}
     }
-    let config = Config::load(cli.config.as_deref())?;
     crate::output::settle_color(config::color_when(&config, cli.color));
     match cli.command {
         Command::Sign(args) => sign::run(&config, args),
@@ -48,6 +78,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Relay(args) => relay::run(*args),
         Command::Channel { action } => channel::run(action),
         Command::Fixtures { action } => fixtures::run(action),
+        Command::Config { command, all } => settings::run(&config, command.as_deref(), all),
         Command::Completions { .. } | Command::Man { .. } => unreachable!("handled above"),
     }
 }

@@ -2,6 +2,7 @@
 //! or JSON. Colour is settled once at start-up ([`settle_color`]).
 
 pub mod channel;
+pub mod config;
 pub mod delivery;
 pub mod fixtures;
 pub mod listen;

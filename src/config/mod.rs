@@ -3,6 +3,8 @@
 //!
 //! The result is plain structs; the engines never see clap or the file.
 
+pub mod tables;
+
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -27,6 +29,28 @@ pub struct FileConfig {
     #[serde(default, deserialize_with = "duration")]
     pub tolerance: Option<Duration>,
     pub color: Option<ColorWhen>,
+    /// Each command's flags by their long names (see [`tables`]).
+    pub listen: Option<toml::Table>,
+    pub send: Option<toml::Table>,
+    pub replay: Option<toml::Table>,
+    pub probe: Option<toml::Table>,
+    pub relay: Option<toml::Table>,
+}
+
+impl FileConfig {
+    /// The command tables present, by command name.
+    pub fn tables(&self) -> Vec<(&'static str, &toml::Table)> {
+        let all = [
+            ("listen", &self.listen),
+            ("send", &self.send),
+            ("replay", &self.replay),
+            ("probe", &self.probe),
+            ("relay", &self.relay),
+        ];
+        all.into_iter()
+            .filter_map(|(name, table)| table.as_ref().map(|t| (name, t)))
+            .collect()
+    }
 }
 
 fn duration<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Duration>, D::Error> {
@@ -41,6 +65,8 @@ fn duration<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Duration>, D::Erro
 pub struct Config {
     pub file: FileConfig,
     pub path: Option<PathBuf>,
+    /// The file's text, for the lines of command-table keys.
+    pub text: String,
 }
 
 impl Config {
@@ -57,10 +83,17 @@ impl Config {
         Ok(Config {
             file,
             path: Some(path),
+            text,
         })
     }
 
-    fn display_path(&self) -> String {
+    /// The command line's definition with this file's command tables as flag defaults.
+    pub fn command(&self) -> Result<(clap::Command, Vec<tables::Setting>)> {
+        tables::apply(crate::cli::command(), &self.file.tables(), &self.text)
+            .map_err(|e| anyhow::anyhow!("{}: {e}", self.display_path()))
+    }
+
+    pub fn display_path(&self) -> String {
         self.path.as_deref().map_or_else(
             || DEFAULT_CONFIG_FILE.to_string(),
             |p| p.display().to_string(),
