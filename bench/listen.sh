@@ -83,12 +83,19 @@ run() {
 }
 
 printf '%-5s %-16s %10s %9s %9s %9s\n' run server req/s p99_ms idle_MB peak_MB
-RATIOS_BARE=() RATIOS_WEBHOOK=()
+RATIOS_BARE=() RATIOS_WEBHOOK=() RATIOS_ROUTES=()
+ROUTES=""
+for i in $(seq 10); do
+  ROUTES="$ROUTES --forward-to event:other.$i.*=http://127.0.0.1:9/ --forward-to /nowhere/$i=http://127.0.0.1:9/"
+done
 for r in $(seq "$RUNS"); do
   p=$(free_port); res_bare=$(run bare "http://127.0.0.1:$p/" 202 -- $BARE "$p" "$SECRET" 2>/dev/null)
   # Calibration: the bare server with 1 µs of busy CPU added per request.
   p=$(free_port); res_bare1=$(run bare+1us "http://127.0.0.1:$p/" 202 -- env BARE_EXTRA_WORK_NS=1000 $BARE "$p" "$SECRET" 2>/dev/null)
   p=$(free_port); res_hl=$(run hookline-json "http://127.0.0.1:$p/" 202 -- sh -c "exec $HOOKLINE listen --port $p --secret $SECRET --json >/dev/null 2>&1")
+  # 20 routes that do not match the request (event globs and path prefixes, no default):
+  # what choosing a route costs.
+  p=$(free_port); res_routes=$(run hookline-routes20 "http://127.0.0.1:$p/" 202 -- sh -c "exec $HOOKLINE listen --port $p --secret $SECRET --json $ROUTES >/dev/null 2>&1")
   p=$(free_port); res_save=$(run hookline-save "http://127.0.0.1:$p/" 202 -- sh -c "exec $HOOKLINE listen --port $p --secret $SECRET --json --save $WORK/caps-$r >/dev/null 2>&1")
   p=$(free_port); res_human=$(run hookline-human "http://127.0.0.1:$p/" 202 -- sh -c "exec $HOOKLINE listen --port $p --secret $SECRET >$WORK/human.txt 2>&1")
   if [ -n "${HOOKLINE_BASELINE:-}" ]; then
@@ -96,13 +103,16 @@ for r in $(seq "$RUNS"); do
     read -r _ base_rps _ _ _ <<<"$res_base"
   fi
   p=$(free_port); res_wh=$(run webhook "http://127.0.0.1:$p/hooks/bench" 200 -- webhook -hooks "$WORK/hooks.json" -ip 127.0.0.1 -port "$p" -nopanic)
-  for res in "$res_bare" "$res_bare1" "$res_hl" "$res_save" "$res_human" ${res_base:+"$res_base"} "$res_wh"; do
+  for res in "$res_bare" "$res_bare1" "$res_hl" "$res_routes" "$res_save" "$res_human" ${res_base:+"$res_base"} "$res_wh"; do
     read -r n rps p99 idle peak <<<"$res"
     printf '%-5s %-16s %10.0f %9.2f %9.1f %9.1f\n' "$r" "$n" "$rps" "$p99" "$(echo "$idle/1024" | bc -l)" "$(echo "$peak/1024" | bc -l)"
   done
   read -r _ bare_rps bare_p99 _ _ <<<"$res_bare"
   read -r _ hl_rps hl_p99 _ _ <<<"$res_hl"
   read -r _ save_rps _ _ _ <<<"$res_save"
+  read -r _ routes_rps _ _ _ <<<"$res_routes"
+  printf '      20 routes / none (listen --json): %.2fx\n' "$(echo "$routes_rps/$hl_rps" | bc -l)"
+  RATIOS_ROUTES+=("$(echo "$routes_rps/$hl_rps" | bc -l)")
   read -r _ human_rps _ _ _ <<<"$res_human"
   read -r _ wh_rps _ _ _ <<<"$res_wh"
   read -r _ bare1_rps _ _ _ <<<"$res_bare1"
@@ -120,3 +130,4 @@ summary() { printf '%s\n' "${@:2}" | sort -g | awk -v name="$1" '{v[NR]=$1} END 
   printf "median over %d runs: %s %.2fx (min %.2fx, max %.2fx)\n", NR, name, m, v[1], v[NR]}'; }
 summary hookline/bare "${RATIOS_BARE[@]}"
 summary hookline/webhook "${RATIOS_WEBHOOK[@]}"
+summary "20 routes/none" "${RATIOS_ROUTES[@]}"

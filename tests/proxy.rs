@@ -151,9 +151,7 @@ fn http_targets_go_through_the_proxy_flag_or_the_environment() {
 fn https_targets_and_relay_links_go_through_a_connect_tunnel() {
     let dir = tempfile::tempdir().unwrap();
     let proxy = Proxy::start(dir.path());
-    let certs = hookline::tls::self_signed(&dir.path().join("certs")).unwrap();
-    let cert = certs.cert_path.to_str().unwrap().to_string();
-    let key = dir.path().join("certs/listen-key.pem");
+    let (cert, key) = common::self_signed(dir.path());
     let tls = Listener::start(
         dir.path(),
         &[
@@ -161,7 +159,7 @@ fn https_targets_and_relay_links_go_through_a_connect_tunnel() {
             "--tls-cert",
             &cert,
             "--tls-key",
-            key.to_str().unwrap(),
+            &key,
         ],
     );
     fs::write(dir.path().join("e.json"), "{}").unwrap();

@@ -442,16 +442,14 @@ fn relayed_requests_are_saved_and_answered_by_chaos_like_local_ones() {
 #[test]
 fn the_relay_serves_https_and_logs_requests_without_secrets() {
     let dir = tempfile::tempdir().unwrap();
-    let certs = hookline::tls::self_signed(&dir.path().join("certs")).unwrap();
-    let cert = certs.cert_path.to_str().unwrap().to_string();
-    let key = dir.path().join("certs/listen-key.pem");
+    let (cert, key) = common::self_signed(dir.path());
     let relay = relay(
         dir.path(),
         &[
             "--tls-cert",
             &cert,
             "--tls-key",
-            key.to_str().unwrap(),
+            &key,
             "--access-log",
         ],
     );

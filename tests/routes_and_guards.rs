@@ -211,9 +211,7 @@ fn https_only_refuses_plain_http_clearly() {
     assert_eq!(usage.code, 2);
     assert!(usage.stderr.contains("--https-only"), "{}", usage.stderr);
 
-    let certs = hookline::tls::self_signed(&dir.path().join("certs")).unwrap();
-    let cert = certs.cert_path.to_str().unwrap().to_string();
-    let key = dir.path().join("certs/listen-key.pem");
+    let (cert, key) = common::self_signed(dir.path());
     let tls = Listener::start(
         dir.path(),
         &[
@@ -221,7 +219,7 @@ fn https_only_refuses_plain_http_clearly() {
             "--tls-cert",
             &cert,
             "--tls-key",
-            key.to_str().unwrap(),
+            &key,
         ],
     );
     let mut plain = Conn::open(tls.addr);
@@ -261,9 +259,7 @@ fn https_only_refuses_plain_http_clearly() {
 #[test]
 fn forwarding_to_an_https_app() {
     let dir = tempfile::tempdir().unwrap();
-    let certs = hookline::tls::self_signed(&dir.path().join("certs")).unwrap();
-    let cert = certs.cert_path.to_str().unwrap().to_string();
-    let key = dir.path().join("certs/listen-key.pem");
+    let (cert, key) = common::self_signed(dir.path());
     let app = Listener::start(
         dir.path(),
         &[
@@ -273,7 +269,7 @@ fn forwarding_to_an_https_app() {
             "--tls-cert",
             &cert,
             "--tls-key",
-            key.to_str().unwrap(),
+            &key,
         ],
     );
     let app_url = format!("https://localhost:{}", app.addr.port());

@@ -139,20 +139,25 @@ impl Client {
 
     async fn exchange(&self, request: Request) -> Result<Answer, String> {
         // A proxy that forwards plain-HTTP requests takes its credentials on each one.
-        let proxy_auth = (request.url.scheme_str() == Some("http"))
+        let proxied = (request.url.scheme_str() == Some("http"))
             .then(|| self.proxies.route(&request.url))
-            .flatten()
-            .and_then(|route| route.auth);
+            .flatten();
         let mut outgoing = http::Request::builder()
             .method(request.method)
             .uri(request.url)
             .body(Full::new(request.body))
             .map_err(|e| e.to_string())?;
         *outgoing.headers_mut() = request.headers;
-        if let Some(auth) = proxy_auth {
-            outgoing
-                .headers_mut()
-                .insert(http::header::PROXY_AUTHORIZATION, auth);
+        if let Some(route) = proxied {
+            let headers = outgoing.headers_mut();
+            if let Some(auth) = route.auth {
+                headers.insert(http::header::PROXY_AUTHORIZATION, auth);
+            }
+            // One request per connection to a forwarding proxy: many (tinyproxy) close
+            // the connection after answering without saying so, and a pooled connection
+            // found dead costs far more than a new one (measured in bench/proxy.sh).
+            // `Connection` is hop-by-hop: the target never sees it.
+            headers.insert(http::header::CONNECTION, http::HeaderValue::from_static("close"));
         }
         let response = match &self.inner {
             Inner::Plain(client) => client.request(outgoing).await,

@@ -81,3 +81,14 @@ pub fn header_args(lines: &str) -> Vec<String> {
 
 pub mod http;
 pub mod process;
+
+/// A self-signed certificate for localhost under `dir/certs`: (certificate, key) paths,
+/// for `--tls-cert`/`--tls-key` and `--cacert`.
+pub fn self_signed(dir: &Path) -> (String, String) {
+    let certs = hookline::tls::self_signed(&dir.join("certs")).unwrap();
+    let key = dir.join("certs/listen-key.pem");
+    (
+        certs.cert_path.to_str().unwrap().to_string(),
+        key.to_str().unwrap().to_string(),
+    )
+}
