@@ -154,13 +154,7 @@ fn https_targets_and_relay_links_go_through_a_connect_tunnel() {
     let (cert, key) = common::self_signed(dir.path());
     let tls = Listener::start(
         dir.path(),
-        &[
-            "--json",
-            "--tls-cert",
-            &cert,
-            "--tls-key",
-            &key,
-        ],
+        &["--json", "--tls-cert", &cert, "--tls-key", &key],
     );
     fs::write(dir.path().join("e.json"), "{}").unwrap();
     let to = format!("https://localhost:{}/hooks", tls.addr.port());

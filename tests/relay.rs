@@ -445,13 +445,7 @@ fn the_relay_serves_https_and_logs_requests_without_secrets() {
     let (cert, key) = common::self_signed(dir.path());
     let relay = relay(
         dir.path(),
-        &[
-            "--tls-cert",
-            &cert,
-            "--tls-key",
-            &key,
-            "--access-log",
-        ],
+        &["--tls-cert", &cert, "--tls-key", &key, "--access-log"],
     );
     let https = format!("https://localhost:{}", relay.addr.port());
     let sub = subscriber(

@@ -214,13 +214,7 @@ fn https_only_refuses_plain_http_clearly() {
     let (cert, key) = common::self_signed(dir.path());
     let tls = Listener::start(
         dir.path(),
-        &[
-            "--https-only",
-            "--tls-cert",
-            &cert,
-            "--tls-key",
-            &key,
-        ],
+        &["--https-only", "--tls-cert", &cert, "--tls-key", &key],
     );
     let mut plain = Conn::open(tls.addr);
     plain.send_raw(b"POST /x HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\n{}");

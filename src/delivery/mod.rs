@@ -157,7 +157,10 @@ impl Client {
             // the connection after answering without saying so, and a pooled connection
             // found dead costs far more than a new one (measured in bench/proxy.sh).
             // `Connection` is hop-by-hop: the target never sees it.
-            headers.insert(http::header::CONNECTION, http::HeaderValue::from_static("close"));
+            headers.insert(
+                http::header::CONNECTION,
+                http::HeaderValue::from_static("close"),
+            );
         }
         let response = match &self.inner {
             Inner::Plain(client) => client.request(outgoing).await,
