@@ -542,8 +542,8 @@ pub enum ChannelAction {
     },
     /// Delete a channel on its relay and forget it here
     Delete {
-        /// The channel id
-        #[arg(value_name = "CHANNEL")]
+        /// The channel id (one that starts with `-` is taken as an id, not a flag)
+        #[arg(value_name = "CHANNEL", allow_hyphen_values = true)]
         channel: String,
 
         /// The relay, when the channel is saved for more than one

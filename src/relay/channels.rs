@@ -136,7 +136,13 @@ impl Channels {
         if inner.channels.len() >= self.max {
             return Err(CreateError::Full);
         }
-        let id = URL_SAFE_NO_PAD.encode(rand::random::<[u8; 16]>());
+        // Never starting with `-`: an id is typed as a command-line argument.
+        let id = loop {
+            let id = URL_SAFE_NO_PAD.encode(rand::random::<[u8; 16]>());
+            if !id.starts_with('-') {
+                break id;
+            }
+        };
         let token = format!("hlr_{}", URL_SAFE_NO_PAD.encode(rand::random::<[u8; 32]>()));
         inner.channels.insert(
             id.clone(),
@@ -272,6 +278,16 @@ pub struct Change(u64);
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A channel id is typed as an argument (`channel delete ID`): never a flag's look.
+    #[test]
+    fn channel_ids_never_start_with_a_dash() {
+        let store = Channels::open(None, Duration::from_secs(60), 5000, 0).unwrap();
+        for _ in 0..5000 {
+            let (made, _) = store.create(0).unwrap();
+            assert!(!made.id.starts_with('-'), "{}", made.id);
+        }
+    }
 
     #[test]
     fn tokens_authorize_only_their_channel_and_survive_a_reopen() {
