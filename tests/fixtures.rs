@@ -119,3 +119,40 @@ fn bad_fixture_names_placeholders_and_sets_send_nothing() {
     }
     assert!(json_lines(&listener.stop().stdout).is_empty());
 }
+
+/// `sign` and `verify` take a built-in fixture as BODY, as it is stored.
+#[test]
+fn sign_and_verify_read_built_in_fixtures() {
+    let dir = tempfile::tempdir().unwrap();
+    let signed = run(hookline_in(dir.path()).args([
+        "sign",
+        "@github/push",
+        "--scheme",
+        "github",
+        "--secret",
+        "k",
+    ]));
+    assert_eq!(signed.code, 0, "{}", signed.stderr);
+    let header = signed.stdout.trim().to_string();
+    let verified = run(hookline_in(dir.path()).args([
+        "verify",
+        "@github/push",
+        "--secret",
+        "k",
+        "-H",
+        &header,
+    ]));
+    assert_eq!(verified.code, 0, "{}{}", verified.stdout, verified.stderr);
+    assert!(
+        verified.stdout.contains("valid · github"),
+        "{}",
+        verified.stdout
+    );
+    let missing = run(hookline_in(dir.path()).args(["sign", "@nope/nothing", "--secret", "k"]));
+    assert_eq!(missing.code, 2);
+    assert!(
+        missing.stderr.contains("no such built-in fixture"),
+        "{}",
+        missing.stderr
+    );
+}

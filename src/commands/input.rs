@@ -1,4 +1,5 @@
-//! Reading a BODY argument: a path, or `-`/nothing for standard input, in chunks.
+//! Reading a BODY argument: a path, `@provider/event` (a built-in fixture, as it is
+//! stored), or `-`/nothing for standard input, in chunks.
 
 use std::fs::File;
 use std::io::{self, IsTerminal, Read};
@@ -19,7 +20,10 @@ impl BodyInput {
         match path {
             None => Ok(Self::stdin()),
             Some(p) if p == Path::new("-") => Ok(Self::stdin()),
-            Some(p) => Self::file(p),
+            Some(p) => match p.to_str().and_then(|s| s.strip_prefix('@')) {
+                Some(name) => Self::builtin(name),
+                None => Self::file(p),
+            },
         }
     }
 
@@ -32,6 +36,16 @@ impl BodyInput {
             label: "standard input".to_string(),
             reader: Box::new(io::stdin().lock()),
         }
+    }
+
+    fn builtin(name: &str) -> Result<BodyInput> {
+        let found = crate::fixture::builtin::find(name).ok_or_else(|| {
+            anyhow::anyhow!("@{name}: no such built-in fixture (see `hookline fixtures`)")
+        })?;
+        Ok(BodyInput {
+            label: format!("@{name}"),
+            reader: Box::new(found.bytes),
+        })
     }
 
     fn file(path: &Path) -> Result<BodyInput> {
