@@ -68,12 +68,18 @@ listen's and relay's \-\-port.
 HOOKLINE_RELAY_TOKEN, HOOKLINE_RELAY_CREATE_TOKEN
 A channel's subscriber token (listen \-\-relay); a relay's channel\-creation token (relay, channel create, listen \-\-relay).
 .TP
+HOOKLINE_LISTEN_TOKEN
+listen's \-\-token: the token senders must present.
+.TP
+HTTPS_PROXY, HTTP_PROXY, ALL_PROXY, NO_PROXY (and lower case)
+The proxy for outgoing connections, as curl reads them (send, replay, probe, listen \-\-forward\-to and \-\-relay, channel); \-\-proxy and \-\-no\-proxy override.
+.TP
 XDG_CONFIG_HOME, XDG_CACHE_HOME, HOME
 Where saved channels and the self\-signed certificate live.
 .SH FILES
 .TP
 \&./hookline.toml
-Settings (scheme, secrets, tolerance, colour), read when present in the current directory.
+Settings (scheme, secrets, tolerance, colour; a [listen], [send], [replay], [probe] or [relay] table of a command's flags), read when present in the current directory; hookline config shows what is in force.
 .TP
 $XDG_CONFIG_HOME/hookline/relay.json
 Saved relay channels and their tokens (mode 0600).
