@@ -10,6 +10,11 @@
 #
 #   bench/relay.sh [RUNS] [SECONDS]
 #
+# The reference users would otherwise pick is bore (crates.io `bore-cli`: `bore server` +
+# `bore local`), a self-hosted Rust tunnel that copies bytes: the same run measures it in
+# front of the same sink (installed with `cargo install bore-cli` into a scratch root when
+# it is not on PATH; its control port is 7835).
+#
 # With HOOKLINE_BASELINE=/path/to/an/older/hookline, the same run also measures a relay +
 # listen pair of that build, for a before/after comparison on the same machine state.
 set -euo pipefail
@@ -36,6 +41,21 @@ need python3 python3
 cargo build --release --quiet --bin hookline
 HOOKLINE=$PWD/target/release/hookline
 SINK="$(nginx_sink "$WORK")"
+
+BORE=$(command -v bore || true)
+if [ -z "$BORE" ]; then
+  BORE_ROOT=${XDG_CACHE_HOME:-$HOME/.cache}/hookline-bench/bore
+  [ -x "$BORE_ROOT/bin/bore" ] || cargo install --quiet bore-cli --root "$BORE_ROOT"
+  BORE=$BORE_ROOT/bin/bore
+fi
+"$BORE" server --bind-addr 127.0.0.1 > "$WORK/bore-server.log" 2>&1 &
+PIDS+=($!)
+sleep 0.3
+BORE_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+"$BORE" local "${SINK##*:}" --local-host 127.0.0.1 --to 127.0.0.1 --port "$BORE_PORT" > "$WORK/bore-local.log" 2>&1 &
+PIDS+=($!)
+for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$BORE_PORT/" && break; sleep 0.05; done
+BORED=http://127.0.0.1:$BORE_PORT
 PROXY1="$(nginx_proxy "$WORK/proxy1" "$SINK")"
 PROXY2="$(nginx_proxy "$WORK/proxy2" "$PROXY1")"
 
@@ -82,8 +102,12 @@ for r in $(seq "$RUNS"); do
   fi
   nginx1=$(wrk -t2 -c32 -d"${DUR}s" -s "$WORK/post.lua" "$PROXY1/hooks/job" | rps)
   nginx2=$(wrk -t2 -c32 -d"${DUR}s" -s "$WORK/post.lua" "$PROXY2/hooks/job" | rps)
+  bore=$(wrk -t2 -c32 -d"${DUR}s" -s "$WORK/post.lua" "$BORED/hooks/job" | rps)
   direct_p50=$(wrk -t1 -c1 -d"${DUR}s" --latency -s "$WORK/post.lua" "$SINK/hooks/job" | p50)
   relayed_p50=$(wrk -t1 -c1 -d"${DUR}s" --latency -s "$WORK/post.lua" "$PUBLIC/hooks/job" | p50)
+  bore_p50=$(wrk -t1 -c1 -d"${DUR}s" --latency -s "$WORK/post.lua" "$BORED/hooks/job" | p50)
+  printf 'run %s: bore %.0f req/s, relay + listen %.0f (%.2fx of bore) | c1 p50 added: bore %.3f ms, relay + listen %.3f ms\n' \
+    "$r" "$bore" "$relayed" "$(ratio "$relayed" "$bore")" "$(echo "$bore_p50-$direct_p50" | bc -l)" "$(echo "$relayed_p50-$direct_p50" | bc -l)"
   printf 'run %s: c32 direct %.0f req/s  relayed %.0f (%.2fx)  | nginx proxy 1 hop %.0f (%.2fx)  2 hops %.0f (%.2fx) | c1 p50 direct %.3f ms  relayed %.3f ms  added %.3f ms\n' \
     "$r" "$direct" "$relayed" "$(ratio "$relayed" "$direct")" "$nginx1" "$(ratio "$nginx1" "$direct")" \
     "$nginx2" "$(ratio "$nginx2" "$direct")" "$direct_p50" "$relayed_p50" "$(echo "$relayed_p50-$direct_p50" | bc -l)"
