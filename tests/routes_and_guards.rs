@@ -285,3 +285,24 @@ fn forwarding_to_an_https_app() {
     front.stop();
     assert_eq!(json_lines(&app.stop().stdout).len(), 1);
 }
+
+/// The app's answer is recorded beside its status: headers and body (stripe-cli#1011: "I
+/// can see my app returned 500, but not why").
+#[test]
+fn the_apps_answer_is_recorded_with_its_headers_and_body() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = common::app::start_app(std::time::Duration::ZERO);
+    let front = Listener::start(
+        dir.path(),
+        &["--json", "--forward-to", &format!("http://{}", app.addr)],
+    );
+    assert_eq!(post(front.addr, "/hooks", &[], b"{}").status, 418);
+    let line = json_lines(&front.stop().stdout).remove(0);
+    let response = &line["forward"]["response"];
+    assert_eq!(response["body"], "short and", "{line}");
+    let headers = response["headers"].as_array().unwrap();
+    assert!(
+        headers.iter().any(|h| h[0] == "x-app" && h[1] == "yes"),
+        "{response}"
+    );
+}

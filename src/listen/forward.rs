@@ -34,6 +34,47 @@ pub struct ForwardRecord {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     pub latency_ms: f64,
+    /// What the app answered besides its status: its headers and (the first
+    /// [`KEPT_BODY`] bytes of) its body, so a failing app can be seen, not guessed at.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub response: Option<AppResponse>,
+}
+
+/// The most of an app's answer body a record keeps (the sender still gets all of it).
+pub const KEPT_BODY: usize = 64 * 1024;
+
+/// The app's answer as recorded: headers as `[name, value]` pairs in order, the body as
+/// text when it is UTF-8, else base64, cut at [`KEPT_BODY`] bytes.
+#[derive(Debug, Clone, Serialize)]
+pub struct AppResponse {
+    pub headers: Vec<(String, String)>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub body: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub body_base64: Option<String>,
+    /// The body's full length, when more than was kept.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub truncated_from: Option<usize>,
+}
+
+impl AppResponse {
+    fn of(answer: &delivery::Answer) -> AppResponse {
+        use base64::Engine as _;
+        let kept = &answer.body[..answer.body.len().min(KEPT_BODY)];
+        let (body, body_base64) = match std::str::from_utf8(kept) {
+            Ok(text) => (Some(text.to_string()), None),
+            Err(_) => (
+                None,
+                Some(base64::engine::general_purpose::STANDARD.encode(kept)),
+            ),
+        };
+        AppResponse {
+            headers: crate::http_headers::to_pairs(&answer.headers),
+            body,
+            body_base64,
+            truncated_from: (answer.body.len() > KEPT_BODY).then_some(answer.body.len()),
+        }
+    }
 }
 
 impl Forwarder {
@@ -103,6 +144,7 @@ impl Forwarder {
             Outcome::Answered(mut answer) => {
                 record.status = Some(answer.status);
                 strip_hop_by_hop(&mut answer.headers);
+                record.response = Some(AppResponse::of(&answer));
                 Ok(answer)
             }
             Outcome::Failed(cause) => {
