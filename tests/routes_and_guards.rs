@@ -305,4 +305,12 @@ fn the_apps_answer_is_recorded_with_its_headers_and_body() {
         headers.iter().any(|h| h[0] == "x-app" && h[1] == "yes"),
         "{response}"
     );
+    // For people: a failing app's first line of body under the forward line.
+    let human = Listener::start(
+        dir.path(),
+        &["--forward-to", &format!("http://{}", app.addr)],
+    );
+    post(human.addr, "/hooks", &[], b"{}");
+    let out = human.stop().stdout;
+    assert!(out.contains("app said short and"), "{out}");
 }

@@ -412,6 +412,17 @@ pub fn render_event(event: &Event, full: bool) -> String {
             (None, None) => String::new(),
         };
         lines.push(line);
+        // An app that failed says why in its body: its first line, shortened.
+        let failed = fwd.status.is_some_and(|s| !(200..300).contains(&s));
+        let said = fwd.response.as_ref().and_then(|r| r.body.as_deref());
+        if let (true, Some(said)) = (failed, said.map(str::trim).filter(|b| !b.is_empty())) {
+            let first = said.lines().next().unwrap_or_default();
+            lines.push(format!(
+                "  {} {}",
+                "app said".blue(),
+                printable(&shorten(first, 200)).dimmed()
+            ));
+        }
     }
     let content_type = c
         .headers
