@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# What `cargo test` needs beyond Rust: a real forward proxy (tinyproxy) for tests/proxy.rs,
+# and `script` (util-linux) for the terminal test. Installs them with apt-get when missing.
+set -euo pipefail
+missing=()
+command -v tinyproxy >/dev/null || missing+=(tinyproxy)
+command -v script >/dev/null || missing+=(bsdutils)
+[ ${#missing[@]} -eq 0 ] && exit 0
+sudo=""
+[ "$(id -u)" = 0 ] || sudo=sudo
+$sudo apt-get update -qq && $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
