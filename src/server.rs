@@ -95,19 +95,7 @@ impl Server {
         force: impl Future<Output = ()>,
         grace: Duration,
     ) -> usize {
-        let mut builder = auto::Builder::new(TokioExecutor::new());
-        builder
-            .http1()
-            .timer(TokioTimer::new())
-            .header_read_timeout(limits.header_timeout)
-            .max_buf_size(MAX_HEAD);
-        builder
-            .http2()
-            .timer(TokioTimer::new())
-            .max_header_list_size(MAX_HEAD as u32)
-            .keep_alive_interval(H2_PING_EVERY)
-            .keep_alive_timeout(H2_PING_TIMEOUT);
-        let builder = Arc::new(builder);
+        let builder = Arc::new(connection_builder(limits.header_timeout));
         // Shutdown is announced on `stopping`; every connection task holds a clone of
         // `open`, so `closed` ends once the last one is done. (hyper-util's GracefulShutdown
         // does not take connections that can be upgraded.)
@@ -149,66 +137,16 @@ impl Server {
                 continue;
             };
             let _ = stream.set_nodelay(true);
-            let (mut stop, open) = (stopping.subscribe(), open.clone());
-            let handler = handler.clone();
-            let builder = builder.clone();
-            let tls = self.tls.clone();
-            let in_flight = in_flight.clone();
-            tokio::spawn(async move {
-                let _slot = slot;
-                let activity = Arc::new(Activity::new(in_flight));
-                let seen = activity.clone();
-                let service = service_fn(move |req| {
-                    let handler = handler.clone();
-                    let busy = seen.begin();
-                    async move {
-                        let reply = handler.handle(req, peer).await;
-                        drop(busy);
-                        Ok::<_, std::convert::Infallible>(reply)
-                    }
-                });
-                let serve = |io| async move {
-                    let _open = open;
-                    let conn = builder.serve_connection_with_upgrades(io, service);
-                    tokio::pin!(conn);
-                    tokio::select! {
-                        _ = conn.as_mut() => {}
-                        () = async { let _ = stop.wait_for(|stop| *stop).await; } => {
-                            // Requests in flight finish (the server's --grace bounds this).
-                            conn.as_mut().graceful_shutdown();
-                            let _ = conn.await;
-                        }
-                        () = activity.idle(limits) => {
-                            // Nothing in flight: a second for the GOAWAY to go out, then
-                            // the connection is dropped, whatever the peer does.
-                            conn.as_mut().graceful_shutdown();
-                            let _ = tokio::time::timeout(Duration::from_secs(1), conn).await;
-                        }
-                    }
-                };
-                match tls {
-                    None => {
-                        if first_byte_within(&stream, limits.header_timeout).await {
-                            serve(TokioIo::new(Box::new(stream) as Box<dyn Io>)).await;
-                        }
-                    }
-                    Some(acceptor) => {
-                        let first = first_byte(&stream, limits.header_timeout).await;
-                        if first.is_some_and(|b| b.is_ascii_uppercase()) {
-                            let mut stream = stream;
-                            let _ = tokio::io::AsyncWriteExt::write_all(&mut stream, PLAIN_ON_TLS)
-                                .await;
-                            let _ = tokio::io::AsyncWriteExt::shutdown(&mut stream).await;
-                            return;
-                        }
-                        let handshake =
-                            tokio::time::timeout(limits.header_timeout, acceptor.accept(stream));
-                        if let Ok(Ok(stream)) = handshake.await {
-                            serve(TokioIo::new(Box::new(stream) as Box<dyn Io>)).await;
-                        }
-                    }
-                }
-            });
+            let connection = Connection {
+                handler: handler.clone(),
+                builder: builder.clone(),
+                limits,
+                stop: stopping.subscribe(),
+                open: open.clone(),
+                activity: Arc::new(Activity::new(in_flight.clone())),
+                _slot: slot,
+            };
+            tokio::spawn(connection.run(stream, peer, self.tls.clone()));
         }
         drop(self.listener);
         housekeeping.abort();
@@ -218,6 +156,101 @@ impl Server {
             _ = closed.recv() => 0,
             () = tokio::time::sleep(grace) => in_flight.load(Ordering::Acquire),
             () = force => in_flight.load(Ordering::Acquire),
+        }
+    }
+}
+
+/// HTTP/1 and HTTP/2 as every connection is served: deadlines, header limits, pings.
+fn connection_builder(header_timeout: Duration) -> auto::Builder<TokioExecutor> {
+    let mut builder = auto::Builder::new(TokioExecutor::new());
+    builder
+        .http1()
+        .timer(TokioTimer::new())
+        .header_read_timeout(header_timeout)
+        .max_buf_size(MAX_HEAD);
+    builder
+        .http2()
+        .timer(TokioTimer::new())
+        .max_header_list_size(MAX_HEAD as u32)
+        .keep_alive_interval(H2_PING_EVERY)
+        .keep_alive_timeout(H2_PING_TIMEOUT);
+    builder
+}
+
+/// One accepted connection and what serving it needs.
+struct Connection<H> {
+    handler: Arc<H>,
+    builder: Arc<auto::Builder<TokioExecutor>>,
+    limits: ConnectionLimits,
+    /// Set when the server stops.
+    stop: tokio::sync::watch::Receiver<bool>,
+    /// Held while the connection is open (the server waits for the last one).
+    open: tokio::sync::mpsc::Sender<()>,
+    activity: Arc<Activity>,
+    _slot: tokio::sync::OwnedSemaphorePermit,
+}
+
+impl<H: Handler> Connection<H> {
+    /// TLS (or a clear refusal of plain HTTP on the HTTPS port) when it has an acceptor,
+    /// the first request within `--header-timeout`, then requests until it closes, the
+    /// server stops, or it has been idle too long.
+    async fn run(self, stream: TcpStream, peer: SocketAddr, tls: Option<TlsAcceptor>) {
+        let header_timeout = self.limits.header_timeout;
+        let Some(acceptor) = tls else {
+            if first_byte_within(&stream, header_timeout).await {
+                self.serve(Box::new(stream), peer).await;
+            }
+            return;
+        };
+        let first = first_byte(&stream, header_timeout).await;
+        if first.is_some_and(|b| b.is_ascii_uppercase()) {
+            let mut stream = stream;
+            let _ = tokio::io::AsyncWriteExt::write_all(&mut stream, PLAIN_ON_TLS).await;
+            let _ = tokio::io::AsyncWriteExt::shutdown(&mut stream).await;
+            return;
+        }
+        let handshake = tokio::time::timeout(header_timeout, acceptor.accept(stream));
+        if let Ok(Ok(stream)) = handshake.await {
+            self.serve(Box::new(stream), peer).await;
+        }
+    }
+
+    async fn serve(self, io: Box<dyn Io>, peer: SocketAddr) {
+        let Connection {
+            handler,
+            builder,
+            limits,
+            mut stop,
+            open,
+            activity,
+            _slot,
+        } = self;
+        let _open = open;
+        let seen = activity.clone();
+        let service = service_fn(move |req| {
+            let handler = handler.clone();
+            let busy = seen.begin();
+            async move {
+                let reply = handler.handle(req, peer).await;
+                drop(busy);
+                Ok::<_, std::convert::Infallible>(reply)
+            }
+        });
+        let conn = builder.serve_connection_with_upgrades(TokioIo::new(io), service);
+        tokio::pin!(conn);
+        tokio::select! {
+            _ = conn.as_mut() => {}
+            () = async { let _ = stop.wait_for(|stop| *stop).await; } => {
+                // Requests in flight finish (the server's --grace bounds this).
+                conn.as_mut().graceful_shutdown();
+                let _ = conn.await;
+            }
+            () = activity.idle(limits) => {
+                // Nothing in flight: a second for the GOAWAY to go out, then the
+                // connection is dropped, whatever the peer does.
+                conn.as_mut().graceful_shutdown();
+                let _ = tokio::time::timeout(Duration::from_secs(1), conn).await;
+            }
         }
     }
 }
