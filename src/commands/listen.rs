@@ -29,27 +29,8 @@ pub fn run(config: &Config, args: ListenArgs) -> Result<ExitCode> {
         );
     }
     let addr = super::bind_address(&args.bind, args.port, 9000)?;
-    let signing = SigningSettings::resolve(config, &args.signing, args.tolerance)?;
-    let verify = verification(&signing)?;
-    let save = match &args.save {
-        Some(dir) => {
-            super::prepare_output_dir("--save", dir)?;
-            Some(SaveTo {
-                dir: dir.clone(),
-                fsync: args.fsync,
-            })
-        }
-        None => None,
-    };
     let (tls_config, tls_note) = server_tls(&args)?;
-    let chaos = Chaos::new(ChaosSettings {
-        delay: args.delay,
-        fail: args.fail_rate.map(|p| (p, args.fail_status)),
-        script: args.responses.clone().map(|l| l.0).unwrap_or_default(),
-        retry_after: args.retry_after,
-        seed: args.seed,
-    });
-
+    let tls_on = tls_config.is_some();
     // One runtime thread, as the relay: a request is a few wake-ups between tasks, and
     // across a work-stealing pool those became thread switches (bench/listen-cpu.sh: 9.8–10.1
     // µs of CPU per request against 12.7–13.0, and 97k against 89–90k req/s). Saving runs
@@ -59,25 +40,12 @@ pub fn run(config: &Config, args: ListenArgs) -> Result<ExitCode> {
         .on_thread_park(crate::memory::collect_on_park)
         .build()
         .context("cannot start the async runtime")?;
-    let tls_on = tls_config.is_some();
+    let (connection_limits, body_limits) = super::server_limits(&args.limits, args.max_body, 1);
+    let settings = settings(config, &args, &runtime, body_limits, tls_on)?;
     let server = runtime
         .block_on(Server::bind(addr, tls_config))
         .map_err(|e| anyhow!("cannot listen on {addr}: {e}"))?;
     let local = server.local_addr()?;
-
-    let (connection_limits, body_limits) = super::server_limits(&args.limits, args.max_body, 1);
-    let settings = Settings {
-        verify,
-        accept_status: args.status,
-        body: body_limits,
-        save,
-        routes: runtime.block_on(async { routes(&args) })?,
-        guard: guard(&args)?,
-        tls: tls_on,
-        forward_invalid: args.forward_invalid,
-        events: args.events.clone(),
-        chaos,
-    };
 
     // The relay link is made before anything is printed, so a refused token or an
     // unreachable relay is the only line; its public URL goes in the banner.
@@ -140,6 +108,46 @@ pub fn run(config: &Config, args: ListenArgs) -> Result<ExitCode> {
         return Ok(ExitCode::from(super::EXIT_FALSE));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The flags as the engine's settings: verification, saving, chaos, routes, guards.
+fn settings(
+    config: &Config,
+    args: &ListenArgs,
+    runtime: &tokio::runtime::Runtime,
+    body: crate::server::BodyLimits,
+    tls: bool,
+) -> Result<Settings> {
+    let signing = SigningSettings::resolve(config, &args.signing, args.tolerance)?;
+    let save = match &args.save {
+        Some(dir) => {
+            super::prepare_output_dir("--save", dir)?;
+            Some(SaveTo {
+                dir: dir.clone(),
+                fsync: args.fsync,
+            })
+        }
+        None => None,
+    };
+    Ok(Settings {
+        verify: verification(&signing)?,
+        accept_status: args.status,
+        body,
+        save,
+        // Clients are made inside the runtime (their connection pools belong to it).
+        routes: runtime.block_on(async { routes(args) })?,
+        guard: guard(args)?,
+        tls,
+        forward_invalid: args.forward_invalid,
+        events: args.events.clone(),
+        chaos: Chaos::new(ChaosSettings {
+            delay: args.delay,
+            fail: args.fail_rate.map(|p| (p, args.fail_status)),
+            script: args.responses.clone().map(|l| l.0).unwrap_or_default(),
+            retry_after: args.retry_after,
+            seed: args.seed,
+        }),
+    })
 }
 
 /// How a listen run ended.
