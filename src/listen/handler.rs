@@ -11,7 +11,7 @@ use http_body_util::Full;
 use hyper::body::Body;
 use serde_json::json;
 
-use super::guard::Guard;
+use super::guard::{Denied, Guard};
 use super::routes::Rule;
 use super::seen::SeenIds;
 use super::{Answer, Event, ForwardRecord, Plan, Refused, Reporter, SaveTo, Settings};
@@ -44,22 +44,12 @@ where
     let at = SystemTime::now();
     let settings = &state.settings;
     let (mut parts, body) = req.into_parts();
-    let guarded = !settings.guard.is_open();
-    let checked = guarded.then(|| {
-        settings
-            .guard
-            .check(origin, &parts.headers, parts.uri.query())
-    });
-    if guarded {
-        // The token never goes further than this: not shown, saved or forwarded.
-        parts.uri = without_query_token(&settings.guard, &parts.uri);
-        settings.guard.strip_bearer(&mut parts.headers);
-    }
+    let checked = guard(&settings.guard, origin, &mut parts);
     let target = parts.uri.path_and_query().map_or_else(
         || parts.uri.path().to_string(),
         |pq| pq.as_str().to_string(),
     );
-    if let Some(Err(denied)) = checked {
+    if let Err(denied) = checked {
         state.reporter.refused(Refused {
             at,
             method: parts.method.to_string(),
@@ -261,6 +251,18 @@ impl State {
         *reply.status_mut() = status_code(plan.status.unwrap_or(settings.accept_status));
         (reply, unrouted)
     }
+}
+
+/// The guards, before anything else is done with a request; the token is taken out of it
+/// whatever the verdict, so it goes no further: not shown, saved or forwarded.
+fn guard(guard: &Guard, origin: Origin, parts: &mut http::request::Parts) -> Result<(), Denied> {
+    if guard.is_open() {
+        return Ok(());
+    }
+    let checked = guard.check(origin, &parts.headers, parts.uri.query());
+    parts.uri = without_query_token(guard, &parts.uri);
+    guard.strip_bearer(&mut parts.headers);
+    checked
 }
 
 /// The URI with `token=` taken out of its query (see [`Guard::clean_query`]).
