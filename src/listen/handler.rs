@@ -127,7 +127,7 @@ where
 
     let chaos = (!plan.is_empty()).then_some(plan);
     let capture = Capture {
-        id: Some(crate::ids::new_id("evt_")),
+        id: Some(crate::ids::new_ordered_id("evt_")),
         received_at: Some(received_text),
         method: parts.method.to_string(),
         path: parts.uri.path().to_string(),
