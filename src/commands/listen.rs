@@ -31,11 +31,10 @@ pub fn run(config: &Config, args: ListenArgs) -> Result<ExitCode> {
     let addr = super::bind_address(&args.bind, args.port, 9000)?;
     let (tls_config, tls_note) = server_tls(&args)?;
     let tls_on = tls_config.is_some();
-    // One runtime thread, as the relay: a request is a few wake-ups between tasks, and
-    // across a work-stealing pool those became thread switches (bench/listen-cpu.sh: 9.8–10.1
-    // µs of CPU per request against 12.7–13.0, and 97k against 89–90k req/s). Saving runs
-    // on the blocking pool; printing on the writer thread.
-    let runtime = tokio::runtime::Builder::new_current_thread()
+    // A work-stealing pool, not one thread: one thread cost 20% less CPU per request
+    // (bench/listen-cpu.sh) but under 300 slow 25 MiB uploads a normal request's p99 rose
+    // past 100 ms (bench/abuse.sh), the other worker no longer covering for the busy one.
+    let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .on_thread_park(crate::memory::collect_on_park)
         .build()
