@@ -383,16 +383,16 @@ struct Track {
 #[derive(Default)]
 struct TrackState {
     history: Vec<AttemptRecord>,
-    /// The attempt on the wire: its number, when it started (as history writes it) and
-    /// its clock.
-    current: Option<(u32, String, Instant)>,
+    /// The attempt on the wire: its number and when it started (written as history only
+    /// if it is cut off).
+    current: Option<(u32, std::time::SystemTime, Instant)>,
     finished: bool,
 }
 
 impl Track {
     fn sending(&self, attempt: u32) {
-        let at = humantime::format_rfc3339_millis(std::time::SystemTime::now()).to_string();
-        crate::lock(&self.state).current = Some((attempt, at, Instant::now()));
+        let now = (std::time::SystemTime::now(), Instant::now());
+        crate::lock(&self.state).current = Some((attempt, now.0, now.1));
     }
 
     fn attempted(&self, record: AttemptRecord) {
@@ -415,7 +415,7 @@ impl Track {
         if let Some((attempt, at, started)) = state.current.take() {
             history.push(AttemptRecord {
                 attempt,
-                at,
+                at: humantime::format_rfc3339_millis(at).to_string(),
                 status: None,
                 error: Some(INTERRUPTED.to_string()),
                 latency_ms: crate::clock::millis(started.elapsed()),

@@ -50,6 +50,8 @@ impl Proxies {
     pub fn new(setting: &ProxySetting) -> Proxies {
         let matcher = match setting {
             ProxySetting::Off => None,
+            // No proxy variable set (the usual case): no matcher to consult per request.
+            ProxySetting::Environment if !proxy_in_environment() => None,
             ProxySetting::Environment => Some(Matcher::from_env()),
             ProxySetting::Url(url) => {
                 let no = std::env::var("NO_PROXY")
@@ -98,6 +100,17 @@ impl Proxies {
             }
         }
     }
+}
+
+/// Whether any variable names a proxy (upper or lower case, as curl reads them).
+fn proxy_in_environment() -> bool {
+    ["HTTPS_PROXY", "HTTP_PROXY", "ALL_PROXY"]
+        .iter()
+        .any(|name| {
+            [name.to_string(), name.to_ascii_lowercase()]
+                .iter()
+                .any(|v| std::env::var_os(v).is_some_and(|v| !v.is_empty()))
+        })
 }
 
 /// The plain connector under everything (TCP_NODELAY, any scheme).

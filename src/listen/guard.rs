@@ -66,11 +66,13 @@ impl Guard {
         self.allow.is_empty() && self.token.is_none() && !self.https_only
     }
 
-    /// HTTPS first, then the address, then the token.
+    /// HTTPS first, then the address, then the token. A token that came as
+    /// `Authorization: Bearer` is taken out of `headers` once it is checked: it was for this
+    /// listener, not for the event's record or the app (the query's: [`Guard::clean_query`]).
     pub fn check(
         &self,
         origin: Origin,
-        headers: &HeaderMap,
+        headers: &mut HeaderMap,
         query: Option<&str>,
     ) -> Result<(), Denied> {
         if self.https_only && !origin.https {
@@ -85,27 +87,20 @@ impl Guard {
                 return Err(Denied::Address(origin.ip));
             }
         }
-        if let Some(expected) = &self.token {
-            let given = bearer(headers).or_else(|| query_token(query));
-            let Some(given) = given else {
-                return Err(Denied::MissingToken);
-            };
-            if !same_token(&given, expected) {
-                return Err(Denied::BadToken);
-            }
-        }
-        Ok(())
-    }
-
-    /// Removes an `Authorization: Bearer` header that carries the token (it was for this
-    /// listener, not for the event's record or the app).
-    pub fn strip_bearer(&self, headers: &mut HeaderMap) {
         let Some(expected) = &self.token else {
-            return;
+            return Ok(());
         };
-        if bearer(headers).is_some_and(|given| same_token(&given, expected)) {
+        let (given, in_header) = match bearer(headers) {
+            Some(given) => (given, true),
+            None => (query_token(query).ok_or(Denied::MissingToken)?, false),
+        };
+        if !same_token(&given, expected) {
+            return Err(Denied::BadToken);
+        }
+        if in_header {
             headers.remove(http::header::AUTHORIZATION);
         }
+        Ok(())
     }
 
     /// The query without `token=…` when a token guards the endpoint (it is a secret: not

@@ -259,9 +259,9 @@ fn guard(guard: &Guard, origin: Origin, parts: &mut http::request::Parts) -> Res
     if guard.is_open() {
         return Ok(());
     }
-    let checked = guard.check(origin, &parts.headers, parts.uri.query());
+    let query = parts.uri.query().map(str::to_string);
+    let checked = guard.check(origin, &mut parts.headers, query.as_deref());
     parts.uri = without_query_token(guard, &parts.uri);
-    guard.strip_bearer(&mut parts.headers);
     checked
 }
 

@@ -107,7 +107,6 @@ pub fn run(config: &Config, args: ReplayArgs) -> Result<ExitCode> {
         );
         anyhow::Ok(ended.await)
     })?;
-    captures.rx.close();
     drop(captures.rx);
     // Interrupted, the reader may be blocked on standard input: it goes with the process.
     if !ended.stopped {
