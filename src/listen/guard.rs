@@ -165,29 +165,33 @@ mod tests {
         };
         let mut headers = HeaderMap::new();
         assert_eq!(
-            guard.check(origin("10.1.2.3", false), &headers, None),
+            guard.check(origin("10.1.2.3", false), &mut headers, None),
             Err(Denied::Https)
         );
         assert!(matches!(
-            guard.check(origin("192.168.1.1", true), &headers, None),
+            guard.check(origin("192.168.1.1", true), &mut headers, None),
             Err(Denied::Address(_))
         ));
         assert_eq!(
-            guard.check(origin("::ffff:10.0.0.9", true), &headers, None),
+            guard.check(origin("::ffff:10.0.0.9", true), &mut headers, None),
             Err(Denied::MissingToken)
         );
         assert_eq!(
-            guard.check(origin("::1", true), &headers, Some("token=nope")),
+            guard.check(origin("::1", true), &mut headers, Some("token=nope")),
             Err(Denied::BadToken)
         );
         assert_eq!(
-            guard.check(origin("::1", true), &headers, Some("a=1&token=t0k")),
+            guard.check(origin("::1", true), &mut headers, Some("a=1&token=t0k")),
             Ok(())
         );
         headers.insert(http::header::AUTHORIZATION, "Bearer t0k".parse().unwrap());
         assert_eq!(
-            guard.check(origin("10.0.0.1", true), &headers, None),
+            guard.check(origin("10.0.0.1", true), &mut headers, None),
             Ok(())
+        );
+        assert!(
+            headers.get(http::header::AUTHORIZATION).is_none(),
+            "the token is taken out"
         );
         assert_eq!(
             guard.clean_query(Some("a=1&token=t0k&b=2")).as_deref(),
