@@ -44,3 +44,24 @@ CONF
   for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$port/" && break; sleep 0.05; done
   echo "http://127.0.0.1:$port"
 }
+
+# `signed_body DIR HOOKLINE SECRET`: the 1 KB JSON body listen's benchmarks send, in
+# DIR/body.json, and DIR/post.lua for wrk posting it with its X-Signature; prints the
+# signature header's value.
+signed_body() {
+  local dir=$1 hookline=$2 secret=$3 sig
+  python3 - "$dir/body.json" <<'PY'
+import json, sys
+body = {"event": "job.completed", "data": {"job_id": "job_7f3c9a12e4b8", "records": 45902,
+        "note": "x" * 880}}
+open(sys.argv[1], "w").write(json.dumps(body, separators=(",", ":")))
+PY
+  sig=$("$hookline" sign "$dir/body.json" --secret "$secret" | sed 's/^X-Signature: //')
+  cat > "$dir/post.lua" <<LUA
+wrk.method = "POST"
+local f = io.open("$dir/body.json", "rb"); wrk.body = f:read("*a"); f:close()
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["X-Signature"] = "$sig"
+LUA
+  echo "$sig"
+}

@@ -26,19 +26,7 @@ HOOKLINE=target/release/hookline
 BARE=target/release/examples/bare_server
 TICK=$(getconf CLK_TCK)
 
-python3 - "$WORK/body.json" <<'PY'
-import json, sys
-body = {"event": "job.completed", "data": {"job_id": "job_7f3c9a12e4b8", "records": 45902,
-        "note": "x" * 880}}
-open(sys.argv[1], "w").write(json.dumps(body, separators=(",", ":")))
-PY
-SIG=$($HOOKLINE sign "$WORK/body.json" --secret "$SECRET" | sed 's/^X-Signature: //')
-cat > "$WORK/post.lua" <<LUA
-wrk.method = "POST"
-local f = io.open("$WORK/body.json", "rb"); wrk.body = f:read("*a"); f:close()
-wrk.headers["Content-Type"] = "application/json"
-wrk.headers["X-Signature"] = "$SIG"
-LUA
+SIG=$(signed_body "$WORK" "$HOOKLINE" "$SECRET")
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 

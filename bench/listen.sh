@@ -30,19 +30,7 @@ HOOKLINE=target/release/hookline
 BARE=target/release/examples/bare_server
 
 # A 1 KB JSON body and its generic signature.
-python3 - "$WORK/body.json" <<'PY'
-import json, sys
-body = {"event": "job.completed", "data": {"job_id": "job_7f3c9a12e4b8", "records": 45902,
-        "note": "x" * 880}}
-open(sys.argv[1], "w").write(json.dumps(body, separators=(",", ":")))
-PY
-SIG=$($HOOKLINE sign "$WORK/body.json" --secret "$SECRET" | sed 's/^X-Signature: //')
-cat > "$WORK/post.lua" <<LUA
-wrk.method = "POST"
-local f = io.open("$WORK/body.json", "rb"); wrk.body = f:read("*a"); f:close()
-wrk.headers["Content-Type"] = "application/json"
-wrk.headers["X-Signature"] = "$SIG"
-LUA
+SIG=$(signed_body "$WORK" "$HOOKLINE" "$SECRET")
 cat > "$WORK/hooks.json" <<JSON
 [{"id": "bench", "execute-command": "/bin/true", "response-message": "ok",
   "trigger-rule": {"match": {"type": "payload-hmac-sha256", "secret": "$SECRET",
