@@ -453,6 +453,35 @@ pub struct RelayArgs {
 
     #[command(flatten)]
     pub tls: TlsServerArgs,
+
+    /// Run as one of several relays sharing channels and subscribers over NATS (nats://HOST:PORT)
+    #[arg(
+        long,
+        value_name = "URL",
+        env = "HOOKLINE_RELAY_NATS",
+        hide_env_values = true,
+        help_heading = "Several relays"
+    )]
+    pub nats: Option<String>,
+
+    /// The subjects' prefix and bucket name on NATS (relays sharing channels use the same one)
+    #[arg(long, value_name = "PREFIX", default_value = "hookline", value_parser = parse_nats_prefix, help_heading = "Several relays")]
+    pub nats_prefix: String,
+}
+
+/// A NATS subject prefix: dot-separated words of letters, digits, `-` and `_`.
+fn parse_nats_prefix(text: &str) -> Result<String, String> {
+    let word_ok = |w: &str| {
+        !w.is_empty()
+            && w
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    };
+    if text.len() <= 64 && text.split('.').all(word_ok) {
+        Ok(text.to_string())
+    } else {
+        Err("use dot-separated words of letters, digits, '-' and '_' (64 characters at most)".into())
+    }
 }
 
 /// The limits of a server (listen and relay): what one client may take of it.

@@ -1,5 +1,6 @@
-//! `hookline relay`: flags → relay settings; load the channel state; serve until Ctrl-C /
-//! SIGTERM, expiring unused channels every minute.
+//! `hookline relay`: flags → relay settings; the channel store (a state file, or a NATS
+//! bucket shared with other relays); serve until Ctrl-C / SIGTERM, expiring unused
+//! channels every minute.
 
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -11,19 +12,16 @@ use super::signals::Shutdown;
 use crate::cli::RelayArgs;
 use crate::output::relay::RelayLog;
 use crate::relay::channels::Channels;
-use crate::relay::hub::LocalHub;
+use crate::relay::events::RelayReporter;
+use crate::relay::hub::{Hub, LocalHub};
+use crate::relay::kv_channels::KvChannels;
+use crate::relay::nats::{self, NatsHub};
+use crate::relay::store::ChannelStore;
 use crate::relay::{self, Relay, Settings};
-use crate::server::Server;
+use crate::server::{ConnectionLimits, Server};
 
 pub fn run(args: RelayArgs) -> Result<ExitCode> {
     let addr = super::bind_address(&args.bind, args.port, 8080)?;
-    let channels = Channels::open(
-        args.state.as_deref(),
-        args.channel_ttl,
-        args.max_channels,
-        relay::now(),
-    )
-    .map_err(|e| anyhow!("--state {e}"))?;
     let tls_config = super::server_tls(&args.tls)?;
     // One thread serves every channel: a relayed request is a few wake-ups between tasks
     // (sender, hub, link), and across a work-stealing pool those became thread switches.
@@ -39,19 +37,43 @@ pub fn run(args: RelayArgs) -> Result<ExitCode> {
     } else {
         "http"
     };
-    let server = runtime
-        .block_on(Server::bind(addr, tls_config))
-        .map_err(|e| anyhow!("cannot listen on {addr}: {e}"))?;
-    let local = server.local_addr()?;
     if let Some(url) = &args.public_url {
         if url.authority().is_some_and(|a| a.as_str().contains('@')) {
             bail!("--public-url: a public URL takes no user:password@ (it is shown to every subscriber)");
         }
     }
-    let public_url = match &args.public_url {
-        Some(url) => url.to_string().trim_end_matches('/').to_string(),
-        None => format!("{scheme}://{local}"),
+    let reporter: Arc<dyn RelayReporter> = Arc::new(RelayLog);
+    // The store first: a relay that cannot keep channels does not take the port.
+    let (store, kept) = match &args.nats {
+        None => file_store(&args)?,
+        Some(url) => {
+            let client = runtime
+                .block_on(nats::connect(url, args.max_body, reporter.clone()))
+                .map_err(|e| anyhow!("--nats {}: {e}", nats::redacted(url)))?;
+            let (store, kept) = runtime.block_on(nats_store(&args, &client, url))?;
+            let hub = NatsHub::new(client, &args.nats_prefix, args.max_in_flight as usize);
+            let server = runtime
+                .block_on(Server::bind(addr, tls_config))
+                .map_err(|e| anyhow!("cannot listen on {addr}: {e}"))?;
+            return serve(runtime, server, scheme, &args, store, &kept, hub, reporter);
+        }
     };
+    let server = runtime
+        .block_on(Server::bind(addr, tls_config))
+        .map_err(|e| anyhow!("cannot listen on {addr}: {e}"))?;
+    let hub = LocalHub::new(args.max_in_flight as usize);
+    serve(runtime, server, scheme, &args, store, &kept, hub, reporter)
+}
+
+/// One relay's channels: in memory, and in `--state` when given.
+fn file_store(args: &RelayArgs) -> Result<(ChannelStore, String)> {
+    let channels = Channels::open(
+        args.state.as_deref(),
+        args.channel_ttl,
+        args.max_channels,
+        relay::now(),
+    )
+    .map_err(|e| anyhow!("--state {e}"))?;
     let kept = match &args.state {
         Some(path) => format!(
             "{} channel{} kept in {}",
@@ -61,7 +83,65 @@ pub fn run(args: RelayArgs) -> Result<ExitCode> {
         ),
         None => "channels kept in memory only (no --state): a restart forgets them".into(),
     };
-    let (connection_limits, body_limits) = super::server_limits(&args.limits, args.max_body, 2);
+    Ok((ChannelStore::File(Arc::new(channels)), kept))
+}
+
+/// Channels shared over NATS, in the bucket named after the prefix; a `--state` file is
+/// imported into an empty bucket (a single relay becoming the first of several).
+async fn nats_store(
+    args: &RelayArgs,
+    client: &async_nats::Client,
+    url: &str,
+) -> Result<(ChannelStore, String)> {
+    let bucket = args.nats_prefix.replace('.', "_");
+    let kv = KvChannels::open(client, &bucket, args.channel_ttl, args.max_channels)
+        .await
+        .map_err(|e| anyhow!("--nats {}: {e}", nats::redacted(url)))?;
+    let mut kept = format!(
+        "channels kept in NATS at {} (bucket {bucket}, subjects {}.>)",
+        nats::redacted(url),
+        args.nats_prefix
+    );
+    if let Some(path) = &args.state {
+        let file = Channels::open(Some(path), args.channel_ttl, usize::MAX, relay::now())
+            .map_err(|e| anyhow!("--state {e}"))?;
+        let imported = kv
+            .import(file.records())
+            .await
+            .map_err(|e| anyhow!("--state: cannot import into NATS: {e}"))?;
+        kept += &match imported {
+            Some(count) => format!(
+                "; imported {count} channel{} from {} (the file is no longer used)",
+                if count == 1 { "" } else { "s" },
+                path.display()
+            ),
+            None => format!(
+                "; {} not imported: the bucket has channels already",
+                path.display()
+            ),
+        };
+    }
+    Ok((ChannelStore::Nats(kv), kept))
+}
+
+#[allow(clippy::too_many_arguments)]
+fn serve<H: Hub>(
+    runtime: tokio::runtime::Runtime,
+    server: Server,
+    scheme: &str,
+    args: &RelayArgs,
+    store: ChannelStore,
+    kept: &str,
+    hub: H,
+    reporter: Arc<dyn RelayReporter>,
+) -> Result<ExitCode> {
+    let local = server.local_addr()?;
+    let public_url = match &args.public_url {
+        Some(url) => url.to_string().trim_end_matches('/').to_string(),
+        None => format!("{scheme}://{local}"),
+    };
+    let (connection_limits, body_limits): (ConnectionLimits, _) =
+        super::server_limits(&args.limits, args.max_body, 2);
     let relay = Relay::new(
         Settings {
             public_url: public_url.clone(),
@@ -73,11 +153,11 @@ pub fn run(args: RelayArgs) -> Result<ExitCode> {
             access_log: args.access_log,
             tls: scheme == "https",
         },
-        channels,
-        LocalHub::new(args.max_in_flight as usize),
-        Arc::new(RelayLog),
+        store,
+        hub,
+        reporter,
     );
-    crate::output::relay::banner(&kept, &public_url, &format!("{scheme}://{local}"));
+    crate::output::relay::banner(kept, &public_url, &format!("{scheme}://{local}"));
 
     // Every minute; more often for a short --channel-ttl, so it holds to about half.
     let expiry_check =
@@ -92,11 +172,10 @@ pub fn run(args: RelayArgs) -> Result<ExitCode> {
         args.limits.grace,
     ));
     runtime.block_on(relay.close_links(Duration::from_secs(2)));
-    runtime.shutdown_timeout(Duration::from_secs(1));
     // Last-used times are written out with the final expiry.
-    relay
-        .expire_channels()
-        .map_err(|e| anyhow!("--state {e}"))?;
+    let expired = runtime.block_on(relay.expire_channels());
+    runtime.shutdown_timeout(Duration::from_secs(1));
+    expired.map_err(|e| anyhow!("--state {e}"))?;
     eprintln!("hookline: relay stopped");
     Ok(ExitCode::SUCCESS)
 }

@@ -23,8 +23,8 @@ fn line(event: &RelayEvent<'_>) -> String {
             "{count} unused channel{} expired",
             if *count == 1 { "" } else { "s" }
         ),
-        RelayEvent::StateNotSaved { error } => {
-            format!("could not write the state file: {error}")
+        RelayEvent::StoreFailed { error } => {
+            format!("channel store: {error}")
         }
         RelayEvent::Relayed {
             method,
@@ -55,6 +55,10 @@ fn line(event: &RelayEvent<'_>) -> String {
         RelayEvent::MalformedFrame { channel, error } => {
             format!("{}: malformed frame dropped: {error}", short(channel))
         }
+        RelayEvent::NatsLost => {
+            "lost the connection to NATS: requests for subscribers on other instances get 503 until it is back".into()
+        }
+        RelayEvent::NatsBack => "connected to NATS again".into(),
         RelayEvent::Problem(text) => text.to_string(),
     }
 }

@@ -19,12 +19,58 @@ use subtle::ConstantTimeEq;
 use tokio::sync::watch;
 
 #[derive(Clone, Serialize, Deserialize)]
-struct Record {
+pub struct Record {
     /// Hex SHA-256 of the subscriber token.
-    token_sha256: String,
+    pub token_sha256: String,
     /// Unix seconds.
-    created_at: u64,
-    last_used: u64,
+    pub created_at: u64,
+    pub last_used: u64,
+}
+
+impl Record {
+    /// A new channel's record: its token's hash and its times.
+    pub fn new(token: &str, now: u64) -> Record {
+        Record {
+            token_sha256: hex::encode(Sha256::digest(token.as_bytes())),
+            created_at: now,
+            last_used: now,
+        }
+    }
+}
+
+/// Whether `token` is the one `record` (if any) was made for. Compared in constant time;
+/// an unknown channel costs the same as a wrong token, so the answer tells nothing about
+/// which it was.
+pub fn token_matches(record: Option<&Record>, token: &str) -> bool {
+    let given = Sha256::digest(token.as_bytes());
+    let (known, expected) = match record.and_then(|r| hex::decode(&r.token_sha256).ok()) {
+        Some(hash) => (true, hash),
+        None => (false, vec![0u8; 32]),
+    };
+    let same: bool = given.as_slice().ct_eq(&expected).into();
+    known && same
+}
+
+/// Whether `id` can be a channel id: what [`new_id_and_token`] makes (URL-safe base64), bounded.
+/// Anything else from a URL is refused before it is looked up (or becomes a NATS subject).
+pub fn is_valid_id(id: &str) -> bool {
+    (1..=64).contains(&id.len())
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+/// A channel id of 128 random bits and a token of 256, both URL-safe base64. The id never
+/// starts with `-`: it is typed as a command-line argument.
+pub fn new_id_and_token() -> (String, String) {
+    let id = loop {
+        let id = URL_SAFE_NO_PAD.encode(rand::random::<[u8; 16]>());
+        if !id.starts_with('-') {
+            break id;
+        }
+    };
+    let token = format!("hlr_{}", URL_SAFE_NO_PAD.encode(rand::random::<[u8; 32]>()));
+    (id, token)
 }
 
 #[derive(Default, Serialize, Deserialize)]
@@ -129,29 +175,15 @@ impl Channels {
         self.len() == 0
     }
 
-    /// A channel id of 128 random bits and a token of 256, both URL-safe base64; in
-    /// memory at once, on disk once [`Channels::saved`] says so.
+    /// A new channel ([`new_id_and_token`]): in memory at once, on disk once
+    /// [`Channels::saved`] says so.
     pub fn create(&self, now: u64) -> Result<(Created, Change), CreateError> {
         let mut inner = crate::lock(&self.inner);
         if inner.channels.len() >= self.max {
             return Err(CreateError::Full);
         }
-        // Never starting with `-`: an id is typed as a command-line argument.
-        let id = loop {
-            let id = URL_SAFE_NO_PAD.encode(rand::random::<[u8; 16]>());
-            if !id.starts_with('-') {
-                break id;
-            }
-        };
-        let token = format!("hlr_{}", URL_SAFE_NO_PAD.encode(rand::random::<[u8; 32]>()));
-        inner.channels.insert(
-            id.clone(),
-            Record {
-                token_sha256: hex::encode(Sha256::digest(token.as_bytes())),
-                created_at: now,
-                last_used: now,
-            },
-        );
+        let (id, token) = new_id_and_token();
+        inner.channels.insert(id.clone(), Record::new(&token, now));
         inner.changes += 1;
         Ok((Created { id, token }, Change(inner.changes)))
     }
@@ -198,21 +230,19 @@ impl Channels {
         crate::lock(&self.inner).channels.contains_key(id)
     }
 
-    /// Whether `token` is `id`'s. Compared in constant time; an unknown channel costs the
-    /// same as a wrong token, so the answer tells nothing about which it was.
+    /// Whether `token` is `id`'s ([`token_matches`]).
     pub fn authorize(&self, id: &str, token: &str) -> bool {
-        let given = Sha256::digest(token.as_bytes());
+        token_matches(crate::lock(&self.inner).channels.get(id), token)
+    }
+
+    /// Every channel's record, for an import into another store.
+    pub fn records(&self) -> Vec<(String, Record)> {
         let inner = crate::lock(&self.inner);
-        let (known, expected) = match inner
+        inner
             .channels
-            .get(id)
-            .and_then(|r| hex::decode(&r.token_sha256).ok())
-        {
-            Some(hash) => (true, hash),
-            None => (false, vec![0u8; 32]),
-        };
-        let same: bool = given.as_slice().ct_eq(&expected).into();
-        known && same
+            .iter()
+            .map(|(id, r)| (id.clone(), r.clone()))
+            .collect()
     }
 
     /// Marks a channel used (an event, or a subscriber); written out by [`Channels::expire`].

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use super::channels::StateError;
+use super::store::StoreError;
 
 #[derive(Debug)]
 pub enum RelayEvent<'a> {
@@ -16,9 +16,10 @@ pub enum RelayEvent<'a> {
     ChannelsExpired {
         count: usize,
     },
-    /// The state file could not be written (the change stays in memory).
-    StateNotSaved {
-        error: &'a StateError,
+    /// The channel store could not be written (for the state file, the change stays in
+    /// memory) or read.
+    StoreFailed {
+        error: &'a StoreError,
     },
     /// A webhook answered (with `--access-log`).
     Relayed {
@@ -49,6 +50,10 @@ pub enum RelayEvent<'a> {
         channel: &'a str,
         error: &'a str,
     },
+    /// The connection to NATS was lost: requests for other instances get 503 until it
+    /// is back (said once, not per request).
+    NatsLost,
+    NatsBack,
     /// From the server under the relay (accept errors, connection limits).
     Problem(&'a str),
 }

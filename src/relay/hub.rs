@@ -1,6 +1,6 @@
-//! Where relayed requests meet subscribers. [`Hub`] is the whole routing interface: this
-//! process keeps subscribers in memory ([`LocalHub`]); relays behind a load balancer would
-//! implement it over a shared pub/sub, the server code unchanged.
+//! Where relayed requests meet subscribers. [`Hub`] is the whole routing interface: one
+//! relay keeps its subscribers in memory ([`LocalHub`]); relays behind a load balancer
+//! share them over NATS ([`super::nats::NatsHub`]), the server code unchanged.
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use bytes::Bytes;
-use tokio::sync::{mpsc, oneshot, Notify};
+use tokio::sync::{mpsc, oneshot, watch, Notify};
 
 use super::frame::{self, AnswerHead, RequestHead};
 
@@ -24,6 +24,10 @@ pub enum DispatchError {
     Gone,
     /// No answer within the wait (504).
     TimedOut,
+    /// The relays' message bus is unreachable (503).
+    Unavailable,
+    /// The subscriber's answer is larger than the message bus carries (502).
+    AnswerTooLarge,
 }
 
 pub trait Hub: Send + Sync + 'static {
@@ -33,7 +37,10 @@ pub trait Hub: Send + Sync + 'static {
 
     /// A subscriber for `channel`: frames to send it arrive on the receiver. A newer
     /// subscriber replaces an older one, whose [`Subscription::replaced`] then resolves.
-    fn attach(&self, channel: &str) -> (Subscription, mpsc::Receiver<Bytes>);
+    fn attach(
+        &self,
+        channel: &str,
+    ) -> impl Future<Output = (Subscription, mpsc::Receiver<Bytes>)> + Send;
     /// Ends a subscription; its unanswered requests get [`DispatchError::Gone`].
     fn detach(&self, subscription: &Subscription);
     /// An answer from a subscriber; false when no request of that id is waiting there.
@@ -64,6 +71,11 @@ impl Subscription {
     pub async fn replaced(&self) {
         self.link.replaced.notified().await;
     }
+
+    /// Resolves once the subscription is detached.
+    pub async fn ended(&self) {
+        let _ = self.link.ended.subscribe().wait_for(|ended| *ended).await;
+    }
 }
 
 type Pending = HashMap<u64, oneshot::Sender<(AnswerHead, Bytes)>>;
@@ -75,6 +87,7 @@ struct Link {
     /// Request ids count per link, so a subscriber learns nothing of other channels' traffic.
     next_id: AtomicU64,
     replaced: Notify,
+    ended: watch::Sender<bool>,
 }
 
 pub struct LocalHub {
@@ -88,6 +101,12 @@ impl LocalHub {
             links: Mutex::new(HashMap::new()),
             max_in_flight,
         }
+    }
+
+    /// Tells `subscription` a newer subscriber elsewhere took its channel: its link closes
+    /// (and then detaches itself) as when one here replaces it.
+    pub fn kick(&self, subscription: &Subscription) {
+        subscription.link.replaced.notify_one();
     }
 }
 
@@ -108,37 +127,12 @@ impl Drop for Reservation {
 impl Hub for LocalHub {
     type Reservation = Reservation;
 
-    fn attach(&self, channel: &str) -> (Subscription, mpsc::Receiver<Bytes>) {
-        let (frames, rx) = mpsc::channel(self.max_in_flight.max(1));
-        let link = Arc::new(Link {
-            frames,
-            pending: Mutex::new(HashMap::new()),
-            next_id: AtomicU64::new(1),
-            replaced: Notify::new(),
-        });
-        let older = crate::lock(&self.links).insert(channel.to_string(), link.clone());
-        if let Some(older) = older {
-            // A stored permit: the older link's loop sees it even if not waiting yet.
-            older.replaced.notify_one();
-        }
-        let subscription = Subscription {
-            channel: channel.to_string(),
-            link,
-        };
-        (subscription, rx)
+    async fn attach(&self, channel: &str) -> (Subscription, mpsc::Receiver<Bytes>) {
+        self.attach_here(channel)
     }
 
     fn detach(&self, subscription: &Subscription) {
-        let mut links = crate::lock(&self.links);
-        if links
-            .get(&subscription.channel)
-            .is_some_and(|l| Arc::ptr_eq(l, &subscription.link))
-        {
-            links.remove(&subscription.channel);
-        }
-        drop(links);
-        // Dropping the senders wakes every waiting request with Gone.
-        crate::lock(&subscription.link.pending).clear();
+        self.detach_here(subscription)
     }
 
     fn answer(&self, subscription: &Subscription, head: AnswerHead, body: Bytes) -> bool {
@@ -157,6 +151,57 @@ impl Hub for LocalHub {
     }
 
     fn reserve(&self, channel: &str) -> Result<Reservation, DispatchError> {
+        self.reserve_here(channel)
+    }
+
+    async fn dispatch(
+        &self,
+        reservation: Reservation,
+        head: RequestHead,
+        body: &[u8],
+        wait: Duration,
+    ) -> Result<(AnswerHead, Bytes), DispatchError> {
+        reservation.dispatch(head, body, wait).await
+    }
+}
+
+impl LocalHub {
+    pub(super) fn attach_here(&self, channel: &str) -> (Subscription, mpsc::Receiver<Bytes>) {
+        let (frames, rx) = mpsc::channel(self.max_in_flight.max(1));
+        let link = Arc::new(Link {
+            frames,
+            pending: Mutex::new(HashMap::new()),
+            next_id: AtomicU64::new(1),
+            replaced: Notify::new(),
+            ended: watch::Sender::new(false),
+        });
+        let older = crate::lock(&self.links).insert(channel.to_string(), link.clone());
+        if let Some(older) = older {
+            // A stored permit: the older link's loop sees it even if not waiting yet.
+            older.replaced.notify_one();
+        }
+        let subscription = Subscription {
+            channel: channel.to_string(),
+            link,
+        };
+        (subscription, rx)
+    }
+
+    pub(super) fn detach_here(&self, subscription: &Subscription) {
+        let mut links = crate::lock(&self.links);
+        if links
+            .get(&subscription.channel)
+            .is_some_and(|l| Arc::ptr_eq(l, &subscription.link))
+        {
+            links.remove(&subscription.channel);
+        }
+        drop(links);
+        // Dropping the senders wakes every waiting request with Gone.
+        crate::lock(&subscription.link.pending).clear();
+        subscription.link.ended.send_replace(true);
+    }
+
+    pub(super) fn reserve_here(&self, channel: &str) -> Result<Reservation, DispatchError> {
         let link = crate::lock(&self.links)
             .get(channel)
             .cloned()
@@ -178,17 +223,19 @@ impl Hub for LocalHub {
         })
     }
 
-    async fn dispatch(
-        &self,
-        mut reservation: Reservation,
+}
+
+impl Reservation {
+    /// Sends the request on the reserved link and waits up to `wait` for its answer.
+    pub(super) async fn dispatch(
+        mut self,
         mut head: RequestHead,
         body: &[u8],
         wait: Duration,
     ) -> Result<(AnswerHead, Bytes), DispatchError> {
-        head.id = reservation.id;
-        let answer = reservation.answer.take().expect("dispatched once");
-        reservation
-            .link
+        head.id = self.id;
+        let answer = self.answer.take().expect("dispatched once");
+        self.link
             .frames
             .send(frame::encode(&head, body))
             .await
@@ -209,8 +256,8 @@ mod tests {
     fn ids_count_per_link_and_a_reservation_frees_its_place() {
         let hub = LocalHub::new(1);
         assert!(matches!(hub.reserve("a"), Err(DispatchError::NoSubscriber)));
-        let (_a, _rx_a) = hub.attach("a");
-        let (_b, _rx_b) = hub.attach("b");
+        let (_a, _rx_a) = hub.attach_here("a");
+        let (_b, _rx_b) = hub.attach_here("b");
         let first = hub.reserve("a").unwrap();
         assert!(matches!(hub.reserve("a"), Err(DispatchError::Busy)));
         assert_eq!(hub.reserve("b").unwrap().id, 1, "b's ids do not follow a's");
@@ -221,8 +268,8 @@ mod tests {
     #[tokio::test]
     async fn a_replaced_subscription_is_told() {
         let hub = LocalHub::new(4);
-        let (old, _rx) = hub.attach("a");
-        let (_new, _rx2) = hub.attach("a");
+        let (old, _rx) = hub.attach("a").await;
+        let (_new, _rx2) = hub.attach("a").await;
         tokio::time::timeout(Duration::from_secs(1), old.replaced())
             .await
             .expect("the older subscription learns it was replaced");

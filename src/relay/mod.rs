@@ -14,8 +14,11 @@ pub mod credentials;
 pub mod events;
 pub mod frame;
 pub mod hub;
+pub mod kv_channels;
+pub mod nats;
 mod replies;
 mod server_link;
+pub mod store;
 pub mod wire;
 
 use std::net::SocketAddr;
@@ -30,12 +33,13 @@ use hyper::body::Incoming;
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
-use channels::{Channels, CreateError};
 use create_limit::CreateLimit;
 use events::{RelayEvent, RelayReporter};
 use frame::RequestHead;
 use hub::{Hub, LocalHub};
 use replies::{answer_reply, bearer, dispatch_error_reply, unauthorized, Reply};
+use store::{ChannelStore, StoreError};
+use hub::DispatchError;
 
 use crate::http_headers::{strip_hop_by_hop, to_pairs};
 use crate::server::{
@@ -61,7 +65,7 @@ pub struct Settings {
 
 pub struct Relay<H: Hub = LocalHub> {
     settings: Settings,
-    channels: Arc<Channels>,
+    channels: ChannelStore,
     hub: H,
     create_limit: CreateLimit,
     /// Refused subscribers are logged, but not one line each.
@@ -74,14 +78,14 @@ pub struct Relay<H: Hub = LocalHub> {
 impl<H: Hub> Relay<H> {
     pub fn new(
         settings: Settings,
-        channels: Channels,
+        channels: ChannelStore,
         hub: H,
         reporter: Arc<dyn RelayReporter>,
     ) -> Arc<Self> {
         Arc::new(Relay {
             create_limit: CreateLimit::new(settings.creates_per_hour),
             settings,
-            channels: Arc::new(channels),
+            channels,
             hub,
             refused_log: Mutex::new(Throttle::new(Duration::from_secs(10))),
             stopping: tokio::sync::watch::Sender::new(false),
@@ -100,11 +104,10 @@ impl<H: Hub> Relay<H> {
         every.tick().await;
         loop {
             every.tick().await;
-            let relay = self.clone();
-            match tokio::task::spawn_blocking(move || relay.expire_channels()).await {
-                Ok(Ok(0)) | Err(_) => {}
-                Ok(Ok(count)) => self.report(RelayEvent::ChannelsExpired { count }),
-                Ok(Err(error)) => self.report(RelayEvent::StateNotSaved { error: &error }),
+            match self.clone().expire_channels().await {
+                Ok(0) => {}
+                Ok(count) => self.report(RelayEvent::ChannelsExpired { count }),
+                Err(error) => self.report(RelayEvent::StoreFailed { error: &error }),
             }
         }
     }
@@ -121,13 +124,12 @@ impl<H: Hub> Relay<H> {
         let _ = tokio::time::timeout(limit, closed).await;
     }
 
-    pub fn channels(&self) -> &Channels {
-        &self.channels
-    }
-
     /// Drops unused channels; one with a subscriber now is in use, whatever its last event.
-    pub fn expire_channels(&self) -> Result<usize, channels::StateError> {
-        self.channels.expire(now(), |id| self.hub.is_subscribed(id))
+    pub async fn expire_channels(self: Arc<Self>) -> Result<usize, StoreError> {
+        let relay = self.clone();
+        self.channels
+            .expire(now(), move |id| relay.hub.is_subscribed(id))
+            .await
     }
 
     /// `POST /channels`: with the creation token when the relay asks for one, within the
@@ -146,16 +148,16 @@ impl<H: Hub> Relay<H> {
             let why = "too many channels created from this address; retry later";
             return with_retry_after(error_reply(429, why, false), wait.as_secs().max(1));
         }
-        let (created, change) = match self.channels.create(now()) {
-            Ok(made) => made,
-            Err(CreateError::Full) => {
+        let created = match self.channels.create(now()).await {
+            Ok(created) => created,
+            Err(StoreError::Full) => {
                 return error_reply(503, "this relay has as many channels as it keeps", false)
             }
+            Err(error) => {
+                self.report(RelayEvent::StoreFailed { error: &error });
+                return error_reply(500, "the channel could not be stored", false);
+            }
         };
-        if let Err(error) = self.channels.saved(change).await {
-            self.report(RelayEvent::StateNotSaved { error: &error });
-            return error_reply(500, "the channel could not be stored", false);
-        }
         self.report(RelayEvent::ChannelCreated {
             channel: &created.id,
         });
@@ -169,15 +171,18 @@ impl<H: Hub> Relay<H> {
     /// `DELETE /channels/<id>` with the channel's token: the channel is gone, here and in
     /// the state file. An unknown channel and a wrong token get the same 401.
     async fn delete_channel(&self, channel: &str, req: &Request<Incoming>) -> Reply {
-        if !self.channels.authorize(channel, bearer(req).unwrap_or("")) {
-            return unauthorized("unauthorized");
+        match self.authorize(channel, req).await {
+            Ok(true) => {}
+            Ok(false) => return unauthorized("unauthorized"),
+            Err(refusal) => return refusal,
         }
-        let Some(change) = self.channels.remove(channel) else {
-            return unauthorized("unauthorized");
-        };
-        if let Err(error) = self.channels.saved(change).await {
-            self.report(RelayEvent::StateNotSaved { error: &error });
-            return error_reply(500, "the deletion could not be stored", false);
+        match self.channels.remove(channel).await {
+            Ok(true) => {}
+            Ok(false) => return unauthorized("unauthorized"),
+            Err(error) => {
+                self.report(RelayEvent::StoreFailed { error: &error });
+                return error_reply(500, "the deletion could not be stored", false);
+            }
         }
         self.report(RelayEvent::ChannelDeleted { channel });
         let mut reply = Response::new(Full::new(Bytes::new()));
@@ -218,7 +223,7 @@ impl<H: Hub> Relay<H> {
         req: Request<Incoming>,
         peer: SocketAddr,
     ) -> Reply {
-        if !self.channels.exists(channel) {
+        if !channels::is_valid_id(channel) || self.channels.known_missing(channel) {
             return error_reply(404, "no such channel", true);
         }
         let (mut parts, body) = req.into_parts();
@@ -228,7 +233,7 @@ impl<H: Hub> Relay<H> {
         }
         let reservation = match self.hub.reserve(channel) {
             Ok(reservation) => reservation,
-            Err(e) => return dispatch_error_reply(e, self.settings.wait, true),
+            Err(e) => return self.refusal(channel, e, true).await,
         };
         strip_hop_by_hop(&mut parts.headers);
         let headers = to_pairs(&parts.headers);
@@ -238,7 +243,6 @@ impl<H: Hub> Relay<H> {
             Ok(read) => read,
             Err(refusal) => return refusal.reply(),
         };
-        self.channels.touch(channel, now());
         let head = RequestHead {
             id: 0,
             method: parts.method.to_string(),
@@ -258,8 +262,40 @@ impl<H: Hub> Relay<H> {
             .dispatch(reservation, head, &body.bytes, wait)
             .await
         {
-            Ok((answer, body)) => answer_reply(answer, body),
-            Err(e) => dispatch_error_reply(e, wait, false),
+            Ok((answer, body)) => {
+                self.channels.touch(channel, now());
+                answer_reply(answer, body)
+            }
+            Err(e) => self.refusal(channel, e, false).await,
+        }
+    }
+
+    /// The reply for a request nobody answered. With no subscriber anywhere, the channel
+    /// is looked up only now (for several relays, a lookup in the shared store) to tell
+    /// an unknown channel (404) from one nobody listens on (503).
+    async fn refusal(&self, channel: &str, error: DispatchError, unread: bool) -> Reply {
+        if error == DispatchError::NoSubscriber {
+            match self.channels.exists(channel).await {
+                Ok(true) => {}
+                Ok(false) => return error_reply(404, "no such channel", unread),
+                Err(_) => return dispatch_error_reply(DispatchError::Unavailable, self.settings.wait, unread),
+            }
+        }
+        dispatch_error_reply(error, self.settings.wait, unread)
+    }
+
+    /// Whether the request's bearer token is the channel's; a store that cannot answer
+    /// is a 503, not a 401 (the token may well be right).
+    async fn authorize(&self, channel: &str, req: &Request<Incoming>) -> Result<bool, Reply> {
+        if !channels::is_valid_id(channel) {
+            return Ok(false);
+        }
+        match self.channels.authorize(channel, bearer(req).unwrap_or("")).await {
+            Ok(known) => Ok(known),
+            Err(error) => {
+                self.report(RelayEvent::StoreFailed { error: &error });
+                Err(dispatch_error_reply(DispatchError::Unavailable, self.settings.wait, false))
+            }
         }
     }
 }
@@ -272,7 +308,7 @@ impl<H: Hub> crate::server::Handler for Relay<H> {
             return self.public(channel, sub, req, peer).await;
         }
         if let Some(channel) = path.strip_prefix("/subscribe/") {
-            return self.clone().subscribe(channel, req);
+            return self.clone().subscribe(channel, req).await;
         }
         if let (Some(channel), &Method::DELETE) = (path.strip_prefix("/channels/"), req.method()) {
             return self.delete_channel(channel, &req).await;

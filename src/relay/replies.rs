@@ -33,6 +33,16 @@ pub fn dispatch_error_reply(error: DispatchError, wait: Duration, unread: bool) 
             "the subscriber went away before answering".to_string(),
             None,
         ),
+        DispatchError::Unavailable => (
+            503,
+            "the relay cannot reach its other instances right now".to_string(),
+            Some(5),
+        ),
+        DispatchError::AnswerTooLarge => (
+            502,
+            "the subscriber's answer is larger than the relays pass on".to_string(),
+            None,
+        ),
         DispatchError::TimedOut => (
             504,
             format!(

@@ -19,7 +19,7 @@ use tokio_tungstenite::WebSocketStream;
 use super::events::RelayEvent;
 use super::frame::{self, AnswerHead};
 use super::hub::{Hub, Subscription};
-use super::replies::{bearer, unauthorized, Reply};
+use super::replies::{unauthorized, Reply};
 use super::wire::{link_config, send_queued, Beat, Heartbeat};
 use super::{now, Relay};
 use crate::server::error_reply;
@@ -27,13 +27,20 @@ use crate::server::error_reply;
 impl<H: Hub> Relay<H> {
     /// The subscriber's WebSocket, for the holder of the channel's token only. A wrong
     /// token and an unknown channel get the same 401.
-    pub(super) fn subscribe(self: Arc<Self>, channel: &str, mut req: Request<Incoming>) -> Reply {
-        let token = bearer(&req).unwrap_or("");
-        if !self.channels.authorize(channel, token) {
-            if let Some(more) = crate::lock(&self.refused_log).allow() {
-                self.report(RelayEvent::SubscriberRefused { more: &more });
+    pub(super) async fn subscribe(
+        self: Arc<Self>,
+        channel: &str,
+        mut req: Request<Incoming>,
+    ) -> Reply {
+        match self.authorize(channel, &req).await {
+            Ok(true) => {}
+            Ok(false) => {
+                if let Some(more) = crate::lock(&self.refused_log).allow() {
+                    self.report(RelayEvent::SubscriberRefused { more: &more });
+                }
+                return unauthorized("unauthorized");
             }
-            return unauthorized("unauthorized");
+            Err(refusal) => return refusal,
         }
         let upgrade = req
             .headers()
@@ -74,7 +81,7 @@ impl<H: Hub> Relay<H> {
     where
         S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin,
     {
-        let (subscription, mut frames) = self.hub.attach(channel);
+        let (subscription, mut frames) = self.hub.attach(channel).await;
         self.channels.touch(channel, now());
         self.report(RelayEvent::SubscriberConnected { channel });
         let why = self.link(ws, &subscription, &mut frames).await;
@@ -146,7 +153,7 @@ impl<H: Hub> Relay<H> {
                 },
                 beat = heartbeat.next() => match beat {
                     Beat::Dead(silent) => return format!("silent for {}s", silent.as_secs()),
-                    Beat::Ping => match timeout(limit, sink.send(Message::Ping(Bytes::new()))).await {
+                    Beat::Ping => match self.ping(&mut sink, &subscription.channel).await {
                         Ok(Ok(())) => {}
                         Ok(Err(_)) => return "ping failed".into(),
                         Err(_) => return format!("not reading: a write blocked for {}", humantime::format_duration(limit)),
@@ -154,6 +161,22 @@ impl<H: Hub> Relay<H> {
                 },
             }
         }
+    }
+}
+
+impl<H: Hub> Relay<H> {
+    /// A heartbeat to the subscriber; the channel counts as used (a channel someone
+    /// listens on never expires, whatever its traffic).
+    async fn ping<S>(
+        &self,
+        sink: &mut futures_util::stream::SplitSink<WebSocketStream<S>, Message>,
+        channel: &str,
+    ) -> Result<Result<(), tokio_tungstenite::tungstenite::Error>, tokio::time::error::Elapsed>
+    where
+        S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin,
+    {
+        self.channels.touch(channel, now());
+        timeout(self.settings.link_timeout, sink.send(Message::Ping(Bytes::new()))).await
     }
 }
 
