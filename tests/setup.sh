@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # What `cargo test` needs beyond Rust: a real forward proxy (tinyproxy) for tests/proxy.rs,
+# nats-server for tests/relay_nats.rs,
 # and `script` (util-linux) for the terminal test. Installs them with apt-get when missing.
 set -euo pipefail
 missing=()
 command -v tinyproxy >/dev/null || missing+=(tinyproxy)
 command -v script >/dev/null || missing+=(bsdutils)
+# NATS for the relays-over-NATS tests (tests/relay_nats.rs).
+command -v nats-server >/dev/null || [ -x /usr/sbin/nats-server ] || missing+=(nats-server)
 [ ${#missing[@]} -eq 0 ] && exit 0
 sudo=""
 [ "$(id -u)" = 0 ] || sudo=sudo

@@ -426,7 +426,7 @@ impl Subscriber {
 
     /// Serves the link through `answerer`; when it drops, reconnects with backoff (full
     /// jitter from 0.5 s, doubling, capped at 30 s: send's policy) and reports it. Gives
-    /// up only when the relay refuses the token. Returns how many relayed requests were
+    /// up when the relay refuses the token or a newer subscriber replaced this one. Returns how many relayed requests were
     /// still unanswered when `stopping` ended it.
     pub async fn keep<A: Answerer>(
         mut self,
@@ -449,6 +449,12 @@ impl Subscriber {
                 match served.await {
                     Ended::Stopped { dropped } => return dropped,
                     Ended::Lost(why) => report.event(LinkEvent::Lost { why }),
+                    Ended::Replaced => {
+                        report.event(LinkEvent::GaveUp {
+                            why: "a newer subscriber took the channel over".into(),
+                        });
+                        return 0;
+                    }
                 }
             }
             let wait = backoff.delay(retry, rand::random::<f64>(), None);

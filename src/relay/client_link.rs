@@ -103,6 +103,9 @@ impl Link {
                             let _ = sink.flush().await;
                         }
                         Some(Ok(Message::Close(frame))) => {
+                            if frame.as_ref().is_some_and(|f| f.code == tungstenite::protocol::frame::coding::CloseCode::Policy && f.reason.starts_with("replaced")) {
+                                return Ended::Replaced;
+                            }
                             let reason = frame.map(|f| f.reason.to_string()).filter(|r| !r.is_empty());
                             return Ended::Lost(reason.unwrap_or_else(|| "the relay closed the link".into()));
                         }
@@ -140,6 +143,9 @@ pub enum Ended {
     Lost(String),
     /// This side stopped; `dropped` relayed requests were still unanswered at the end.
     Stopped { dropped: usize },
+    /// A newer subscriber took the channel over: reconnecting would take it back, and
+    /// the two would take turns.
+    Replaced,
 }
 
 /// The 503 for a request that found every in-flight place taken.
