@@ -1092,7 +1092,7 @@ _hookline() {
             return 0
             ;;
         hookline__subcmd__relay)
-            opts="-p -h -V --port --bind --public-url --state --max-body --wait --max-in-flight --channel-ttl --max-channels --creates-per-hour --create-token --link-timeout --header-timeout --body-timeout --body-deadline --idle-timeout --max-connections --max-buffered --grace --access-log --tls-cert --tls-key --config --color --help --version"
+            opts="-p -h -V --port --bind --public-url --state --max-body --wait --max-in-flight --channel-ttl --max-channels --creates-per-hour --create-token --link-timeout --header-timeout --body-timeout --body-deadline --idle-timeout --max-connections --max-buffered --grace --access-log --tls-cert --tls-key --nats --nats-prefix --config --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1183,6 +1183,14 @@ _hookline() {
                     return 0
                     ;;
                 --tls-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --nats)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --nats-prefix)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

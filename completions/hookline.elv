@@ -257,6 +257,8 @@ set edit:completion:arg-completer[hookline] = {|@words|
             cand --grace 'On Ctrl-C / SIGTERM, wait this long for requests in flight'
             cand --tls-cert 'Serve HTTPS with this certificate chain (PEM)'
             cand --tls-key 'The private key for --tls-cert (PEM)'
+            cand --nats 'Run as one of several relays sharing channels and subscribers over NATS (nats://HOST:PORT)'
+            cand --nats-prefix 'The subjects'' prefix and bucket name on NATS (relays sharing channels use the same one)'
             cand --config 'Read settings from FILE instead of ./hookline.toml'
             cand --color 'When to use colour: auto (only on a terminal, and not when NO_COLOR is set), always, never'
             cand --access-log 'Log one line per relayed request on stderr'

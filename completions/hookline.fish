@@ -277,6 +277,8 @@ complete -c hookline -n "__fish_hookline_using_subcommand relay" -l max-buffered
 complete -c hookline -n "__fish_hookline_using_subcommand relay" -l grace -d 'On Ctrl-C / SIGTERM, wait this long for requests in flight' -r
 complete -c hookline -n "__fish_hookline_using_subcommand relay" -l tls-cert -d 'Serve HTTPS with this certificate chain (PEM)' -r -F
 complete -c hookline -n "__fish_hookline_using_subcommand relay" -l tls-key -d 'The private key for --tls-cert (PEM)' -r -F
+complete -c hookline -n "__fish_hookline_using_subcommand relay" -l nats -d 'Run as one of several relays sharing channels and subscribers over NATS (nats://HOST:PORT)' -r
+complete -c hookline -n "__fish_hookline_using_subcommand relay" -l nats-prefix -d 'The subjects\' prefix and bucket name on NATS (relays sharing channels use the same one)' -r
 complete -c hookline -n "__fish_hookline_using_subcommand relay" -l config -d 'Read settings from FILE instead of ./hookline.toml' -r -F
 complete -c hookline -n "__fish_hookline_using_subcommand relay" -l color -d 'When to use colour: auto (only on a terminal, and not when NO_COLOR is set), always, never' -r -f -a "auto\t''
 always\t''

@@ -473,14 +473,16 @@ pub struct RelayArgs {
 fn parse_nats_prefix(text: &str) -> Result<String, String> {
     let word_ok = |w: &str| {
         !w.is_empty()
-            && w
-                .bytes()
+            && w.bytes()
                 .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
     };
     if text.len() <= 64 && text.split('.').all(word_ok) {
         Ok(text.to_string())
     } else {
-        Err("use dot-separated words of letters, digits, '-' and '_' (64 characters at most)".into())
+        Err(
+            "use dot-separated words of letters, digits, '-' and '_' (64 characters at most)"
+                .into(),
+        )
     }
 }
 

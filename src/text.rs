@@ -27,7 +27,7 @@ pub fn size_text(bytes: u64) -> String {
     ];
     UNITS
         .iter()
-        .find(|(unit, _)| bytes >= *unit && bytes % unit == 0)
+        .find(|(unit, _)| bytes >= *unit && bytes.is_multiple_of(*unit))
         .map_or_else(
             || format!("{bytes} B"),
             |(unit, name)| format!("{} {name}", bytes / unit),

@@ -238,7 +238,13 @@ impl Cluster {
     }
 
     fn subscribe(&self, relay: &Listener, app: &EchoApp) -> Listener {
-        listen_on(self.dir.path(), &base(relay), &self.channel, &self.token, app.addr)
+        listen_on(
+            self.dir.path(),
+            &base(relay),
+            &self.channel,
+            &self.token,
+            app.addr,
+        )
     }
 }
 
@@ -302,7 +308,10 @@ fn a_request_to_one_relay_reaches_the_subscriber_on_the_other_byte_for_byte() {
     assert_eq!(*app.seen.lock().unwrap(), 1);
     // The same through B, the subscriber's own relay.
     let answer = post(c.b.addr, &c.path("/again"), &[], b"via b");
-    assert_eq!((answer.status, answer.body.as_slice()), (201, &b"via b"[..]));
+    assert_eq!(
+        (answer.status, answer.body.as_slice()),
+        (201, &b"via b"[..])
+    );
 }
 
 #[test]
@@ -373,7 +382,9 @@ fn a_newer_subscriber_on_one_relay_replaces_the_older_on_the_other() {
     }
     let stopped = old.stop();
     assert!(
-        stopped.stderr.contains("a newer subscriber took the channel over"),
+        stopped
+            .stderr
+            .contains("a newer subscriber took the channel over"),
         "{}",
         stopped.stderr
     );
@@ -473,13 +484,8 @@ fn bodies_of_25_mib_cross_and_a_server_that_cannot_carry_them_is_refused() {
     // NATS' default 1 MiB: the relay says why and does not start.
     let dir = tempfile::tempdir().unwrap();
     let small = Nats::start(dir.path(), "");
-    let refused = run(hookline_in(dir.path()).args([
-        "relay",
-        "--port",
-        "0",
-        "--nats",
-        &small.url(),
-    ]));
+    let refused =
+        run(hookline_in(dir.path()).args(["relay", "--port", "0", "--nats", &small.url()]));
     assert_eq!(refused.code, 2, "{}", refused.stderr);
     assert_eq!(refused.stderr.lines().count(), 1, "{}", refused.stderr);
     assert!(
@@ -529,10 +535,46 @@ fn both_relays_recover_when_nats_restarts() {
     let Cluster { a, .. } = c;
     let stopped = a.stop();
     assert_eq!(
-        stopped.stderr.matches("lost the connection to NATS").count(),
+        stopped
+            .stderr
+            .matches("lost the connection to NATS")
+            .count(),
         1,
         "said once: {}",
         stopped.stderr
     );
     assert!(stopped.stderr.contains("connected to NATS again"));
+}
+
+#[test]
+fn a_single_relays_state_file_is_imported_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("relay.json");
+    let state_arg = state.to_str().unwrap();
+    let single = common::relay::relay(dir.path(), &["--state", state_arg]);
+    let (channel, token, _) = create_channel(dir.path(), &single);
+    assert_eq!(single.stop().code, 0);
+
+    let nats = Nats::start(dir.path(), DOCUMENTED_CONFIG);
+    let a = relay_on(dir.path(), &nats, &["--state", state_arg]);
+    assert!(
+        a.banner.join("").contains("imported 1 channel from"),
+        "{:?}",
+        a.banner
+    );
+    let b = relay_on(dir.path(), &nats, &["--state", state_arg]);
+    assert!(
+        b.banner
+            .join("")
+            .contains("not imported: the bucket has channels already"),
+        "{:?}",
+        b.banner
+    );
+    // The imported channel keeps its token: a subscriber on B, a sender on A.
+    let app = echo_app("app");
+    let _laptop = listen_on(dir.path(), &base(&b), &channel, &token, app.addr);
+    let answer = post_until(a.addr, &format!("/c/{channel}/"), b"kept", |r| {
+        r.status == 201
+    });
+    assert_eq!(answer.body, b"kept");
 }

@@ -121,7 +121,7 @@ async fn nats_store(
             ),
         };
     }
-    Ok((ChannelStore::Nats(kv), kept))
+    Ok((ChannelStore::Nats(Box::new(kv)), kept))
 }
 
 #[allow(clippy::too_many_arguments)]

@@ -222,7 +222,6 @@ impl LocalHub {
             answer: Some(rx),
         })
     }
-
 }
 
 impl Reservation {

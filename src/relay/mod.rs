@@ -36,10 +36,10 @@ use subtle::ConstantTimeEq;
 use create_limit::CreateLimit;
 use events::{RelayEvent, RelayReporter};
 use frame::RequestHead;
+use hub::DispatchError;
 use hub::{Hub, LocalHub};
 use replies::{answer_reply, bearer, dispatch_error_reply, unauthorized, Reply};
 use store::{ChannelStore, StoreError};
-use hub::DispatchError;
 
 use crate::http_headers::{strip_hop_by_hop, to_pairs};
 use crate::server::{
@@ -278,7 +278,13 @@ impl<H: Hub> Relay<H> {
             match self.channels.exists(channel).await {
                 Ok(true) => {}
                 Ok(false) => return error_reply(404, "no such channel", unread),
-                Err(_) => return dispatch_error_reply(DispatchError::Unavailable, self.settings.wait, unread),
+                Err(_) => {
+                    return dispatch_error_reply(
+                        DispatchError::Unavailable,
+                        self.settings.wait,
+                        unread,
+                    )
+                }
             }
         }
         dispatch_error_reply(error, self.settings.wait, unread)
@@ -290,11 +296,19 @@ impl<H: Hub> Relay<H> {
         if !channels::is_valid_id(channel) {
             return Ok(false);
         }
-        match self.channels.authorize(channel, bearer(req).unwrap_or("")).await {
+        match self
+            .channels
+            .authorize(channel, bearer(req).unwrap_or(""))
+            .await
+        {
             Ok(known) => Ok(known),
             Err(error) => {
                 self.report(RelayEvent::StoreFailed { error: &error });
-                Err(dispatch_error_reply(DispatchError::Unavailable, self.settings.wait, false))
+                Err(dispatch_error_reply(
+                    DispatchError::Unavailable,
+                    self.settings.wait,
+                    false,
+                ))
             }
         }
     }

@@ -64,9 +64,7 @@ pub async fn connect(
         .ping_interval(Duration::from_secs(10))
         .connection_timeout(Duration::from_secs(5))
         .request_timeout(None)
-        .reconnect_delay_callback(|attempts| {
-            Duration::from_millis(100 * attempts.min(20) as u64)
-        })
+        .reconnect_delay_callback(|attempts| Duration::from_millis(100 * attempts.min(20) as u64))
         .event_callback(move |event| {
             let (lost, reporter) = (lost.clone(), reporter.clone());
             async move {
@@ -230,7 +228,7 @@ impl Hub for NatsHub {
                     RequestErrorKind::TimedOut => DispatchError::TimedOut,
                     // A body within --max-body always fits (checked at start-up).
                     _ => DispatchError::Unavailable,
-                })
+                });
             }
         };
         if let Some(error) = answer.headers.as_ref().and_then(|h| h.get(ERROR_HEADER)) {
@@ -293,7 +291,9 @@ async fn answer_one(shared: Arc<Shared>, channel: String, request: Message) {
     };
     let client = &shared.client;
     let error = match outcome {
-        Ok((head, body)) => match client.publish(reply.clone(), frame::encode(&head, &body)).await
+        Ok((head, body)) => match client
+            .publish(reply.clone(), frame::encode(&head, &body))
+            .await
         {
             Ok(()) => return,
             Err(e) if e.kind() == async_nats::client::PublishErrorKind::MaxPayloadExceeded => {

@@ -176,7 +176,11 @@ impl<H: Hub> Relay<H> {
         S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin,
     {
         self.channels.touch(channel, now());
-        timeout(self.settings.link_timeout, sink.send(Message::Ping(Bytes::new()))).await
+        timeout(
+            self.settings.link_timeout,
+            sink.send(Message::Ping(Bytes::new())),
+        )
+        .await
     }
 }
 

@@ -8,7 +8,7 @@ use super::kv_channels::{KvChannels, KvError};
 
 pub enum ChannelStore {
     File(Arc<Channels>),
-    Nats(KvChannels),
+    Nats(Box<KvChannels>),
 }
 
 #[derive(Debug, thiserror::Error)]
