@@ -48,6 +48,8 @@ pub enum Command {
     Replay(Box<ReplayArgs>),
     /// Check a webhook receiver: does it accept good deliveries and reject forged, tampered and stale ones?
     Probe(Box<ProbeArgs>),
+    /// Open the inspector's web page over saved captures: look, compare, replay, edit and re-sign
+    Inspect(Box<InspectArgs>),
     /// Run a relay: a public endpoint that tunnels each channel's webhooks to `listen --relay`
     Relay(Box<RelayArgs>),
     /// The fixtures built into hookline (`send @stripe/invoice.paid`): list them, or print one
@@ -338,6 +340,22 @@ pub struct ListenArgs {
     #[arg(long, conflicts_with = "tls_cert", help_heading = "HTTPS")]
     pub tls_self_signed: bool,
 
+    /// Serve the inspector, a web page of the events, on ADDR (HOST:PORT or PORT) [default: 127.0.0.1:4040, or the next free port; off with --json unless given]
+    #[arg(
+        long,
+        value_name = "ADDR",
+        conflicts_with = "no_inspect",
+        help_heading = "Inspector"
+    )]
+    pub inspect: Option<String>,
+
+    /// No inspector
+    #[arg(long, env = "HOOKLINE_NO_INSPECT", value_parser = clap::builder::FalseyValueParser::new(), help_heading = "Inspector")]
+    pub no_inspect: bool,
+
+    #[command(flatten)]
+    pub inspector: InspectorLimits,
+
     /// Also receive the webhooks of a relay channel: URL or URL/CHANNEL (without a channel, the one saved for that relay, else a new one)
     #[arg(long, value_name = "URL", value_parser = parse_target_url, help_heading = "Relay")]
     pub relay: Option<http::Uri>,
@@ -467,6 +485,50 @@ pub struct RelayArgs {
     /// The subjects' prefix and bucket name on NATS (relays sharing channels use the same one)
     #[arg(long, value_name = "PREFIX", default_value = "hookline", value_parser = parse_nats_prefix, help_heading = "Several relays")]
     pub nats_prefix: String,
+}
+
+#[derive(Debug, Args)]
+pub struct InspectArgs {
+    /// Capture files, directories of them (dead letters too), JSON-lines files (.jsonl, e.g. `listen --json` output)
+    #[arg(value_name = "CAPTURE", required = true)]
+    pub captures: Vec<PathBuf>,
+
+    /// Read directories recursively
+    #[arg(short, long)]
+    pub recursive: bool,
+
+    /// Serve the page on ADDR (HOST:PORT or PORT) [default: 127.0.0.1:4040, or the next free port]
+    #[arg(long, value_name = "ADDR")]
+    pub addr: Option<String>,
+
+    /// Where replays go unless the page names another URL
+    #[arg(long, value_name = "URL", value_parser = parse_target_url)]
+    pub to: Option<http::Uri>,
+
+    /// Give up on a replay's answer after this long
+    #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = parse_timeout)]
+    pub timeout: Duration,
+
+    #[command(flatten, next_help_heading = "Signing")]
+    pub signing: SigningArgs,
+
+    #[command(flatten)]
+    pub inspector: InspectorLimits,
+
+    #[command(flatten)]
+    pub connect: ConnectArgs,
+}
+
+/// How much the inspector keeps in memory (listen and inspect).
+#[derive(Debug, Args, Clone, Copy)]
+pub struct InspectorLimits {
+    /// Events the inspector keeps in memory; older ones drop out of the page (not from --save)
+    #[arg(long, value_name = "N", default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(1..), help_heading = "Inspector")]
+    pub inspect_max_events: u64,
+
+    /// Memory the inspector's events may take; the oldest drop out past it
+    #[arg(long, value_name = "SIZE", default_value = "128MiB", value_parser = parse_size, help_heading = "Inspector")]
+    pub inspect_max_bytes: u64,
 }
 
 /// A NATS subject prefix: dot-separated words of letters, digits, `-` and `_`.

@@ -13,6 +13,7 @@ pub mod files;
 pub mod fixture;
 pub mod http_headers;
 pub mod ids;
+pub mod inspect;
 pub mod listen;
 pub mod memory;
 pub mod output;

@@ -11,6 +11,8 @@ use std::time::Duration;
 
 use crate::cli::ListenArgs;
 use crate::config::{Config, SigningSettings};
+use crate::inspect::server::Inspector;
+use crate::inspect::{Feed, Store, Tee};
 use crate::listen::guard::Guard;
 use crate::listen::routes::{Route, Routes};
 use crate::listen::{expect, Chaos, ChaosSettings, Engine, Forwarder, SaveTo, Settings};
@@ -56,12 +58,15 @@ pub fn run(config: &Config, args: ListenArgs) -> Result<ExitCode> {
         Some((subscriber, events)) => (Some(subscriber), events),
         None => (None, Vec::new()),
     };
+    let inspector = inspector(config, &args, &runtime, local, tls_on)?;
+    let inspector_url = inspector.as_ref().map(|(page, _)| page.url());
     crate::output::listen::banner(&Banner {
         tls: tls_note.as_ref(),
         verify: settings.verify.as_ref().map(|(o, s)| (o, s.len())),
         save: settings.save.as_ref().map(|s| s.dir.as_path()),
         routes: &settings.routes,
         relay: &relay_events,
+        inspector: inspector_url.as_deref(),
         listening: &format!("{}://{local}", if tls_on { "https" } else { "http" }),
     });
 
@@ -71,11 +76,16 @@ pub fn run(config: &Config, args: ListenArgs) -> Result<ExitCode> {
             .map_err(|e| anyhow!("--url-file {}: {e}", path.display()))?;
     }
 
+    let feed = inspector.map(|(page, listener)| {
+        let feed = Feed::start(page.store.clone());
+        runtime.spawn(page.serve(listener, std::future::pending::<()>()));
+        feed
+    });
     let served = serve(
         &runtime,
         (server, connection_limits),
         settings,
-        subscriber,
+        (subscriber, feed),
         &args,
     )?;
     // Requests still running past the grace period are dropped with the runtime.
@@ -178,7 +188,7 @@ fn serve(
     runtime: &tokio::runtime::Runtime,
     (server, connection_limits): (Server, crate::server::ConnectionLimits),
     settings: Settings,
-    subscriber: Option<Subscriber>,
+    (subscriber, feed): (Option<Subscriber>, Option<Feed>),
     args: &ListenArgs,
 ) -> Result<Served> {
     let style = if args.json {
@@ -210,6 +220,13 @@ fn serve(
             expect.clone()
         }
         None => printer.clone(),
+    };
+    let reporter: Arc<dyn crate::listen::Reporter> = match feed {
+        Some(feed) => Arc::new(Tee {
+            inner: reporter,
+            feed,
+        }),
+        None => reporter,
     };
     let engine = Engine::new(settings, reporter);
     // The relay link is told when listen stops, and drains like the server.
@@ -254,6 +271,52 @@ fn serve(
         expected,
         timed_out,
     })
+}
+
+/// The inspector, unless `--no-inspect` (or `--json` without `--inspect`): its page bound
+/// (so its URL goes in the banner), events not yet flowing. Replays go to the forward
+/// target (the default route's, else the first), else back to this listener.
+fn inspector(
+    config: &Config,
+    args: &ListenArgs,
+    runtime: &tokio::runtime::Runtime,
+    local: std::net::SocketAddr,
+    tls: bool,
+) -> Result<Option<(Arc<Inspector>, tokio::net::TcpListener)>> {
+    if args.no_inspect || (args.json && args.inspect.is_none()) {
+        return Ok(None);
+    }
+    let (addr, next_free) = super::inspect::page_address("--inspect", args.inspect.as_deref())?;
+    let listener = runtime
+        .block_on(crate::inspect::server::bind(addr, next_free))
+        .map_err(|e| anyhow!("--inspect {addr}: {e}"))?;
+    let forward = args
+        .forward_to
+        .iter()
+        .find(|r| matches!(r.rule, crate::listen::routes::Rule::Any))
+        .or(args.forward_to.first())
+        .map(|r| crate::http_headers::split_userinfo(&r.url).0);
+    let own_host = if local.ip().is_unspecified() {
+        std::net::SocketAddr::new(std::net::Ipv4Addr::LOCALHOST.into(), local.port())
+    } else {
+        local
+    };
+    let own: http::Uri = format!("{}://{own_host}/", if tls { "https" } else { "http" })
+        .parse()
+        .expect("an address is a URL");
+    let signing = SigningSettings::resolve(config, &args.signing, args.tolerance)?;
+    let replayer = runtime.block_on(async {
+        super::inspect::replayer(
+            &signing,
+            &args.relay_tls,
+            Some(forward.unwrap_or(own)),
+            args.forward_timeout,
+        )
+    })?;
+    let store = Store::new(super::inspect::limits(&args.inspector));
+    let title = format!("listen on {own_host}");
+    let page = Inspector::new(store, replayer, title, listener.local_addr()?);
+    Ok(Some((Arc::new(page), listener)))
 }
 
 /// `--allow-ip`, `--token`/`--token-file`, `--https-only`.

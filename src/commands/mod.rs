@@ -4,6 +4,7 @@ mod channel;
 mod fixtures;
 mod generate;
 mod input;
+mod inspect;
 mod listen;
 mod probe;
 mod relay;
@@ -75,6 +76,7 @@ pub fn run(cli: Cli, config: Config) -> Result<ExitCode> {
         Command::Send(args) => send::run(&config, *args),
         Command::Replay(args) => replay::run(&config, *args),
         Command::Probe(args) => probe::run(&config, *args),
+        Command::Inspect(args) => inspect::run(&config, *args),
         Command::Relay(args) => relay::run(*args),
         Command::Channel { action } => channel::run(action),
         Command::Fixtures { action } => fixtures::run(action),

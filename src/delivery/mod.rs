@@ -8,6 +8,7 @@ pub mod batch;
 pub mod dead_letter;
 mod policy;
 pub mod proxy;
+pub mod resign;
 
 use std::time::{Duration, Instant};
 

@@ -86,7 +86,14 @@ pub struct Banner<'a> {
     pub save: Option<&'a std::path::Path>,
     pub routes: &'a crate::listen::routes::Routes,
     pub relay: &'a [crate::relay::client::LinkEvent],
+    /// The inspector's page, when it is on.
+    pub inspector: Option<&'a str>,
     pub listening: &'a str,
+}
+
+/// `hookline inspect`'s banner: what it shows, and where.
+pub fn inspect_banner(title: &str, url: &str) {
+    eprintln!("inspector: {url} ({title}); Ctrl-C to stop");
 }
 
 /// The banner on stderr: what is on, then `listening on …` last (scripts and tests wait
@@ -127,6 +134,9 @@ pub fn banner(b: &Banner<'_>) {
     }
     for event in b.relay {
         eprintln!("{}", super::relay::link_line(event));
+    }
+    if let Some(url) = b.inspector {
+        eprintln!("inspector: {url}");
     }
     eprintln!("listening on {}", b.listening);
 }

@@ -9,16 +9,14 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use anyhow::{anyhow, bail, Context, Result};
-use bytes::Bytes;
-use http::{HeaderMap, Method, Uri};
+use http::{Method, Uri};
 use tokio::sync::mpsc;
 
 pub(super) mod inputs;
-mod resign;
 mod select;
 
+use crate::delivery::resign::{is_stale, request_from_capture, Resign, Resigner};
 use inputs::{check_lines, expand, feed, read_capture, Batch, Files, Input, Item};
-use resign::{is_stale, Resign, Resigner};
 use select::Selection;
 
 use super::signals::Signals;
@@ -26,7 +24,6 @@ use crate::capture::Capture;
 use crate::cli::ReplayArgs;
 use crate::config::{Config, SigningSettings};
 use crate::delivery::{self, batch};
-use crate::http_headers::{append_pairs, is_hop_by_hop};
 use crate::output::delivery::{Detail, Printer, Style};
 
 pub fn run(config: &Config, args: ReplayArgs) -> Result<ExitCode> {
@@ -39,7 +36,7 @@ pub fn run(config: &Config, args: ReplayArgs) -> Result<ExitCode> {
         );
     }
     let resign = match args.resign {
-        true => Some(Arc::new(Resign::new(&signing)?)),
+        true => Some(Arc::new(resign_with(&signing)?)),
         false => None,
     };
     let (inputs, files, skipped) = read_inputs(&args)?;
@@ -242,7 +239,7 @@ impl Captures {
             return None;
         }
         self.taken += 1;
-        let mut request = match build_request(&mut item.capture, &self.to) {
+        let mut request = match request_from_capture(&mut item.capture, &self.to) {
             Ok(request) => request,
             Err(e) if self.skip_invalid => {
                 eprintln!("hookline: skipped {}: {e:#}", item.label);
@@ -329,45 +326,6 @@ impl batch::Jobs<ReplayJob> for &mut Captures {
     }
 }
 
-/// The request as captured: method, headers (order and repeats kept; hop-by-hop headers,
-/// Host and Content-Length left to the client) and body bytes, moved out of the capture
-/// rather than copied. The URL's path replaces the capture's when it has one other than `/`.
-fn build_request(capture: &mut Capture, to: &Uri) -> Result<delivery::Request> {
-    let method = Method::from_bytes(capture.method.as_bytes())
-        .map_err(|_| anyhow!("`{}` is not an HTTP method", capture.method))?;
-    let (path, query) = if to.path() == "/" || to.path().is_empty() {
-        (capture.path.as_str(), capture.query.as_deref())
-    } else {
-        (to.path(), to.query().or(capture.query.as_deref()))
-    };
-    let target = match query {
-        Some(q) => format!("{path}?{q}"),
-        None => path.to_string(),
-    };
-    // The host is --to's, whatever the capture says: a captured path is only ever a path
-    // (`@evil:1/x` or `.localdomain/x` pasted after the authority would change the host).
-    if !target.starts_with('/') {
-        bail!("path `{target}` does not start with /");
-    }
-    let path_and_query = http::uri::PathAndQuery::try_from(target.as_str())
-        .map_err(|e| anyhow!("path `{target}`: {e}"))?;
-    let mut parts = to.clone().into_parts();
-    parts.path_and_query = Some(path_and_query);
-    let url = Uri::from_parts(parts).map_err(|e| anyhow!("path `{target}`: {e}"))?;
-    let mut headers = HeaderMap::new();
-    let kept = capture.headers.iter().filter(|(name, _)| {
-        let lower = name.to_ascii_lowercase();
-        !(is_hop_by_hop(&lower) || lower == "host" || lower == "content-length")
-    });
-    append_pairs(&mut headers, kept).map_err(|e| anyhow!(e))?;
-    Ok(delivery::Request {
-        method,
-        url,
-        headers,
-        body: Bytes::from(std::mem::take(&mut capture.body)),
-    })
-}
-
 /// A progress bar on a terminal (its length known unless JSON lines are streamed), else
 /// lines or JSON.
 fn style(args: &ReplayArgs, inputs: &[Input], files: &Files) -> Style {
@@ -396,4 +354,21 @@ mod tests {
         assert_eq!(super::bar_length(2, Some(3)), 2);
         assert_eq!(super::bar_length(8, None), 8);
     }
+}
+
+/// `--resign`: the first secret, and `--scheme` when fixed (checked against the secret).
+fn resign_with(signing: &crate::config::SigningSettings) -> Result<Resign> {
+    let secret = signing.require_secrets()?[0].clone();
+    let scheme = match signing.scheme {
+        Some(crate::signing::SchemeChoice::Fixed(s)) => {
+            s.mac_key(&secret).map_err(|e| signing.key_error(e))?;
+            Some(s)
+        }
+        _ => None,
+    };
+    Ok(Resign::new(
+        secret,
+        scheme,
+        signing.signature_header.clone(),
+    ))
 }

@@ -1,20 +1,22 @@
-//! `replay --resign`: drop every scheme's signing headers and sign afresh per attempt;
-//! and the warning when captured signatures are already stale.
+//! Re-signing a captured request (`replay --resign`, the inspector's "replay re-signed"):
+//! drop every scheme's signing headers and sign afresh, per attempt; and whether captured
+//! signatures are already stale. Also the request a capture stands for.
 
 use std::sync::Arc;
 use std::time::SystemTime;
 
-use anyhow::{anyhow, Result};
+use anyhow::{anyhow, bail, Result};
+use bytes::Bytes;
 use http::header::HeaderName;
+use http::{HeaderMap, Method, Uri};
 
 use crate::capture::Capture;
-use crate::config::SigningSettings;
 use crate::delivery;
-use crate::http_headers::append_pairs;
+use crate::http_headers::{append_pairs, is_hop_by_hop};
 use crate::secret::Secret;
-use crate::signing::{header_values, is_signing_header, Scheme, SchemeChoice, Signer};
+use crate::signing::{header_values, is_signing_header, Scheme, Signer};
 
-/// `--resign`: the secret and the scheme chosen on the command line, if any.
+/// What re-signs: the secret, and the scheme when one was chosen (else the capture's).
 pub struct Resign {
     scheme: Option<Scheme>,
     secret: Secret,
@@ -29,20 +31,13 @@ pub struct Resigner {
 }
 
 impl Resign {
-    pub fn new(signing: &SigningSettings) -> Result<Self> {
-        let secret = signing.require_secrets()?[0].clone();
-        let scheme = match signing.scheme {
-            Some(SchemeChoice::Fixed(s)) => {
-                s.mac_key(&secret).map_err(|e| signing.key_error(e))?;
-                Some(s)
-            }
-            _ => None,
-        };
-        Ok(Resign {
+    /// The caller checked that `secret` can key `scheme`.
+    pub fn new(secret: Secret, scheme: Option<Scheme>, signature_header: Option<String>) -> Self {
+        Resign {
             scheme,
             secret,
-            signature_header: signing.signature_header.clone(),
-        })
+            signature_header,
+        }
     }
 
     /// The scheme: --scheme, else the one the capture was verified with, else generic.
@@ -75,6 +70,11 @@ impl Resign {
 }
 
 impl Resigner {
+    /// The scheme it signs with.
+    pub fn scheme(&self) -> Scheme {
+        self.scheme
+    }
+
     /// The request without any scheme's signing headers, signed over a fresh timestamp.
     pub fn sign(&self, request: &delivery::Request) -> delivery::Request {
         let mut signed = request.clone();
@@ -115,4 +115,44 @@ pub fn is_stale(capture: &Capture, tolerance: std::time::Duration) -> bool {
     timestamped
         && received
             .is_some_and(|at| SystemTime::now().duration_since(at).unwrap_or_default() > tolerance)
+}
+
+/// The request as captured: method, headers (order and repeats kept; hop-by-hop headers,
+/// Host and Content-Length left to the client) and body bytes, moved out of the capture
+/// rather than copied. The URL's path replaces the capture's when it has one other than `/`.
+pub fn request_from_capture(capture: &mut Capture, to: &Uri) -> Result<delivery::Request> {
+    let method = Method::from_bytes(capture.method.as_bytes())
+        .map_err(|_| anyhow!("`{}` is not an HTTP method", capture.method))?;
+    let (path, query) = if to.path() == "/" || to.path().is_empty() {
+        (capture.path.as_str(), capture.query.as_deref())
+    } else {
+        (to.path(), to.query().or(capture.query.as_deref()))
+    };
+    let target = match query {
+        Some(q) => format!("{path}?{q}"),
+        None => path.to_string(),
+    };
+    // The host is the target's, whatever the capture says: a captured path is only ever
+    // a path (`@evil:1/x` or `.localdomain/x` pasted after the authority would change the
+    // host).
+    if !target.starts_with('/') {
+        bail!("path `{target}` does not start with /");
+    }
+    let path_and_query = http::uri::PathAndQuery::try_from(target.as_str())
+        .map_err(|e| anyhow!("path `{target}`: {e}"))?;
+    let mut parts = to.clone().into_parts();
+    parts.path_and_query = Some(path_and_query);
+    let url = Uri::from_parts(parts).map_err(|e| anyhow!("path `{target}`: {e}"))?;
+    let mut headers = HeaderMap::new();
+    let kept = capture.headers.iter().filter(|(name, _)| {
+        let lower = name.to_ascii_lowercase();
+        !(is_hop_by_hop(&lower) || lower == "host" || lower == "content-length")
+    });
+    append_pairs(&mut headers, kept).map_err(|e| anyhow!(e))?;
+    Ok(delivery::Request {
+        method,
+        url,
+        headers,
+        body: Bytes::from(std::mem::take(&mut capture.body)),
+    })
 }
