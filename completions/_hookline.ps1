@@ -33,6 +33,7 @@ Register-ArgumentCompleter -Native -CommandName 'hookline' -ScriptBlock {
             [CompletionResult]::new('send', 'send', [CompletionResultType]::ParameterValue, 'Send signed fixtures to an endpoint, with retries and dead letters')
             [CompletionResult]::new('replay', 'replay', [CompletionResultType]::ParameterValue, 'Re-send captured requests byte for byte (captures, their folders, JSON lines)')
             [CompletionResult]::new('probe', 'probe', [CompletionResultType]::ParameterValue, 'Check a webhook receiver: does it accept good deliveries and reject forged, tampered and stale ones?')
+            [CompletionResult]::new('inspect', 'inspect', [CompletionResultType]::ParameterValue, 'Open the inspector''s web page over saved captures: look, compare, replay, edit and re-sign')
             [CompletionResult]::new('relay', 'relay', [CompletionResultType]::ParameterValue, 'Run a relay: a public endpoint that tunnels each channel''s webhooks to `listen --relay`')
             [CompletionResult]::new('fixtures', 'fixtures', [CompletionResultType]::ParameterValue, 'The fixtures built into hookline (`send @stripe/invoice.paid`): list them, or print one')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Show the settings in force and where each comes from (hookline.toml, HOOKLINE_*, defaults); secrets redacted')
@@ -114,6 +115,9 @@ Register-ArgumentCompleter -Native -CommandName 'hookline' -ScriptBlock {
             [CompletionResult]::new('--forward-timeout', '--forward-timeout', [CompletionResultType]::ParameterName, 'Give up on the app after this long and answer 504')
             [CompletionResult]::new('--tls-cert', '--tls-cert', [CompletionResultType]::ParameterName, 'Serve HTTPS with this certificate chain (PEM)')
             [CompletionResult]::new('--tls-key', '--tls-key', [CompletionResultType]::ParameterName, 'The private key for --tls-cert (PEM)')
+            [CompletionResult]::new('--inspect', '--inspect', [CompletionResultType]::ParameterName, 'Serve the inspector, a web page of the events, on ADDR (HOST:PORT or PORT) [default: 127.0.0.1:4040, or the next free port; off with --json unless given]')
+            [CompletionResult]::new('--inspect-max-events', '--inspect-max-events', [CompletionResultType]::ParameterName, 'Events the inspector keeps in memory; older ones drop out of the page (not from --save)')
+            [CompletionResult]::new('--inspect-max-bytes', '--inspect-max-bytes', [CompletionResultType]::ParameterName, 'Memory the inspector''s events may take; the oldest drop out past it')
             [CompletionResult]::new('--relay', '--relay', [CompletionResultType]::ParameterName, 'Also receive the webhooks of a relay channel: URL or URL/CHANNEL (without a channel, the one saved for that relay, else a new one)')
             [CompletionResult]::new('--relay-token', '--relay-token', [CompletionResultType]::ParameterName, 'The channel''s subscriber token [default: the one saved by `channel create`]')
             [CompletionResult]::new('--relay-create-token', '--relay-create-token', [CompletionResultType]::ParameterName, 'The relay''s channel-creation token, when it asks for one (`relay --create-token`)')
@@ -133,6 +137,7 @@ Register-ArgumentCompleter -Native -CommandName 'hookline' -ScriptBlock {
             [CompletionResult]::new('--quiet-filtered', '--quiet-filtered', [CompletionResultType]::ParameterName, 'Do not show filtered events at all (they are still counted)')
             [CompletionResult]::new('--forward-invalid', '--forward-invalid', [CompletionResultType]::ParameterName, 'Forward events whose signature is invalid too')
             [CompletionResult]::new('--tls-self-signed', '--tls-self-signed', [CompletionResultType]::ParameterName, 'Serve HTTPS with a self-signed certificate for localhost (kept in the cache dir; its path and fingerprint are printed)')
+            [CompletionResult]::new('--no-inspect', '--no-inspect', [CompletionResultType]::ParameterName, 'No inspector')
             [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not check the https:// server''s certificate (printed as a warning)')
             [CompletionResult]::new('--no-proxy', '--no-proxy', [CompletionResultType]::ParameterName, 'Connect directly, whatever the proxy variables say')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
@@ -236,6 +241,30 @@ Register-ArgumentCompleter -Native -CommandName 'hookline' -ScriptBlock {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Read settings from FILE instead of ./hookline.toml')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (only on a terminal, and not when NO_COLOR is set), always, never')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'One JSON object per case on stdout; the summary goes to stderr')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not check the https:// server''s certificate (printed as a warning)')
+            [CompletionResult]::new('--no-proxy', '--no-proxy', [CompletionResultType]::ParameterName, 'Connect directly, whatever the proxy variables say')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'hookline;inspect' {
+            [CompletionResult]::new('--addr', '--addr', [CompletionResultType]::ParameterName, 'Serve the page on ADDR (HOST:PORT or PORT) [default: 127.0.0.1:4040, or the next free port]')
+            [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'Where replays go unless the page names another URL')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up on a replay''s answer after this long')
+            [CompletionResult]::new('--scheme', '--scheme', [CompletionResultType]::ParameterName, 'Signature scheme: generic, github, stripe, standard, slack or shopify; verify and listen also take auto (detect it per request: their default); sign, send and replay default to generic (replay: the capture''s)')
+            [CompletionResult]::new('--secret', '--secret', [CompletionResultType]::ParameterName, 'Secret to sign or verify with; repeat for rotation (any one may match; the first signs). Environment: HOOKLINE_SECRET')
+            [CompletionResult]::new('--secret-file', '--secret-file', [CompletionResultType]::ParameterName, 'Read secrets from FILE, one per line (blank lines ignored). Environment: HOOKLINE_SECRET_FILE')
+            [CompletionResult]::new('--signature-header', '--signature-header', [CompletionResultType]::ParameterName, 'Header that carries the generic scheme''s signature [default: X-Signature]')
+            [CompletionResult]::new('--inspect-max-events', '--inspect-max-events', [CompletionResultType]::ParameterName, 'Events the inspector keeps in memory; older ones drop out of the page (not from --save)')
+            [CompletionResult]::new('--inspect-max-bytes', '--inspect-max-bytes', [CompletionResultType]::ParameterName, 'Memory the inspector''s events may take; the oldest drop out past it')
+            [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Trust this CA certificate (PEM) for the https:// server connected to (a target, an app, or a relay), besides the usual roots')
+            [CompletionResult]::new('--proxy', '--proxy', [CompletionResultType]::ParameterName, 'Connect through this proxy (http://[user:password@]host:port), whatever HTTPS_PROXY, HTTP_PROXY and ALL_PROXY say; NO_PROXY still applies')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Read settings from FILE instead of ./hookline.toml')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (only on a terminal, and not when NO_COLOR is set), always, never')
+            [CompletionResult]::new('-r', '-r', [CompletionResultType]::ParameterName, 'Read directories recursively')
+            [CompletionResult]::new('--recursive', '--recursive', [CompletionResultType]::ParameterName, 'Read directories recursively')
             [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not check the https:// server''s certificate (printed as a warning)')
             [CompletionResult]::new('--no-proxy', '--no-proxy', [CompletionResultType]::ParameterName, 'Connect directly, whatever the proxy variables say')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
@@ -430,6 +459,7 @@ Register-ArgumentCompleter -Native -CommandName 'hookline' -ScriptBlock {
             [CompletionResult]::new('send', 'send', [CompletionResultType]::ParameterValue, 'Send signed fixtures to an endpoint, with retries and dead letters')
             [CompletionResult]::new('replay', 'replay', [CompletionResultType]::ParameterValue, 'Re-send captured requests byte for byte (captures, their folders, JSON lines)')
             [CompletionResult]::new('probe', 'probe', [CompletionResultType]::ParameterValue, 'Check a webhook receiver: does it accept good deliveries and reject forged, tampered and stale ones?')
+            [CompletionResult]::new('inspect', 'inspect', [CompletionResultType]::ParameterValue, 'Open the inspector''s web page over saved captures: look, compare, replay, edit and re-sign')
             [CompletionResult]::new('relay', 'relay', [CompletionResultType]::ParameterValue, 'Run a relay: a public endpoint that tunnels each channel''s webhooks to `listen --relay`')
             [CompletionResult]::new('fixtures', 'fixtures', [CompletionResultType]::ParameterValue, 'The fixtures built into hookline (`send @stripe/invoice.paid`): list them, or print one')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Show the settings in force and where each comes from (hookline.toml, HOOKLINE_*, defaults); secrets redacted')
@@ -455,6 +485,9 @@ Register-ArgumentCompleter -Native -CommandName 'hookline' -ScriptBlock {
             break
         }
         'hookline;help;probe' {
+            break
+        }
+        'hookline;help;inspect' {
             break
         }
         'hookline;help;relay' {

@@ -31,6 +31,9 @@ _hookline() {
             hookline,help)
                 cmd="hookline__subcmd__help"
                 ;;
+            hookline,inspect)
+                cmd="hookline__subcmd__inspect"
+                ;;
             hookline,listen)
                 cmd="hookline__subcmd__listen"
                 ;;
@@ -112,6 +115,9 @@ _hookline() {
             hookline__subcmd__help,help)
                 cmd="hookline__subcmd__help__subcmd__help"
                 ;;
+            hookline__subcmd__help,inspect)
+                cmd="hookline__subcmd__help__subcmd__inspect"
+                ;;
             hookline__subcmd__help,listen)
                 cmd="hookline__subcmd__help__subcmd__listen"
                 ;;
@@ -158,7 +164,7 @@ _hookline() {
 
     case "${cmd}" in
         hookline)
-            opts="-h -V --config --color --help --version sign verify listen send replay probe relay fixtures config channel man completions help"
+            opts="-h -V --config --color --help --version sign verify listen send replay probe inspect relay fixtures config channel man completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -536,7 +542,7 @@ _hookline() {
             return 0
             ;;
         hookline__subcmd__help)
-            opts="sign verify listen send replay probe relay fixtures config channel man completions help"
+            opts="sign verify listen send replay probe inspect relay fixtures config channel man completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -689,6 +695,20 @@ _hookline() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        hookline__subcmd__help__subcmd__inspect)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         hookline__subcmd__help__subcmd__listen)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -801,8 +821,74 @@ _hookline() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        hookline__subcmd__inspect)
+            opts="-r -h -V --recursive --addr --to --timeout --scheme --secret --secret-file --signature-header --inspect-max-events --inspect-max-bytes --cacert --insecure --proxy --no-proxy --config --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --addr)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --to)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --scheme)
+                    COMPREPLY=($(compgen -W "auto generic github stripe standard slack shopify" -- "${cur}"))
+                    return 0
+                    ;;
+                --secret)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --secret-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --signature-header)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --inspect-max-events)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --inspect-max-bytes)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --proxy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         hookline__subcmd__listen)
-            opts="-p -h -V --port --bind --status --max-body --header-timeout --body-timeout --body-deadline --idle-timeout --max-connections --max-buffered --grace --scheme --secret --secret-file --signature-header --tolerance --json --full --save --fsync --delay --fail-rate --fail-status --responses --retry-after --seed --forward-to --events --allow-ip --token --token-file --https-only --quiet-filtered --forward-timeout --forward-invalid --tls-cert --tls-key --tls-self-signed --relay --relay-token --relay-create-token --relay-max-in-flight --cacert --insecure --proxy --no-proxy --expect --expect-event --timeout --url-file --config --color --help --version"
+            opts="-p -h -V --port --bind --status --max-body --header-timeout --body-timeout --body-deadline --idle-timeout --max-connections --max-buffered --grace --scheme --secret --secret-file --signature-header --tolerance --json --full --save --fsync --delay --fail-rate --fail-status --responses --retry-after --seed --forward-to --events --allow-ip --token --token-file --https-only --quiet-filtered --forward-timeout --forward-invalid --tls-cert --tls-key --tls-self-signed --inspect --no-inspect --inspect-max-events --inspect-max-bytes --relay --relay-token --relay-create-token --relay-max-in-flight --cacert --insecure --proxy --no-proxy --expect --expect-event --timeout --url-file --config --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -933,6 +1019,18 @@ _hookline() {
                     return 0
                     ;;
                 --tls-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --inspect)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --inspect-max-events)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --inspect-max-bytes)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -30,6 +30,7 @@ set edit:completion:arg-completer[hookline] = {|@words|
             cand send 'Send signed fixtures to an endpoint, with retries and dead letters'
             cand replay 'Re-send captured requests byte for byte (captures, their folders, JSON lines)'
             cand probe 'Check a webhook receiver: does it accept good deliveries and reject forged, tampered and stale ones?'
+            cand inspect 'Open the inspector''s web page over saved captures: look, compare, replay, edit and re-sign'
             cand relay 'Run a relay: a public endpoint that tunnels each channel''s webhooks to `listen --relay`'
             cand fixtures 'The fixtures built into hookline (`send @stripe/invoice.paid`): list them, or print one'
             cand config 'Show the settings in force and where each comes from (hookline.toml, HOOKLINE_*, defaults); secrets redacted'
@@ -108,6 +109,9 @@ set edit:completion:arg-completer[hookline] = {|@words|
             cand --forward-timeout 'Give up on the app after this long and answer 504'
             cand --tls-cert 'Serve HTTPS with this certificate chain (PEM)'
             cand --tls-key 'The private key for --tls-cert (PEM)'
+            cand --inspect 'Serve the inspector, a web page of the events, on ADDR (HOST:PORT or PORT) [default: 127.0.0.1:4040, or the next free port; off with --json unless given]'
+            cand --inspect-max-events 'Events the inspector keeps in memory; older ones drop out of the page (not from --save)'
+            cand --inspect-max-bytes 'Memory the inspector''s events may take; the oldest drop out past it'
             cand --relay 'Also receive the webhooks of a relay channel: URL or URL/CHANNEL (without a channel, the one saved for that relay, else a new one)'
             cand --relay-token 'The channel''s subscriber token [default: the one saved by `channel create`]'
             cand --relay-create-token 'The relay''s channel-creation token, when it asks for one (`relay --create-token`)'
@@ -127,6 +131,7 @@ set edit:completion:arg-completer[hookline] = {|@words|
             cand --quiet-filtered 'Do not show filtered events at all (they are still counted)'
             cand --forward-invalid 'Forward events whose signature is invalid too'
             cand --tls-self-signed 'Serve HTTPS with a self-signed certificate for localhost (kept in the cache dir; its path and fingerprint are printed)'
+            cand --no-inspect 'No inspector'
             cand --insecure 'Do not check the https:// server''s certificate (printed as a warning)'
             cand --no-proxy 'Connect directly, whatever the proxy variables say'
             cand -h 'Print help'
@@ -227,6 +232,29 @@ set edit:completion:arg-completer[hookline] = {|@words|
             cand --config 'Read settings from FILE instead of ./hookline.toml'
             cand --color 'When to use colour: auto (only on a terminal, and not when NO_COLOR is set), always, never'
             cand --json 'One JSON object per case on stdout; the summary goes to stderr'
+            cand --insecure 'Do not check the https:// server''s certificate (printed as a warning)'
+            cand --no-proxy 'Connect directly, whatever the proxy variables say'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hookline;inspect'= {
+            cand --addr 'Serve the page on ADDR (HOST:PORT or PORT) [default: 127.0.0.1:4040, or the next free port]'
+            cand --to 'Where replays go unless the page names another URL'
+            cand --timeout 'Give up on a replay''s answer after this long'
+            cand --scheme 'Signature scheme: generic, github, stripe, standard, slack or shopify; verify and listen also take auto (detect it per request: their default); sign, send and replay default to generic (replay: the capture''s)'
+            cand --secret 'Secret to sign or verify with; repeat for rotation (any one may match; the first signs). Environment: HOOKLINE_SECRET'
+            cand --secret-file 'Read secrets from FILE, one per line (blank lines ignored). Environment: HOOKLINE_SECRET_FILE'
+            cand --signature-header 'Header that carries the generic scheme''s signature [default: X-Signature]'
+            cand --inspect-max-events 'Events the inspector keeps in memory; older ones drop out of the page (not from --save)'
+            cand --inspect-max-bytes 'Memory the inspector''s events may take; the oldest drop out past it'
+            cand --cacert 'Trust this CA certificate (PEM) for the https:// server connected to (a target, an app, or a relay), besides the usual roots'
+            cand --proxy 'Connect through this proxy (http://[user:password@]host:port), whatever HTTPS_PROXY, HTTP_PROXY and ALL_PROXY say; NO_PROXY still applies'
+            cand --config 'Read settings from FILE instead of ./hookline.toml'
+            cand --color 'When to use colour: auto (only on a terminal, and not when NO_COLOR is set), always, never'
+            cand -r 'Read directories recursively'
+            cand --recursive 'Read directories recursively'
             cand --insecure 'Do not check the https:// server''s certificate (printed as a warning)'
             cand --no-proxy 'Connect directly, whatever the proxy variables say'
             cand -h 'Print help'
@@ -400,6 +428,7 @@ set edit:completion:arg-completer[hookline] = {|@words|
             cand send 'Send signed fixtures to an endpoint, with retries and dead letters'
             cand replay 'Re-send captured requests byte for byte (captures, their folders, JSON lines)'
             cand probe 'Check a webhook receiver: does it accept good deliveries and reject forged, tampered and stale ones?'
+            cand inspect 'Open the inspector''s web page over saved captures: look, compare, replay, edit and re-sign'
             cand relay 'Run a relay: a public endpoint that tunnels each channel''s webhooks to `listen --relay`'
             cand fixtures 'The fixtures built into hookline (`send @stripe/invoice.paid`): list them, or print one'
             cand config 'Show the settings in force and where each comes from (hookline.toml, HOOKLINE_*, defaults); secrets redacted'
@@ -419,6 +448,8 @@ set edit:completion:arg-completer[hookline] = {|@words|
         &'hookline;help;replay'= {
         }
         &'hookline;help;probe'= {
+        }
+        &'hookline;help;inspect'= {
         }
         &'hookline;help;relay'= {
         }

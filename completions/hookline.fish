@@ -36,6 +36,7 @@ complete -c hookline -n "__fish_hookline_needs_command" -f -a "listen" -d 'Recei
 complete -c hookline -n "__fish_hookline_needs_command" -f -a "send" -d 'Send signed fixtures to an endpoint, with retries and dead letters'
 complete -c hookline -n "__fish_hookline_needs_command" -f -a "replay" -d 'Re-send captured requests byte for byte (captures, their folders, JSON lines)'
 complete -c hookline -n "__fish_hookline_needs_command" -f -a "probe" -d 'Check a webhook receiver: does it accept good deliveries and reject forged, tampered and stale ones?'
+complete -c hookline -n "__fish_hookline_needs_command" -f -a "inspect" -d 'Open the inspector\'s web page over saved captures: look, compare, replay, edit and re-sign'
 complete -c hookline -n "__fish_hookline_needs_command" -f -a "relay" -d 'Run a relay: a public endpoint that tunnels each channel\'s webhooks to `listen --relay`'
 complete -c hookline -n "__fish_hookline_needs_command" -f -a "fixtures" -d 'The fixtures built into hookline (`send @stripe/invoice.paid`): list them, or print one'
 complete -c hookline -n "__fish_hookline_needs_command" -f -a "config" -d 'Show the settings in force and where each comes from (hookline.toml, HOOKLINE_*, defaults); secrets redacted'
@@ -123,6 +124,9 @@ complete -c hookline -n "__fish_hookline_using_subcommand listen" -l token-file 
 complete -c hookline -n "__fish_hookline_using_subcommand listen" -l forward-timeout -d 'Give up on the app after this long and answer 504' -r
 complete -c hookline -n "__fish_hookline_using_subcommand listen" -l tls-cert -d 'Serve HTTPS with this certificate chain (PEM)' -r -F
 complete -c hookline -n "__fish_hookline_using_subcommand listen" -l tls-key -d 'The private key for --tls-cert (PEM)' -r -F
+complete -c hookline -n "__fish_hookline_using_subcommand listen" -l inspect -d 'Serve the inspector, a web page of the events, on ADDR (HOST:PORT or PORT) [default: 127.0.0.1:4040, or the next free port; off with --json unless given]' -r
+complete -c hookline -n "__fish_hookline_using_subcommand listen" -l inspect-max-events -d 'Events the inspector keeps in memory; older ones drop out of the page (not from --save)' -r
+complete -c hookline -n "__fish_hookline_using_subcommand listen" -l inspect-max-bytes -d 'Memory the inspector\'s events may take; the oldest drop out past it' -r
 complete -c hookline -n "__fish_hookline_using_subcommand listen" -l relay -d 'Also receive the webhooks of a relay channel: URL or URL/CHANNEL (without a channel, the one saved for that relay, else a new one)' -r
 complete -c hookline -n "__fish_hookline_using_subcommand listen" -l relay-token -d 'The channel\'s subscriber token [default: the one saved by `channel create`]' -r
 complete -c hookline -n "__fish_hookline_using_subcommand listen" -l relay-create-token -d 'The relay\'s channel-creation token, when it asks for one (`relay --create-token`)' -r
@@ -144,6 +148,7 @@ complete -c hookline -n "__fish_hookline_using_subcommand listen" -l https-only 
 complete -c hookline -n "__fish_hookline_using_subcommand listen" -l quiet-filtered -d 'Do not show filtered events at all (they are still counted)'
 complete -c hookline -n "__fish_hookline_using_subcommand listen" -l forward-invalid -d 'Forward events whose signature is invalid too'
 complete -c hookline -n "__fish_hookline_using_subcommand listen" -l tls-self-signed -d 'Serve HTTPS with a self-signed certificate for localhost (kept in the cache dir; its path and fingerprint are printed)'
+complete -c hookline -n "__fish_hookline_using_subcommand listen" -l no-inspect -d 'No inspector'
 complete -c hookline -n "__fish_hookline_using_subcommand listen" -l insecure -d 'Do not check the https:// server\'s certificate (printed as a warning)'
 complete -c hookline -n "__fish_hookline_using_subcommand listen" -l no-proxy -d 'Connect directly, whatever the proxy variables say'
 complete -c hookline -n "__fish_hookline_using_subcommand listen" -s h -l help -d 'Print help'
@@ -256,6 +261,32 @@ complete -c hookline -n "__fish_hookline_using_subcommand probe" -l insecure -d 
 complete -c hookline -n "__fish_hookline_using_subcommand probe" -l no-proxy -d 'Connect directly, whatever the proxy variables say'
 complete -c hookline -n "__fish_hookline_using_subcommand probe" -s h -l help -d 'Print help'
 complete -c hookline -n "__fish_hookline_using_subcommand probe" -s V -l version -d 'Print version'
+complete -c hookline -n "__fish_hookline_using_subcommand inspect" -l addr -d 'Serve the page on ADDR (HOST:PORT or PORT) [default: 127.0.0.1:4040, or the next free port]' -r
+complete -c hookline -n "__fish_hookline_using_subcommand inspect" -l to -d 'Where replays go unless the page names another URL' -r
+complete -c hookline -n "__fish_hookline_using_subcommand inspect" -l timeout -d 'Give up on a replay\'s answer after this long' -r
+complete -c hookline -n "__fish_hookline_using_subcommand inspect" -l scheme -d 'Signature scheme: generic, github, stripe, standard, slack or shopify; verify and listen also take auto (detect it per request: their default); sign, send and replay default to generic (replay: the capture\'s)' -r -f -a "auto\t'Detect the scheme from the headers present (verify and listen)'
+generic\t'X-Signature: sha256=<hex> over the body'
+github\t'X-Hub-Signature-256: sha256=<hex> over the body'
+stripe\t'Stripe-Signature: t=<unix>,v1=<hex> over "{t}.{body}"'
+standard\t'Standard Webhooks / Svix: webhook-id, webhook-timestamp, webhook-signature: v1,<base64>'
+slack\t'X-Slack-Signature: v0=<hex> over "v0:{ts}:{body}"'
+shopify\t'X-Shopify-Hmac-Sha256: <base64> over the body'"
+complete -c hookline -n "__fish_hookline_using_subcommand inspect" -l secret -d 'Secret to sign or verify with; repeat for rotation (any one may match; the first signs). Environment: HOOKLINE_SECRET' -r
+complete -c hookline -n "__fish_hookline_using_subcommand inspect" -l secret-file -d 'Read secrets from FILE, one per line (blank lines ignored). Environment: HOOKLINE_SECRET_FILE' -r -F
+complete -c hookline -n "__fish_hookline_using_subcommand inspect" -l signature-header -d 'Header that carries the generic scheme\'s signature [default: X-Signature]' -r
+complete -c hookline -n "__fish_hookline_using_subcommand inspect" -l inspect-max-events -d 'Events the inspector keeps in memory; older ones drop out of the page (not from --save)' -r
+complete -c hookline -n "__fish_hookline_using_subcommand inspect" -l inspect-max-bytes -d 'Memory the inspector\'s events may take; the oldest drop out past it' -r
+complete -c hookline -n "__fish_hookline_using_subcommand inspect" -l cacert -d 'Trust this CA certificate (PEM) for the https:// server connected to (a target, an app, or a relay), besides the usual roots' -r -F
+complete -c hookline -n "__fish_hookline_using_subcommand inspect" -l proxy -d 'Connect through this proxy (http://[user:password@]host:port), whatever HTTPS_PROXY, HTTP_PROXY and ALL_PROXY say; NO_PROXY still applies' -r
+complete -c hookline -n "__fish_hookline_using_subcommand inspect" -l config -d 'Read settings from FILE instead of ./hookline.toml' -r -F
+complete -c hookline -n "__fish_hookline_using_subcommand inspect" -l color -d 'When to use colour: auto (only on a terminal, and not when NO_COLOR is set), always, never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c hookline -n "__fish_hookline_using_subcommand inspect" -s r -l recursive -d 'Read directories recursively'
+complete -c hookline -n "__fish_hookline_using_subcommand inspect" -l insecure -d 'Do not check the https:// server\'s certificate (printed as a warning)'
+complete -c hookline -n "__fish_hookline_using_subcommand inspect" -l no-proxy -d 'Connect directly, whatever the proxy variables say'
+complete -c hookline -n "__fish_hookline_using_subcommand inspect" -s h -l help -d 'Print help'
+complete -c hookline -n "__fish_hookline_using_subcommand inspect" -s V -l version -d 'Print version'
 complete -c hookline -n "__fish_hookline_using_subcommand relay" -s p -l port -d 'Port to listen on; 0 picks a free one [default: 8080]' -r
 complete -c hookline -n "__fish_hookline_using_subcommand relay" -l bind -d 'Address to bind: HOST or HOST:PORT (0.0.0.0 or :: to accept other machines)' -r
 complete -c hookline -n "__fish_hookline_using_subcommand relay" -l public-url -d 'The URL senders reach this relay at (behind a proxy, say) [default: from the bound address]' -r
@@ -374,19 +405,20 @@ always\t''
 never\t''"
 complete -c hookline -n "__fish_hookline_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c hookline -n "__fish_hookline_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c hookline -n "__fish_hookline_using_subcommand help; and not __fish_seen_subcommand_from sign verify listen send replay probe relay fixtures config channel man completions help" -f -a "sign" -d 'Print the signature headers for a body, ready for `curl -H`'
-complete -c hookline -n "__fish_hookline_using_subcommand help; and not __fish_seen_subcommand_from sign verify listen send replay probe relay fixtures config channel man completions help" -f -a "verify" -d 'Check a webhook signature: exit 0 valid, 1 invalid, 2 usage or input error'
-complete -c hookline -n "__fish_hookline_using_subcommand help; and not __fish_seen_subcommand_from sign verify listen send replay probe relay fixtures config channel man completions help" -f -a "listen" -d 'Receive webhooks locally: verify, show, save, misbehave on purpose, forward'
-complete -c hookline -n "__fish_hookline_using_subcommand help; and not __fish_seen_subcommand_from sign verify listen send replay probe relay fixtures config channel man completions help" -f -a "send" -d 'Send signed fixtures to an endpoint, with retries and dead letters'
-complete -c hookline -n "__fish_hookline_using_subcommand help; and not __fish_seen_subcommand_from sign verify listen send replay probe relay fixtures config channel man completions help" -f -a "replay" -d 'Re-send captured requests byte for byte (captures, their folders, JSON lines)'
-complete -c hookline -n "__fish_hookline_using_subcommand help; and not __fish_seen_subcommand_from sign verify listen send replay probe relay fixtures config channel man completions help" -f -a "probe" -d 'Check a webhook receiver: does it accept good deliveries and reject forged, tampered and stale ones?'
-complete -c hookline -n "__fish_hookline_using_subcommand help; and not __fish_seen_subcommand_from sign verify listen send replay probe relay fixtures config channel man completions help" -f -a "relay" -d 'Run a relay: a public endpoint that tunnels each channel\'s webhooks to `listen --relay`'
-complete -c hookline -n "__fish_hookline_using_subcommand help; and not __fish_seen_subcommand_from sign verify listen send replay probe relay fixtures config channel man completions help" -f -a "fixtures" -d 'The fixtures built into hookline (`send @stripe/invoice.paid`): list them, or print one'
-complete -c hookline -n "__fish_hookline_using_subcommand help; and not __fish_seen_subcommand_from sign verify listen send replay probe relay fixtures config channel man completions help" -f -a "config" -d 'Show the settings in force and where each comes from (hookline.toml, HOOKLINE_*, defaults); secrets redacted'
-complete -c hookline -n "__fish_hookline_using_subcommand help; and not __fish_seen_subcommand_from sign verify listen send replay probe relay fixtures config channel man completions help" -f -a "channel" -d 'Manage relay channels'
-complete -c hookline -n "__fish_hookline_using_subcommand help; and not __fish_seen_subcommand_from sign verify listen send replay probe relay fixtures config channel man completions help" -f -a "man" -d 'Print a man page (roff) to stdout: hookline\'s, or a subcommand\'s'
-complete -c hookline -n "__fish_hookline_using_subcommand help; and not __fish_seen_subcommand_from sign verify listen send replay probe relay fixtures config channel man completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c hookline -n "__fish_hookline_using_subcommand help; and not __fish_seen_subcommand_from sign verify listen send replay probe relay fixtures config channel man completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hookline -n "__fish_hookline_using_subcommand help; and not __fish_seen_subcommand_from sign verify listen send replay probe inspect relay fixtures config channel man completions help" -f -a "sign" -d 'Print the signature headers for a body, ready for `curl -H`'
+complete -c hookline -n "__fish_hookline_using_subcommand help; and not __fish_seen_subcommand_from sign verify listen send replay probe inspect relay fixtures config channel man completions help" -f -a "verify" -d 'Check a webhook signature: exit 0 valid, 1 invalid, 2 usage or input error'
+complete -c hookline -n "__fish_hookline_using_subcommand help; and not __fish_seen_subcommand_from sign verify listen send replay probe inspect relay fixtures config channel man completions help" -f -a "listen" -d 'Receive webhooks locally: verify, show, save, misbehave on purpose, forward'
+complete -c hookline -n "__fish_hookline_using_subcommand help; and not __fish_seen_subcommand_from sign verify listen send replay probe inspect relay fixtures config channel man completions help" -f -a "send" -d 'Send signed fixtures to an endpoint, with retries and dead letters'
+complete -c hookline -n "__fish_hookline_using_subcommand help; and not __fish_seen_subcommand_from sign verify listen send replay probe inspect relay fixtures config channel man completions help" -f -a "replay" -d 'Re-send captured requests byte for byte (captures, their folders, JSON lines)'
+complete -c hookline -n "__fish_hookline_using_subcommand help; and not __fish_seen_subcommand_from sign verify listen send replay probe inspect relay fixtures config channel man completions help" -f -a "probe" -d 'Check a webhook receiver: does it accept good deliveries and reject forged, tampered and stale ones?'
+complete -c hookline -n "__fish_hookline_using_subcommand help; and not __fish_seen_subcommand_from sign verify listen send replay probe inspect relay fixtures config channel man completions help" -f -a "inspect" -d 'Open the inspector\'s web page over saved captures: look, compare, replay, edit and re-sign'
+complete -c hookline -n "__fish_hookline_using_subcommand help; and not __fish_seen_subcommand_from sign verify listen send replay probe inspect relay fixtures config channel man completions help" -f -a "relay" -d 'Run a relay: a public endpoint that tunnels each channel\'s webhooks to `listen --relay`'
+complete -c hookline -n "__fish_hookline_using_subcommand help; and not __fish_seen_subcommand_from sign verify listen send replay probe inspect relay fixtures config channel man completions help" -f -a "fixtures" -d 'The fixtures built into hookline (`send @stripe/invoice.paid`): list them, or print one'
+complete -c hookline -n "__fish_hookline_using_subcommand help; and not __fish_seen_subcommand_from sign verify listen send replay probe inspect relay fixtures config channel man completions help" -f -a "config" -d 'Show the settings in force and where each comes from (hookline.toml, HOOKLINE_*, defaults); secrets redacted'
+complete -c hookline -n "__fish_hookline_using_subcommand help; and not __fish_seen_subcommand_from sign verify listen send replay probe inspect relay fixtures config channel man completions help" -f -a "channel" -d 'Manage relay channels'
+complete -c hookline -n "__fish_hookline_using_subcommand help; and not __fish_seen_subcommand_from sign verify listen send replay probe inspect relay fixtures config channel man completions help" -f -a "man" -d 'Print a man page (roff) to stdout: hookline\'s, or a subcommand\'s'
+complete -c hookline -n "__fish_hookline_using_subcommand help; and not __fish_seen_subcommand_from sign verify listen send replay probe inspect relay fixtures config channel man completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c hookline -n "__fish_hookline_using_subcommand help; and not __fish_seen_subcommand_from sign verify listen send replay probe inspect relay fixtures config channel man completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c hookline -n "__fish_hookline_using_subcommand help; and __fish_seen_subcommand_from fixtures" -f -a "list" -d 'Name, scheme and event of each (the default)'
 complete -c hookline -n "__fish_hookline_using_subcommand help; and __fish_seen_subcommand_from fixtures" -f -a "show" -d 'Print one fixture\'s body as it is stored (placeholders unfilled)'
 complete -c hookline -n "__fish_hookline_using_subcommand help; and __fish_seen_subcommand_from channel" -f -a "create" -d 'Make a channel on a relay; prints its public URL and token (once) and saves them'

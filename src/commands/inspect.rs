@@ -15,11 +15,9 @@ use super::signals::Shutdown;
 use crate::capture::JsonLines;
 use crate::cli::{InspectArgs, InspectorLimits};
 use crate::config::{Config, SigningSettings};
-use crate::delivery::resign::Resign;
 use crate::inspect::replay::Replayer;
 use crate::inspect::server::{self, Inspector};
 use crate::inspect::{Limits, Store, Stored};
-use crate::signing::SchemeChoice;
 
 /// Where the page is served: `--inspect`/`--addr` (`PORT` or `HOST:PORT`), else
 /// 127.0.0.1:4040 or the next free port.
@@ -49,23 +47,7 @@ pub(super) fn replayer(
     default_to: Option<Uri>,
     timeout: Duration,
 ) -> Result<Replayer> {
-    let resign = match signing.secrets.first() {
-        Some(secret) => {
-            let scheme = match signing.scheme {
-                Some(SchemeChoice::Fixed(s)) => {
-                    s.mac_key(secret).map_err(|e| signing.key_error(e))?;
-                    Some(s)
-                }
-                _ => None,
-            };
-            Some(Arc::new(Resign::new(
-                secret.clone(),
-                scheme,
-                signing.signature_header.clone(),
-            )))
-        }
-        None => None,
-    };
+    let resign = super::resign_with(signing)?.map(Arc::new);
     let https: Uri = "https://localhost/".parse().expect("a URL");
     let options = super::client_options(&https, connect)?;
     Ok(Replayer {

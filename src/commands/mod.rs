@@ -264,3 +264,25 @@ fn bind_address(bind: &str, port: Option<u16>, default_port: u16) -> Result<Sock
             anyhow!("--bind {bind}: not an address (use e.g. 127.0.0.1, ::1 or 0.0.0.0:9000)")
         })
 }
+
+/// Re-signing with the first secret (none without one), and `--scheme` when fixed (its
+/// key checked against the secret): `replay --resign` and the inspector's replays.
+fn resign_with(
+    signing: &crate::config::SigningSettings,
+) -> Result<Option<crate::delivery::resign::Resign>> {
+    let Some(secret) = signing.secrets.first() else {
+        return Ok(None);
+    };
+    let scheme = match signing.scheme {
+        Some(crate::signing::SchemeChoice::Fixed(s)) => {
+            s.mac_key(secret).map_err(|e| signing.key_error(e))?;
+            Some(s)
+        }
+        _ => None,
+    };
+    Ok(Some(crate::delivery::resign::Resign::new(
+        secret.clone(),
+        scheme,
+        signing.signature_header.clone(),
+    )))
+}

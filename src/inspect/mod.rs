@@ -42,8 +42,12 @@ pub struct Summary {
     /// `None`: not verified.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub valid: Option<bool>,
+    /// Why it failed, in words.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+    /// The same as a short code (`mismatch`, `timestamp_out_of_tolerance`, …).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason_code: Option<String>,
     /// The answer listen gave.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<u16>,
@@ -107,7 +111,10 @@ impl Stored {
             event: capture.event.clone(),
             scheme: verification.map(|v| v.scheme.clone()),
             valid: verification.map(|v| v.valid),
-            reason: verification.and_then(|v| v.detail.clone().or(v.reason.clone())),
+            reason: verification
+                .filter(|v| !v.valid)
+                .map(|v| reason_words(v.reason.as_deref(), v.detail.as_deref())),
+            reason_code: verification.and_then(|v| v.reason.clone()),
             status: status_at("answer").or_else(|| {
                 extra
                     .get("status")
@@ -135,6 +142,20 @@ impl Stored {
 
     pub fn content_type(&self) -> Option<&str> {
         header_values(&self.capture.headers, "content-type").next()
+    }
+}
+
+/// Why a signature failed, in words (a capture keeps the code and the detail).
+pub fn reason_words(code: Option<&str>, detail: Option<&str>) -> String {
+    match (code, detail) {
+        (Some("missing_signature"), Some(d)) => format!("missing signature ({d})"),
+        (Some("malformed_signature"), Some(d)) => format!("malformed signature ({d})"),
+        (Some("mismatch"), _) => {
+            "signature does not match the body (another secret, or the body changed)".into()
+        }
+        (_, Some(d)) => d.to_string(),
+        (Some(code), None) => code.replace('_', " "),
+        (None, None) => "invalid".into(),
     }
 }
 

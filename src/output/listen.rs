@@ -91,9 +91,11 @@ pub struct Banner<'a> {
     pub listening: &'a str,
 }
 
-/// `hookline inspect`'s banner: what it shows, and where.
+/// `hookline inspect`'s banner: what it shows, and where (`listening on …` last, as
+/// every server's).
 pub fn inspect_banner(title: &str, url: &str) {
     eprintln!("inspector: {url} ({title}); Ctrl-C to stop");
+    eprintln!("listening on {}", url.trim_end_matches('/'));
 }
 
 /// The banner on stderr: what is on, then `listening on …` last (scripts and tests wait

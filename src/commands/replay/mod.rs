@@ -36,7 +36,10 @@ pub fn run(config: &Config, args: ReplayArgs) -> Result<ExitCode> {
         );
     }
     let resign = match args.resign {
-        true => Some(Arc::new(resign_with(&signing)?)),
+        true => {
+            signing.require_secrets()?;
+            super::resign_with(&signing)?.map(Arc::new)
+        }
         false => None,
     };
     let (inputs, files, skipped) = read_inputs(&args)?;
@@ -354,21 +357,4 @@ mod tests {
         assert_eq!(super::bar_length(2, Some(3)), 2);
         assert_eq!(super::bar_length(8, None), 8);
     }
-}
-
-/// `--resign`: the first secret, and `--scheme` when fixed (checked against the secret).
-fn resign_with(signing: &crate::config::SigningSettings) -> Result<Resign> {
-    let secret = signing.require_secrets()?[0].clone();
-    let scheme = match signing.scheme {
-        Some(crate::signing::SchemeChoice::Fixed(s)) => {
-            s.mac_key(&secret).map_err(|e| signing.key_error(e))?;
-            Some(s)
-        }
-        _ => None,
-    };
-    Ok(Resign::new(
-        secret,
-        scheme,
-        signing.signature_header.clone(),
-    ))
 }

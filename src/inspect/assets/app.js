@@ -8,6 +8,7 @@ const TOKEN = document.querySelector('meta[name="hookline-token"]').content;
 const $ = (id) => document.getElementById(id);
 const state = {
   all: [],        // summaries, newest first (what the server sent for the filter)
+  total: 0,       // events matching the filter (the list's length once all have come)
   selected: 0,    // index in `all`
   open: null,     // the open event's detail
   mark: null,     // seq marked for compare
@@ -48,14 +49,27 @@ async function api(path, options) {
   return body;
 }
 
+// The first screenful first (the list is usable at once), then the rest of the list.
+let generation = 0;
 async function load() {
-  const p = filterParams();
-  p.set("limit", "100000");
-  const page = await api("/api/events?" + p);
-  state.all = page.events;
-  state.selected = Math.min(state.selected, Math.max(0, state.all.length - 1));
+  const mine = ++generation;
+  const fetchPage = (limit) => {
+    const p = filterParams();
+    p.set("limit", String(limit));
+    return api("/api/events?" + p);
+  };
+  const apply = (page) => {
+    if (mine !== generation) return false;
+    state.all = page.events;
+    state.total = page.matching;
+    state.selected = Math.min(state.selected, Math.max(0, state.all.length - 1));
+    return true;
+  };
   $("export").href = "/api/export?" + filterParams();
+  const first = await fetchPage(200);
+  if (!apply(first)) return;
   render(true);
+  if (first.matching > first.events.length && apply(await fetchPage(100000))) render();
 }
 
 let reloadTimer = null;
@@ -66,7 +80,7 @@ function reloadSoon(ms) {
 
 function verdictText(s) {
   if (s.valid === true) return ["✓ " + (s.scheme || ""), "ok"];
-  if (s.valid === false) return ["✗ " + (s.reason || "invalid"), "bad"];
+  if (s.valid === false) return ["✗ " + (s.reason_code || s.reason || "invalid").replace(/_/g, " "), "bad"];
   return ["· unverified", "muted"];
 }
 
@@ -99,7 +113,7 @@ function row(s, i) {
     el("span", { class: "method", text: s.method }),
     el("span", { class: "target", text: s.target, title: s.target }),
     el("span", { class: "event", text: s.event || "" }),
-    el("span", { class: "verdict " + vclass, text: verdict, title: verdict }),
+    el("span", { class: "verdict " + vclass, text: verdict, title: s.reason || verdict }),
     el("span", { class: "status " + statusClass(s.status), text: status }),
     el("span", { class: "size muted", text: sizeText(s.size) }),
     el("span", { class: "dup", text: s.duplicate_of ? "↻" : "", title: s.duplicate_of ? "redelivery of " + s.duplicate_of : null }),
@@ -110,9 +124,10 @@ function row(s, i) {
 
 function render(reset) {
   const list = $("list");
-  $("spacer").style.height = (state.all.length * ROW) + "px";
-  $("empty").style.display = state.all.length ? "none" : "block";
-  $("count").textContent = state.all.length + (state.all.length === 1 ? " event" : " events");
+  const total = Math.max(state.total || 0, state.all.length);
+  $("spacer").style.height = (total * ROW) + "px";
+  $("empty").style.display = total ? "none" : "block";
+  $("count").textContent = total + (total === 1 ? " event" : " events");
   const first = Math.max(0, Math.floor(list.scrollTop / ROW) - 10);
   const last = Math.min(state.all.length, Math.ceil((list.scrollTop + list.clientHeight) / ROW) + 10);
   for (const old of list.querySelectorAll(".row")) old.remove();
@@ -201,9 +216,9 @@ function verification(d) {
   if (!v) return el("p", { class: "muted", text: "Not verified (listen had no secret)." });
   const words = v.valid
     ? "✓ valid " + v.scheme + " signature" + (d.matched_secret != null ? " (secret #" + (d.matched_secret + 1) + ")" : "")
-    : "✗ " + v.scheme + ": " + (v.detail || v.reason || "invalid");
+    : "✗ " + v.scheme + ": " + (s.reason || "invalid") + " ";
   return el("p", { class: "verdict " + (v.valid ? "ok" : "bad"), id: "verdict", text: words },
-    s.reason && !v.valid && v.reason ? el("span", { class: "muted", text: "  (" + v.reason + ")" }) : null);
+    !v.valid && v.reason ? el("span", { class: "badge muted", text: v.reason }) : null);
 }
 
 function recordSection(d) {
@@ -238,7 +253,7 @@ function showDetail() {
   const meta = [s.received_at, c.id, s.delivery_id ? "delivery " + s.delivery_id : null, sizeText(s.size), s.source]
     .filter(Boolean).join(" · ");
   const detail = $("detail");
-  detail.replaceChildren(
+  const parts = [
     el("div", { class: "request-line", text: s.method + " " + s.target }),
     el("div", { class: "meta muted", text: meta }),
     s.duplicate_of ? el("p", { class: "warn", text: "↻ redelivery of " + s.duplicate_of }) : null,
@@ -256,7 +271,8 @@ function showDetail() {
     ...recordSection(d),
     el("h2", { text: "Headers" }), kvTable(headers),
     el("h2", { text: "Body" }), bodyView(d),
-  );
+  ];
+  detail.replaceChildren(...parts.filter((p) => p != null));
   detail.scrollTop = 0;
 }
 
@@ -396,7 +412,9 @@ function connect() {
     const s = JSON.parse(message.data);
     if (filtersActive()) { reloadSoon(300); return; }
     state.all.unshift(s);
+    state.total = Math.max(state.total || 0, state.all.length - 1) + 1;
     if (state.all.length > (state.info.max_events || 10000)) state.all.pop();
+    state.total = Math.min(state.total, state.info.max_events || 10000);
     if (state.all.length > 1) state.selected += 1;
     render();
   };
