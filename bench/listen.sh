@@ -7,6 +7,9 @@
 # With HOOKLINE_BASELINE=/path/to/an/older/hookline, the same run also measures that build
 # (`listen --json`), for a before/after comparison on the same machine state.
 #
+# The inspector: listen --json with --inspect (no page open), and with its live stream
+# open (curl reading /api/stream, what an open page holds), against listen --json alone.
+#
 # Prints requests/s and p99 latency per server and run, the ratios, and RSS. A calibration
 # row, the bare server with 1 µs of busy CPU added per request, shows how much a little
 # per-request work costs when wrk shares the server's cores.
@@ -58,6 +61,12 @@ run() {
   wait_port "${url#http://127.0.0.1:}" 2>/dev/null || true
   sleep 0.3
   check "$url" "$want"
+  local page=""
+  if [ -n "${OPEN_PAGE:-}" ]; then
+    curl -sN "$OPEN_PAGE/api/stream" > "$WORK/stream.txt" &
+    page=$!
+    sleep 0.2
+  fi
   local idle; idle=$(rss_kb $pid VmRSS)
   wrk -t2 -c32 -d"$DURATION" --latency -s "$WORK/post.lua" "$url" > "$WORK/wrk.txt"
   local rps p99 peak
@@ -65,13 +74,14 @@ run() {
   p99=$(awk '$1=="99%" {v=$2; if (v ~ /us$/) {sub("us","",v); v/=1000} else if (v ~ /ms$/) {sub("ms","",v)} else if (v ~ /s$/) {sub("s","",v); v*=1000}; print v}' "$WORK/wrk.txt")
   non2xx=$(awk '/Non-2xx/ {print $NF}' "$WORK/wrk.txt"); non2xx=${non2xx:-0}
   peak=$(rss_kb $pid VmHWM)
+  [ -z "$page" ] || kill "$page" 2>/dev/null || true
   kill -TERM $pid; wait $pid 2>/dev/null || true
   [ "$non2xx" = 0 ] || { echo "$name: $non2xx non-2xx answers under load" >&2; exit 1; }
   echo "$name $rps $p99 $idle $peak"
 }
 
 printf '%-5s %-16s %10s %9s %9s %9s\n' run server req/s p99_ms idle_MB peak_MB
-RATIOS_BARE=() RATIOS_WEBHOOK=() RATIOS_ROUTES=()
+RATIOS_BARE=() RATIOS_WEBHOOK=() RATIOS_ROUTES=() RATIOS_INSPECT=() RATIOS_PAGE=()
 ROUTES=""
 for i in $(seq 10); do
   ROUTES="$ROUTES --forward-to event:other.$i.*=http://127.0.0.1:9/ --forward-to /nowhere/$i=http://127.0.0.1:9/"
@@ -84,6 +94,9 @@ for r in $(seq "$RUNS"); do
   # 20 routes that do not match the request (event globs and path prefixes, no default):
   # what choosing a route costs.
   p=$(free_port); res_routes=$(run hookline-routes20 "http://127.0.0.1:$p/" 202 -- sh -c "exec $HOOKLINE listen --port $p --secret $SECRET --json $ROUTES >/dev/null 2>&1")
+  p=$(free_port); ip=$(free_port); res_insp=$(run hookline-inspect "http://127.0.0.1:$p/" 202 -- sh -c "exec $HOOKLINE listen --port $p --secret $SECRET --json --inspect 127.0.0.1:$ip >/dev/null 2>&1")
+  p=$(free_port); ip=$(free_port); res_page=$(OPEN_PAGE=http://127.0.0.1:$ip run hookline-page "http://127.0.0.1:$p/" 202 -- sh -c "exec $HOOKLINE listen --port $p --secret $SECRET --json --inspect 127.0.0.1:$ip >/dev/null 2>&1")
+  events_seen=$(grep -c '^data:' "$WORK/stream.txt" || true)
   p=$(free_port); res_save=$(run hookline-save "http://127.0.0.1:$p/" 202 -- sh -c "exec $HOOKLINE listen --port $p --secret $SECRET --json --save $WORK/caps-$r >/dev/null 2>&1")
   p=$(free_port); res_human=$(run hookline-human "http://127.0.0.1:$p/" 202 -- sh -c "exec $HOOKLINE listen --port $p --secret $SECRET >$WORK/human.txt 2>&1")
   if [ -n "${HOOKLINE_BASELINE:-}" ]; then
@@ -91,7 +104,7 @@ for r in $(seq "$RUNS"); do
     read -r _ base_rps _ _ _ <<<"$res_base"
   fi
   p=$(free_port); res_wh=$(run webhook "http://127.0.0.1:$p/hooks/bench" 200 -- webhook -hooks "$WORK/hooks.json" -ip 127.0.0.1 -port "$p" -nopanic)
-  for res in "$res_bare" "$res_bare1" "$res_hl" "$res_routes" "$res_save" "$res_human" ${res_base:+"$res_base"} "$res_wh"; do
+  for res in "$res_bare" "$res_bare1" "$res_hl" "$res_insp" "$res_page" "$res_routes" "$res_save" "$res_human" ${res_base:+"$res_base"} "$res_wh"; do
     read -r n rps p99 idle peak <<<"$res"
     printf '%-5s %-16s %10.0f %9.2f %9.1f %9.1f\n' "$r" "$n" "$rps" "$p99" "$(echo "$idle/1024" | bc -l)" "$(echo "$peak/1024" | bc -l)"
   done
@@ -101,6 +114,12 @@ for r in $(seq "$RUNS"); do
   read -r _ routes_rps _ _ _ <<<"$res_routes"
   printf '      20 routes / none (listen --json): %.2fx\n' "$(echo "$routes_rps/$hl_rps" | bc -l)"
   RATIOS_ROUTES+=("$(echo "$routes_rps/$hl_rps" | bc -l)")
+  read -r _ insp_rps _ _ _ <<<"$res_insp"
+  read -r _ page_rps _ _ _ <<<"$res_page"
+  printf '      inspector on / off: %.2fx, with its live stream open: %.2fx (%s events streamed)\n' \
+    "$(echo "$insp_rps/$hl_rps" | bc -l)" "$(echo "$page_rps/$hl_rps" | bc -l)" "$events_seen"
+  RATIOS_INSPECT+=("$(echo "$insp_rps/$hl_rps" | bc -l)")
+  RATIOS_PAGE+=("$(echo "$page_rps/$hl_rps" | bc -l)")
   read -r _ human_rps _ _ _ <<<"$res_human"
   read -r _ wh_rps _ _ _ <<<"$res_wh"
   read -r _ bare1_rps _ _ _ <<<"$res_bare1"
@@ -119,3 +138,5 @@ summary() { printf '%s\n' "${@:2}" | sort -g | awk -v name="$1" '{v[NR]=$1} END 
 summary hookline/bare "${RATIOS_BARE[@]}"
 summary hookline/webhook "${RATIOS_WEBHOOK[@]}"
 summary "20 routes/none" "${RATIOS_ROUTES[@]}"
+summary "inspector on/off" "${RATIOS_INSPECT[@]}"
+summary "inspector with a page open/off" "${RATIOS_PAGE[@]}"

@@ -94,12 +94,7 @@ fn read_all(args: &InspectArgs, store: &Store) -> Result<(usize, u64)> {
         match input {
             Input::File(path) => {
                 let item = read_capture(&path)?;
-                store.push(Stored::new(
-                    item.capture,
-                    Default::default(),
-                    None,
-                    Some(item.label),
-                ));
+                store.push(Stored::new(&item.capture, Some(item.label)));
                 events += 1;
             }
             Input::Lines(None) => bail!("-: the inspector reads files, not standard input"),
@@ -110,12 +105,7 @@ fn read_all(args: &InspectArgs, store: &Store) -> Result<(usize, u64)> {
                 let lines = JsonLines::new(std::io::BufReader::with_capacity(256 * 1024, file));
                 for item in lines {
                     let (line, capture) = item.map_err(|e| anyhow!("{label}: {e}"))?;
-                    store.push(Stored::new(
-                        capture,
-                        Default::default(),
-                        None,
-                        Some(format!("{label}:{line}")),
-                    ));
+                    store.push(Stored::new(&capture, Some(format!("{label}:{line}"))));
                     events += 1;
                 }
             }

@@ -12,7 +12,7 @@ use std::time::Duration;
 use crate::cli::ListenArgs;
 use crate::config::{Config, SigningSettings};
 use crate::inspect::server::Inspector;
-use crate::inspect::{Feed, Store, Tee};
+use crate::inspect::{Feed, Store};
 use crate::listen::guard::Guard;
 use crate::listen::routes::{Route, Routes};
 use crate::listen::{expect, Chaos, ChaosSettings, Engine, Forwarder, SaveTo, Settings};
@@ -30,6 +30,7 @@ pub fn run(config: &Config, args: ListenArgs) -> Result<ExitCode> {
             "it goes on chaos failures; add --fail-rate or --responses",
         );
     }
+    crate::memory::small_pages();
     let addr = super::bind_address(&args.bind, args.port, 9000)?;
     let (tls_config, tls_note) = server_tls(&args)?;
     let tls_on = tls_config.is_some();
@@ -149,6 +150,7 @@ fn settings(
         tls,
         forward_invalid: args.forward_invalid,
         events: args.events.clone(),
+        keep: None,
         chaos: Chaos::new(ChaosSettings {
             delay: args.delay,
             fail: args.fail_rate.map(|p| (p, args.fail_status)),
@@ -221,13 +223,8 @@ fn serve(
         }
         None => printer.clone(),
     };
-    let reporter: Arc<dyn crate::listen::Reporter> = match feed {
-        Some(feed) => Arc::new(Tee {
-            inner: reporter,
-            feed,
-        }),
-        None => reporter,
-    };
+    let mut settings = settings;
+    settings.keep = feed.map(|feed| Arc::new(feed) as Arc<dyn crate::listen::Keeper>);
     let engine = Engine::new(settings, reporter);
     // The relay link is told when listen stops, and drains like the server.
     let (stopping, stopping_rx) = tokio::sync::watch::channel(false);

@@ -17,11 +17,10 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use serde::Serialize;
-use serde_json::{Map, Value};
+use serde_json::Value;
 use tokio::sync::broadcast;
 
 use crate::capture::Capture;
-use crate::signing::header_values;
 
 /// What the list shows of an event: enough to filter and sort by, small.
 #[derive(Debug, Clone, Serialize)]
@@ -64,84 +63,104 @@ pub struct Summary {
     pub source: Option<String>,
 }
 
-/// One event as kept.
+/// One event as kept: its capture line (the capture format, with what listen recorded
+/// beside the request), the very string `--json` printed and `--save` wrote, shared. The
+/// summary the list shows is made the first time a page asks, the capture when the
+/// detail, a replay or a download does: the event path pays for neither.
 pub struct Stored {
-    pub summary: Summary,
-    pub capture: Capture,
-    /// The capture line (capture format, with listen's fields beside the request).
-    pub line: String,
+    /// The inspector's number for it.
+    pub seq: u64,
+    line: Arc<String>,
+    summary: std::sync::OnceLock<Summary>,
     /// Which `--secret` verified it (0-based), when listen saw it.
     pub matched_secret: Option<usize>,
+    /// Where it was read from (`hookline inspect`).
+    source: Option<String>,
 }
 
 impl Stored {
-    /// From a capture and the fields listen recorded beside it (`answer`, `forward`,
-    /// `duplicate_of`, `delivery_id`, `chaos`; for a capture read from a file they are
-    /// in its `extra`).
-    pub fn new(
-        mut capture: Capture,
-        recorded: Map<String, Value>,
+    /// A capture read from a file.
+    pub fn new(capture: &Capture, source: Option<String>) -> Stored {
+        Stored::from_line(Arc::new(capture.to_json()), None, source)
+    }
+
+    /// A capture line listen wrote.
+    pub fn from_line(
+        line: Arc<String>,
         matched_secret: Option<usize>,
         source: Option<String>,
     ) -> Stored {
-        for (key, value) in recorded {
-            capture.extra.insert(key, value);
+        Stored {
+            seq: 0,
+            line,
+            summary: std::sync::OnceLock::new(),
+            matched_secret,
+            source,
         }
-        let line = capture.to_json();
-        let extra = &capture.extra;
-        let text = |key: &str| extra.get(key).and_then(Value::as_str).map(str::to_string);
-        let status_at = |outer: &str| {
-            extra
-                .get(outer)
-                .and_then(|v| v.get("status"))
-                .and_then(Value::as_u64)
-                .map(|s| s as u16)
-        };
-        let target = match &capture.query {
+    }
+
+    pub fn line(&self) -> &str {
+        &self.line
+    }
+
+    /// The capture, read back from its line.
+    pub fn capture(&self) -> Capture {
+        Capture::from_json(self.line.as_bytes()).unwrap_or_else(|_| Capture::from_body(Vec::new()))
+    }
+
+    pub fn summary(&self) -> &Summary {
+        self.summary.get_or_init(|| {
+            let mut summary = summarise(&self.capture(), self.source.clone());
+            summary.seq = self.seq;
+            summary
+        })
+    }
+
+    /// The memory it holds, roughly: what the limit counts (its summary included).
+    fn weight(&self) -> usize {
+        self.line.len() * 2 + 512
+    }
+}
+
+/// What the list shows of a capture (listen's fields are in its `extra`).
+fn summarise(capture: &Capture, source: Option<String>) -> Summary {
+    let extra = &capture.extra;
+    let text = |key: &str| extra.get(key).and_then(Value::as_str).map(str::to_string);
+    let status_at = |outer: &str| {
+        extra
+            .get(outer)
+            .and_then(|v| v.get("status"))
+            .and_then(Value::as_u64)
+            .map(|s| s as u16)
+    };
+    let verification = capture.verification.as_ref();
+    Summary {
+        seq: 0,
+        id: capture.id.clone(),
+        received_at: capture.received_at.clone(),
+        method: capture.method.clone(),
+        target: match &capture.query {
             Some(q) => format!("{}?{q}", capture.path),
             None => capture.path.clone(),
-        };
-        let verification = capture.verification.as_ref();
-        let summary = Summary {
-            seq: 0,
-            id: capture.id.clone(),
-            received_at: capture.received_at.clone(),
-            method: capture.method.clone(),
-            target,
-            event: capture.event.clone(),
-            scheme: verification.map(|v| v.scheme.clone()),
-            valid: verification.map(|v| v.valid),
-            reason: verification
-                .filter(|v| !v.valid)
-                .map(|v| reason_words(v.reason.as_deref(), v.detail.as_deref())),
-            reason_code: verification.and_then(|v| v.reason.clone()),
-            status: status_at("answer").or_else(|| {
-                extra
-                    .get("status")
-                    .and_then(Value::as_u64)
-                    .map(|s| s as u16)
-            }),
-            app_status: status_at("forward"),
-            size: capture.body.len(),
-            duplicate_of: text("duplicate_of"),
-            delivery_id: text("delivery_id"),
-            source,
-        };
-        Stored {
-            summary,
-            capture,
-            line,
-            matched_secret,
-        }
-    }
-
-    /// The memory it holds, roughly: what the limit counts.
-    fn weight(&self) -> usize {
-        self.line.len() + self.capture.body.len() + 512
-    }
-
-    pub fn content_type(&self) -> Option<&str> {
-        header_values(&self.capture.headers, "content-type").next()
+        },
+        event: capture.event.clone(),
+        scheme: verification.map(|v| v.scheme.clone()),
+        valid: verification.map(|v| v.valid),
+        reason: verification
+            .filter(|v| !v.valid)
+            .map(|v| reason_words(v.reason.as_deref(), v.detail.as_deref())),
+        reason_code: verification.and_then(|v| v.reason.clone()),
+        status: status_at("answer").or_else(|| {
+            extra
+                .get("status")
+                .and_then(Value::as_u64)
+                .map(|s| s as u16)
+        }),
+        app_status: status_at("forward"),
+        size: capture.body.len(),
+        duplicate_of: text("duplicate_of"),
+        delivery_id: text("delivery_id"),
+        source,
     }
 }
 
@@ -171,7 +190,7 @@ pub struct Store {
     pub limits: Limits,
     inner: Mutex<Inner>,
     next_seq: AtomicU64,
-    live: broadcast::Sender<Arc<Summary>>,
+    live: broadcast::Sender<Arc<Vec<Summary>>>,
     /// Events the event path handed over while the inspector was behind (not shown).
     pub missed: AtomicU64,
 }
@@ -197,7 +216,7 @@ pub struct Filter {
 
 impl Filter {
     pub fn matches(&self, stored: &Stored) -> bool {
-        let s = &stored.summary;
+        let s = stored.summary();
         if let Some(valid) = self.valid {
             if s.valid != Some(valid) {
                 return false;
@@ -221,23 +240,19 @@ impl Filter {
             }
         }
         if let Some(text) = &self.text {
-            let body = String::from_utf8_lossy(&stored.capture.body).to_lowercase();
-            let fields = [
-                Some(s.method.as_str()),
-                Some(s.target.as_str()),
-                s.event.as_deref(),
-                s.id.as_deref(),
-                s.delivery_id.as_deref(),
-                s.reason.as_deref(),
-            ];
-            let haystack = fields
-                .iter()
-                .flatten()
-                .map(|f| f.to_lowercase())
-                .collect::<Vec<_>>()
-                .join(" ");
+            // The line holds the method, path, headers, body (as JSON text), ids and
+            // what listen recorded; the reason's words are added.
+            let mut haystack = stored.line.to_lowercase();
+            if let Some(reason) = &s.reason {
+                haystack.push(' ');
+                haystack.push_str(&reason.to_lowercase());
+            }
             for word in text.to_lowercase().split_whitespace() {
-                if !haystack.contains(word) && !body.contains(word) {
+                // The body is JSON text in the line: `"amount":42` is there as
+                // `\"amount\":42`.
+                let escaped = serde_json::to_string(word).unwrap_or_default();
+                let escaped = escaped.trim_matches('"');
+                if !haystack.contains(word) && !haystack.contains(escaped) {
                     return false;
                 }
             }
@@ -262,15 +277,27 @@ impl Store {
     }
 
     /// Keeps an event (dropping the oldest past the limits) and tells the open pages.
-    pub fn push(&self, mut stored: Stored) -> u64 {
-        let seq = self.next_seq.fetch_add(1, Ordering::Relaxed);
-        stored.summary.seq = seq;
-        let stored = Arc::new(stored);
-        let summary = Arc::new(stored.summary.clone());
+    pub fn push(&self, stored: Stored) {
+        self.push_all(vec![stored]);
+    }
+
+    /// Keeps events, in order, under one lock, and tells the open pages in one message.
+    pub fn push_all(&self, batch: Vec<Stored>) {
+        if batch.is_empty() {
+            return;
+        }
+        let mut summaries = Vec::with_capacity(batch.len());
         {
             let mut inner = crate::lock(&self.inner);
-            inner.bytes += stored.weight();
-            inner.events.push_back(stored);
+            let pages = self.live.receiver_count() > 0;
+            for mut stored in batch {
+                stored.seq = self.next_seq.fetch_add(1, Ordering::Relaxed);
+                if pages {
+                    summaries.push(stored.summary().clone());
+                }
+                inner.bytes += stored.weight();
+                inner.events.push_back(Arc::new(stored));
+            }
             while inner.events.len() > self.limits.max_events
                 || (inner.bytes > self.limits.max_bytes && inner.events.len() > 1)
             {
@@ -280,17 +307,15 @@ impl Store {
                 }
             }
         }
-        let _ = self.live.send(summary);
-        seq
+        if !summaries.is_empty() {
+            let _ = self.live.send(Arc::new(summaries));
+        }
     }
 
     pub fn get(&self, seq: u64) -> Option<Arc<Stored>> {
         let inner = crate::lock(&self.inner);
         // Sequence numbers only grow: a binary search over the deque.
-        let at = inner
-            .events
-            .binary_search_by_key(&seq, |e| e.summary.seq)
-            .ok()?;
+        let at = inner.events.binary_search_by_key(&seq, |e| e.seq).ok()?;
         inner.events.get(at).cloned()
     }
 
@@ -304,10 +329,10 @@ impl Store {
                 continue;
             }
             matching += 1;
-            if before.is_some_and(|b| stored.summary.seq >= b) || events.len() >= limit {
+            if before.is_some_and(|b| stored.seq >= b) || events.len() >= limit {
                 continue;
             }
-            events.push(stored.summary.clone());
+            events.push(stored.summary().clone());
         }
         let next = (events.len() == limit)
             .then(|| events.last().map(|s| s.seq))
@@ -332,7 +357,7 @@ impl Store {
             .collect()
     }
 
-    pub fn subscribe(&self) -> broadcast::Receiver<Arc<Summary>> {
+    pub fn subscribe(&self) -> broadcast::Receiver<Arc<Vec<Summary>>> {
         self.live.subscribe()
     }
 }
@@ -352,111 +377,66 @@ pub struct Page {
     pub next_before: Option<u64>,
 }
 
-/// What listen's reporter hands to the inspector: the event's capture and what listen
-/// recorded about it, typed (serialised on the inspector's thread, not the event path's).
-pub struct Offered {
-    pub capture: Capture,
-    pub answer: crate::listen::Answer,
-    pub delivery_id: Option<String>,
-    pub duplicate_of: Option<String>,
-    pub chaos: Option<crate::listen::Plan>,
-    pub forward: Option<crate::listen::ForwardRecord>,
-    pub matched_secret: Option<usize>,
-}
-
-impl Offered {
-    /// The fields listen records beside the capture, as JSON (as in its capture lines).
-    fn recorded(&self) -> Map<String, Value> {
-        let mut map = Map::new();
-        let mut add = |key: &str, value: Result<Value, serde_json::Error>| {
-            if let Ok(value) = value {
-                map.insert(key.to_string(), value);
-            }
-        };
-        add("answer", serde_json::to_value(&self.answer));
-        if let Some(id) = &self.delivery_id {
-            add("delivery_id", Ok(Value::String(id.clone())));
-        }
-        if let Some(first) = &self.duplicate_of {
-            add("duplicate_of", Ok(Value::String(first.clone())));
-        }
-        if let Some(plan) = &self.chaos {
-            add("chaos", serde_json::to_value(plan));
-        }
-        if let Some(forward) = &self.forward {
-            add("forward", serde_json::to_value(forward));
-        }
-        map
-    }
-}
-
-/// listen's reporter with the inspector beside it: every event goes to both.
-pub struct Tee {
-    pub inner: Arc<dyn crate::listen::Reporter>,
-    pub feed: Feed,
-}
-
-impl crate::listen::Reporter for Tee {
-    fn event(&self, event: crate::listen::Event) {
-        if !event.filtered {
-            self.feed.offer(Offered {
-                capture: event.capture.clone(),
-                answer: event.answer.clone(),
-                delivery_id: event.delivery_id.clone(),
-                duplicate_of: event.duplicate_of.clone(),
-                chaos: event.chaos.clone(),
-                forward: event.forward.clone(),
-                matched_secret: event.verdict.as_ref().and_then(|v| v.matched_secret),
-            });
-        }
-        self.inner.event(event);
-    }
-
-    fn refused(&self, refused: crate::listen::Refused) {
-        self.inner.refused(refused);
-    }
-
-    fn problem(&self, text: String) {
-        self.inner.problem(text);
-    }
-}
-
-/// The event path's side: a bounded queue to the inspector's thread.
+/// The event path's side: events wait in a bounded list that the inspector's thread
+/// takes ten times a second, all at once: no wake-up per event on the event path, one
+/// lock and one message to the open pages per batch.
 #[derive(Clone)]
 pub struct Feed {
-    queue: std::sync::mpsc::SyncSender<Offered>,
+    waiting: Arc<Waiting>,
     store: Arc<Store>,
 }
 
-/// Events waiting for the inspector's thread, at most.
-const QUEUE: usize = 4096;
+/// Capture lines waiting for the inspector's thread, with the secret that verified each.
+type Waiting = Mutex<Vec<(Arc<String>, Option<usize>)>>;
+
+/// Events waiting for the inspector's thread, at most (more are not shown, and counted).
+const WAITING: usize = 16_384;
+/// How often the inspector's thread takes what waits: new events show within this.
+const EVERY: std::time::Duration = std::time::Duration::from_millis(100);
 
 impl Feed {
     /// Starts the inspector's thread, storing what is offered into `store`.
     pub fn start(store: Arc<Store>) -> Feed {
-        let (queue, offered) = std::sync::mpsc::sync_channel::<Offered>(QUEUE);
-        let keep = store.clone();
+        let waiting: Arc<Waiting> = Arc::default();
+        let (take, keep) = (waiting.clone(), store.clone());
         std::thread::Builder::new()
             .name("inspector".into())
             .spawn(move || {
-                for offered in offered {
-                    let recorded = offered.recorded();
-                    keep.push(Stored::new(
-                        offered.capture,
-                        recorded,
-                        offered.matched_secret,
-                        None,
-                    ));
+                // Two lists swapped each time, both keeping their room: the event path
+                // never grows one from empty (a fresh multi-MB buffer is fresh pages).
+                let mut batch = Vec::new();
+                loop {
+                    std::thread::sleep(EVERY);
+                    std::mem::swap(&mut *crate::lock(&take), &mut batch);
+                    keep.push_all(
+                        batch
+                            .drain(..)
+                            // Copied here, the event path's string freed at once: its
+                            // memory goes back to the thread that made it for reuse,
+                            // instead of being held for as long as the event is kept.
+                            .map(|(line, secret)| {
+                                let own = Arc::new(String::clone(&line));
+                                drop(line);
+                                Stored::from_line(own, secret, None)
+                            })
+                            .collect(),
+                    );
                 }
             })
             .expect("the inspector's thread starts");
-        Feed { queue, store }
+        Feed { waiting, store }
     }
+}
 
-    /// Hands an event over without waiting; when the inspector is behind, the page
-    /// misses it (counted), the event path never does.
-    pub fn offer(&self, offered: Offered) {
-        if self.queue.try_send(offered).is_err() {
+impl crate::listen::Keeper for Feed {
+    /// Takes the event without waiting; when the inspector is behind, the page misses it
+    /// (counted), the event path never does.
+    fn keep(&self, line: Arc<String>, matched_secret: Option<usize>) {
+        let mut waiting = crate::lock(&self.waiting);
+        if waiting.len() < WAITING {
+            waiting.push((line, matched_secret));
+        } else {
+            drop(waiting);
             self.store.missed.fetch_add(1, Ordering::Relaxed);
         }
     }
@@ -479,12 +459,7 @@ mod tests {
             max_bytes: 1 << 20,
         });
         for i in 0..5 {
-            store.push(Stored::new(
-                capture(&format!("/{i}"), b"{}"),
-                Map::new(),
-                None,
-                None,
-            ));
+            store.push(Stored::new(&capture(&format!("/{i}"), b"{}"), None));
         }
         let page = store.list(&Filter::default(), None, 10);
         let paths: Vec<_> = page.events.iter().map(|s| s.target.as_str()).collect();
@@ -497,12 +472,7 @@ mod tests {
             max_bytes: 5000,
         });
         for _ in 0..10 {
-            small.push(Stored::new(
-                capture("/", &[b'x'; 1000]),
-                Map::new(),
-                None,
-                None,
-            ));
+            small.push(Stored::new(&capture("/", &[b'x'; 1000]), None));
         }
         let kept = small.list(&Filter::default(), None, 100).kept;
         assert!((1..=3).contains(&kept), "{kept}");
@@ -524,9 +494,9 @@ mod tests {
                 }
                 .into(),
             );
-            let mut recorded = Map::new();
-            recorded.insert("answer".into(), serde_json::json!({"status": 200 + i}));
-            store.push(Stored::new(c, recorded, None, None));
+            c.extra
+                .insert("answer".into(), serde_json::json!({"status": 200 + i}));
+            store.push(Stored::new(&c, None));
         }
         let by_event = Filter {
             event: Some(glob::Pattern::new("invoice.*").unwrap()),

@@ -69,7 +69,7 @@ impl Replayer {
     /// The event with `edits` applied, sent once. `Err`: the edits make no request (the
     /// page shows why; nothing was sent).
     pub async fn replay(&self, stored: &Stored, edits: Edits) -> Result<Replayed, String> {
-        let mut capture = stored.capture.clone();
+        let mut capture = stored.capture();
         if let Some(method) = edits.method.filter(|m| !m.trim().is_empty()) {
             capture.method = method.trim().to_ascii_uppercase();
         }

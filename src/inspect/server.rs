@@ -33,6 +33,10 @@ const INDEX: &str = include_str!("assets/index.html");
 const SCRIPT: &str = include_str!("assets/app.js");
 const STYLE: &str = include_str!("assets/app.css");
 
+/// The most new events sent to a page one by one; a larger batch (a load test) has the
+/// page reload its list instead.
+const LIVE_BATCH: usize = 500;
+
 /// The largest replay request the page may post (an edited body included).
 const MAX_POST: usize = 32 << 20;
 
@@ -213,14 +217,15 @@ impl Inspector {
     }
 
     fn detail(&self, stored: &Stored) -> Response<Body> {
-        let capture: Value = serde_json::from_str(&stored.line).unwrap_or(Value::Null);
-        let body = &stored.capture.body;
+        let record: Value = serde_json::from_str(stored.line()).unwrap_or(Value::Null);
+        let capture = &stored.capture();
+        let body = &capture.body;
         let text = std::str::from_utf8(body).ok();
         let parsed = text.and_then(|t| serde_json::from_str::<Value>(t).ok());
         let kind = if parsed.is_some() {
             "json"
-        } else if stored
-            .content_type()
+        } else if crate::signing::header_values(&capture.headers, "content-type")
+            .next()
             .is_some_and(|t| t.starts_with("application/x-www-form-urlencoded"))
         {
             "form"
@@ -233,20 +238,20 @@ impl Inspector {
         let target = default_to
             .clone()
             .unwrap_or_else(|| "http://localhost:3000".into());
-        let download = format!("{}api/events/{}/capture", self.url(), stored.summary.seq);
+        let download = format!("{}api/events/{}/capture", self.url(), stored.seq);
         json_reply(
             200,
             &json!({
-                "summary": stored.summary,
-                "capture": capture,
+                "summary": stored.summary(),
+                "capture": record,
                 "kind": kind,
                 "body": text,
                 "body_base64": if text.is_none() { Some(BASE64.encode(body)) } else { None },
                 // Pretty-printed in the body's own key order.
                 "pretty": parsed.map(|v| serde_json::to_string_pretty(&v).unwrap_or_default()),
                 "matched_secret": stored.matched_secret,
-                "curl": curl::curl_command(&stored.capture, &target),
-                "send": curl::send_command(&download, &target, stored.summary.scheme.as_deref()),
+                "curl": curl::curl_command(capture, &target),
+                "send": curl::send_command(&download, &target, capture.verification.as_ref().map(|v| v.scheme.as_str())),
             }),
         )
     }
@@ -262,7 +267,7 @@ impl Inspector {
             return error(400, &format!("to: {why}"));
         }
         let mut reply = asset_owned(
-            curl::curl_command(&stored.capture, &target) + "\n",
+            curl::curl_command(&stored.capture(), &target) + "\n",
             "text/plain; charset=utf-8",
         );
         reply
@@ -312,7 +317,7 @@ impl Inspector {
         };
         let mut out = String::new();
         for stored in self.store.matching(&filter) {
-            out.push_str(&stored.line);
+            out.push_str(stored.line());
             out.push('\n');
         }
         let mut reply = asset_owned(out, "application/x-ndjson");
@@ -323,17 +328,20 @@ impl Inspector {
         reply
     }
 
-    /// Server-sent events: `data: <summary>` per new event; `event: lagged` when this page
-    /// fell behind (it reloads the list); a comment every 15 s keeps proxies from closing.
+    /// Server-sent events: `data: [summaries]` per batch of new events (the inspector
+    /// takes them ten times a second); `event: lagged` when this page fell behind or a
+    /// batch is larger than a page shows one by one (it reloads the list); a comment every
+    /// 15 s keeps proxies from closing.
     fn stream(&self) -> Response<Body> {
         let live = self.store.subscribe();
         let frames = futures_util::stream::unfold(live, |mut live| async move {
             let ping = tokio::time::sleep(Duration::from_secs(15));
             let chunk = tokio::select! {
                 next = live.recv() => match next {
-                    Ok(summary) => format!(
+                    Ok(batch) if batch.len() > LIVE_BATCH => "event: lagged\ndata: {}\n\n".to_string(),
+                    Ok(batch) => format!(
                         "data: {}\n\n",
-                        serde_json::to_string(&*summary).unwrap_or_default()
+                        serde_json::to_string(&*batch).unwrap_or_default()
                     ),
                     Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
                         "event: lagged\ndata: {}\n\n".to_string()
@@ -355,7 +363,7 @@ impl Inspector {
 /// The raw body, as a download: never rendered by the browser as the sender's type
 /// (an HTML body would otherwise run as this page's origin).
 fn body_download(stored: &Stored) -> Response<Body> {
-    let mut reply = Response::new(full(Bytes::from(stored.capture.body.clone())));
+    let mut reply = Response::new(full(Bytes::from(stored.capture().body)));
     let headers = reply.headers_mut();
     headers.insert(
         CONTENT_TYPE,
@@ -365,7 +373,7 @@ fn body_download(stored: &Stored) -> Response<Body> {
         CONTENT_DISPOSITION,
         HeaderValue::from_str(&format!(
             "attachment; filename=\"event-{}.body\"",
-            stored.summary.seq
+            stored.seq
         ))
         .expect("digits"),
     );
@@ -373,12 +381,12 @@ fn body_download(stored: &Stored) -> Response<Body> {
 }
 
 fn capture_download(stored: &Stored) -> Response<Body> {
-    let mut reply = asset_owned(stored.line.clone() + "\n", "application/json");
+    let mut reply = asset_owned(format!("{}\n", stored.line()), "application/json");
     reply.headers_mut().insert(
         CONTENT_DISPOSITION,
         HeaderValue::from_str(&format!(
             "attachment; filename=\"event-{}.json\"",
-            stored.summary.seq
+            stored.seq
         ))
         .expect("digits"),
     );

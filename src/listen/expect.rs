@@ -130,8 +130,8 @@ impl Expect {
 }
 
 impl Reporter for Expect {
-    fn event(&self, event: Event) {
-        let complete = self.check(&event);
+    fn event(&self, event: &Event) {
+        let complete = self.check(event);
         self.inner.event(event);
         if complete {
             self.complete.notify_one();

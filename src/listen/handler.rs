@@ -180,7 +180,14 @@ impl State {
                     .remember(id, event.capture.received_at.as_deref().unwrap_or_default());
             }
         }
-        self.reporter.event(event);
+        let keeper = self.settings.keep.as_ref().filter(|_| !event.filtered);
+        if keeper.is_some() && event.json.is_none() {
+            event.json = Some(Arc::new(event.json_line()));
+        }
+        self.reporter.event(&event);
+        if let (Some(keeper), Some(line)) = (keeper, event.json) {
+            keeper.keep(line, event.verdict.and_then(|v| v.matched_secret));
+        }
         reply
     }
 

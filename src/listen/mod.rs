@@ -47,6 +47,15 @@ pub struct Settings {
     pub forward_invalid: bool,
     /// `--events`: only events whose type matches are forwarded, saved and shown in full.
     pub events: Vec<glob::Pattern>,
+    /// Where each event goes once reported (the inspector), moved, not copied.
+    pub keep: Option<Arc<dyn Keeper>>,
+}
+
+/// Takes events after they are reported: the inspector keeps them for its page, as
+/// their capture lines (made once, shared with `--json` output and `--save`).
+pub trait Keeper: Send + Sync + 'static {
+    /// Must not wait: it runs on the request's task.
+    fn keep(&self, line: Arc<String>, matched_secret: Option<usize>);
 }
 
 pub struct SaveTo {
@@ -58,7 +67,7 @@ pub struct SaveTo {
 /// request's own task, so rendering runs in parallel and nothing crosses threads per event.
 pub trait Reporter: Send + Sync + 'static {
     /// An event, after it is answered (and saved).
-    fn event(&self, event: Event);
+    fn event(&self, event: &Event);
     /// A request answered before it became an event (body too large, stalled, malformed).
     fn refused(&self, refused: Refused);
     /// A problem that is not about one request's content (a save failed, accept failed).

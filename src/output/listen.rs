@@ -240,30 +240,32 @@ impl Printer {
 }
 
 impl Reporter for Printer {
-    fn event(&self, event: Event) {
+    fn event(&self, event: &Event) {
         if event.filtered {
             // Not a capture: never on stdout with --json; a dim line for people.
             let show = !self.quiet_filtered && self.style != Style::Json;
             let text = if show {
-                render_filtered(&event)
+                render_filtered(event)
             } else {
                 String::new()
             };
             self.push(false, &text, |s| s.filtered += 1);
             return;
         }
-        let text = match self.style {
-            Style::Json => {
-                let mut line = match &event.json {
-                    Some(saved) => String::clone(saved),
-                    None => event.json_line(),
-                };
+        match (self.style, &event.json) {
+            // Written by --save, or for the inspector: not serialised twice.
+            (Style::Json, Some(line)) => self
+                .writer
+                .push_parts(false, &[line, "\n"], |s| s.count(event)),
+            (Style::Json, None) => {
+                let mut line = event.json_line();
                 line.push('\n');
-                line
+                self.push(false, &line, |s| s.count(event));
             }
-            Style::Human { full } => render_event(&event, full),
-        };
-        self.push(false, &text, |s| s.count(&event));
+            (Style::Human { full }, _) => {
+                self.push(false, &render_event(event, full), |s| s.count(event))
+            }
+        }
     }
 
     fn refused(&self, refused: Refused) {

@@ -138,6 +138,11 @@ impl<S: Default + Send + 'static> Writer<S> {
     /// Appends under the lock (to stderr or stdout), counting with `count`; waits while
     /// too much is pending.
     pub fn push(&self, to_stderr: bool, text: &str, count: impl FnOnce(&mut S)) {
+        self.push_parts(to_stderr, &[text], count);
+    }
+
+    /// [`Writer::push`] of several pieces as one (a line and its newline), not copied first.
+    pub fn push_parts(&self, to_stderr: bool, parts: &[&str], count: impl FnOnce(&mut S)) {
         let mut pending = crate::lock(&self.pending);
         while pending.out.len() + pending.err.len() > MAX_PENDING
             && !self.stop.load(Ordering::SeqCst)
@@ -154,7 +159,9 @@ impl<S: Default + Send + 'static> Writer<S> {
         } else {
             &mut pending.out
         };
-        buf.extend_from_slice(text.as_bytes());
+        for text in parts {
+            buf.extend_from_slice(text.as_bytes());
+        }
         let wake = buf.len() > WAKE_AT;
         drop(pending);
         // Load before swapping: under load `idle` stays false, and a plain load keeps

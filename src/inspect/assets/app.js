@@ -75,7 +75,7 @@ async function load() {
 let reloadTimer = null;
 function reloadSoon(ms) {
   clearTimeout(reloadTimer);
-  reloadTimer = setTimeout(load, ms);
+  reloadTimer = setTimeout(() => { reloadTimer = null; load(); }, ms);
 }
 
 function verdictText(s) {
@@ -409,16 +409,19 @@ async function copy(title, text) {
 function connect() {
   const source = new EventSource("/api/stream");
   source.onmessage = (message) => {
-    const s = JSON.parse(message.data);
+    const batch = JSON.parse(message.data);
     if (filtersActive()) { reloadSoon(300); return; }
-    state.all.unshift(s);
-    state.total = Math.max(state.total || 0, state.all.length - 1) + 1;
-    if (state.all.length > (state.info.max_events || 10000)) state.all.pop();
-    state.total = Math.min(state.total, state.info.max_events || 10000);
-    if (state.all.length > 1) state.selected += 1;
+    const max = state.info.max_events || 10000;
+    const had = state.all.length;
+    for (const s of batch) state.all.unshift(s);
+    if (state.all.length > max) state.all.length = max;
+    state.total = Math.min(max, Math.max(state.total || 0, had) + batch.length);
+    if (had > 0) state.selected = Math.min(state.all.length - 1, state.selected + batch.length);
     render();
   };
-  source.addEventListener("lagged", () => reloadSoon(50));
+  // A burst too large to stream one by one (a load test): the list is fetched again, at
+  // most about once a second.
+  source.addEventListener("lagged", () => { if (!reloadTimer) reloadSoon(1000); });
   source.onerror = () => { source.close(); setTimeout(() => { connect(); load(); }, 1000); };
 }
 
