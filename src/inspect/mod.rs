@@ -67,10 +67,11 @@ pub struct Summary {
 /// beside the request), the very string `--json` printed and `--save` wrote, shared. The
 /// summary the list shows is made the first time a page asks, the capture when the
 /// detail, a replay or a download does: the event path pays for neither.
+#[derive(Clone)]
 pub struct Stored {
     /// The inspector's number for it.
     pub seq: u64,
-    line: Arc<String>,
+    line: Box<str>,
     summary: std::sync::OnceLock<Summary>,
     /// Which `--secret` verified it (0-based), when listen saw it.
     pub matched_secret: Option<usize>,
@@ -81,12 +82,12 @@ pub struct Stored {
 impl Stored {
     /// A capture read from a file.
     pub fn new(capture: &Capture, source: Option<String>) -> Stored {
-        Stored::from_line(Arc::new(capture.to_json()), None, source)
+        Stored::from_line(capture.to_json().into(), None, source)
     }
 
     /// A capture line listen wrote.
     pub fn from_line(
-        line: Arc<String>,
+        line: Box<str>,
         matched_secret: Option<usize>,
         source: Option<String>,
     ) -> Stored {
@@ -178,6 +179,10 @@ pub fn reason_words(code: Option<&str>, detail: Option<&str>) -> String {
     }
 }
 
+/// The most new events sent to a page one by one; after a larger batch the page fetches
+/// its list again instead.
+pub const LIVE_BATCH: usize = 500;
+
 /// How much the inspector keeps.
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {
@@ -196,7 +201,7 @@ pub struct Store {
 }
 
 struct Inner {
-    events: VecDeque<Arc<Stored>>,
+    events: VecDeque<Stored>,
     bytes: usize,
     /// Dropped to stay within the limits.
     dropped: u64,
@@ -289,14 +294,16 @@ impl Store {
         let mut summaries = Vec::with_capacity(batch.len());
         {
             let mut inner = crate::lock(&self.inner);
-            let pages = self.live.receiver_count() > 0;
+            // Summaries for the open pages, unless the batch is more than a page shows
+            // one by one (a load test): then an empty batch tells them to fetch the list.
+            let pages = self.live.receiver_count() > 0 && batch.len() <= LIVE_BATCH;
             for mut stored in batch {
                 stored.seq = self.next_seq.fetch_add(1, Ordering::Relaxed);
                 if pages {
                     summaries.push(stored.summary().clone());
                 }
                 inner.bytes += stored.weight();
-                inner.events.push_back(Arc::new(stored));
+                inner.events.push_back(stored);
             }
             while inner.events.len() > self.limits.max_events
                 || (inner.bytes > self.limits.max_bytes && inner.events.len() > 1)
@@ -307,12 +314,13 @@ impl Store {
                 }
             }
         }
-        if !summaries.is_empty() {
+        if self.live.receiver_count() > 0 {
             let _ = self.live.send(Arc::new(summaries));
         }
     }
 
-    pub fn get(&self, seq: u64) -> Option<Arc<Stored>> {
+    /// A copy of the event (the store's lock is not held while a page is answered).
+    pub fn get(&self, seq: u64) -> Option<Stored> {
         let inner = crate::lock(&self.inner);
         // Sequence numbers only grow: a binary search over the deque.
         let at = inner.events.binary_search_by_key(&seq, |e| e.seq).ok()?;
@@ -347,7 +355,7 @@ impl Store {
     }
 
     /// Every event matching `filter`, oldest first (an export).
-    pub fn matching(&self, filter: &Filter) -> Vec<Arc<Stored>> {
+    pub fn matching(&self, filter: &Filter) -> Vec<Stored> {
         let inner = crate::lock(&self.inner);
         inner
             .events
@@ -387,7 +395,7 @@ pub struct Feed {
 }
 
 /// Capture lines waiting for the inspector's thread, with the secret that verified each.
-type Waiting = Mutex<Vec<(Arc<String>, Option<usize>)>>;
+type Waiting = Mutex<Vec<(Box<str>, Option<usize>)>>;
 
 /// Events waiting for the inspector's thread, at most (more are not shown, and counted).
 const WAITING: usize = 16_384;
@@ -411,14 +419,7 @@ impl Feed {
                     keep.push_all(
                         batch
                             .drain(..)
-                            // Copied here, the event path's string freed at once: its
-                            // memory goes back to the thread that made it for reuse,
-                            // instead of being held for as long as the event is kept.
-                            .map(|(line, secret)| {
-                                let own = Arc::new(String::clone(&line));
-                                drop(line);
-                                Stored::from_line(own, secret, None)
-                            })
+                            .map(|(line, secret)| Stored::from_line(line, secret, None))
                             .collect(),
                     );
                 }
@@ -431,7 +432,10 @@ impl Feed {
 impl crate::listen::Keeper for Feed {
     /// Takes the event without waiting; when the inspector is behind, the page misses it
     /// (counted), the event path never does.
-    fn keep(&self, line: Arc<String>, matched_secret: Option<usize>) {
+    fn keep(&self, line: &str, matched_secret: Option<usize>) {
+        // A copy of exactly its size: the line itself (sized for serialising) goes back
+        // to the allocator of the thread that made it, at once, for the next event.
+        let line = Box::from(line);
         let mut waiting = crate::lock(&self.waiting);
         if waiting.len() < WAITING {
             waiting.push((line, matched_secret));

@@ -33,10 +33,6 @@ const INDEX: &str = include_str!("assets/index.html");
 const SCRIPT: &str = include_str!("assets/app.js");
 const STYLE: &str = include_str!("assets/app.css");
 
-/// The most new events sent to a page one by one; a larger batch (a load test) has the
-/// page reload its list instead.
-const LIVE_BATCH: usize = 500;
-
 /// The largest replay request the page may post (an edited body included).
 const MAX_POST: usize = 32 << 20;
 
@@ -338,7 +334,7 @@ impl Inspector {
             let ping = tokio::time::sleep(Duration::from_secs(15));
             let chunk = tokio::select! {
                 next = live.recv() => match next {
-                    Ok(batch) if batch.len() > LIVE_BATCH => "event: lagged\ndata: {}\n\n".to_string(),
+                    Ok(batch) if batch.is_empty() => "event: lagged\ndata: {}\n\n".to_string(),
                     Ok(batch) => format!(
                         "data: {}\n\n",
                         serde_json::to_string(&*batch).unwrap_or_default()

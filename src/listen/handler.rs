@@ -185,8 +185,8 @@ impl State {
             event.json = Some(Arc::new(event.json_line()));
         }
         self.reporter.event(&event);
-        if let (Some(keeper), Some(line)) = (keeper, event.json) {
-            keeper.keep(line, event.verdict.and_then(|v| v.matched_secret));
+        if let (Some(keeper), Some(line)) = (keeper, &event.json) {
+            keeper.keep(line, event.verdict.as_ref().and_then(|v| v.matched_secret));
         }
         reply
     }

@@ -55,7 +55,7 @@ pub struct Settings {
 /// their capture lines (made once, shared with `--json` output and `--save`).
 pub trait Keeper: Send + Sync + 'static {
     /// Must not wait: it runs on the request's task.
-    fn keep(&self, line: Arc<String>, matched_secret: Option<usize>);
+    fn keep(&self, line: &str, matched_secret: Option<usize>);
 }
 
 pub struct SaveTo {
