@@ -12,7 +12,7 @@ use std::time::Duration;
 use crate::cli::ListenArgs;
 use crate::config::{Config, SigningSettings};
 use crate::inspect::server::Inspector;
-use crate::inspect::{Feed, Store};
+use crate::inspect::Store;
 use crate::listen::guard::Guard;
 use crate::listen::routes::{Route, Routes};
 use crate::listen::{expect, Chaos, ChaosSettings, Engine, Forwarder, SaveTo, Settings};
@@ -78,7 +78,7 @@ pub fn run(config: &Config, args: ListenArgs) -> Result<ExitCode> {
     }
 
     let feed = inspector.map(|(page, listener)| {
-        let feed = Feed::start(page.store.clone());
+        let feed = page.store.clone();
         runtime.spawn(page.serve(listener, std::future::pending::<()>()));
         feed
     });
@@ -190,7 +190,7 @@ fn serve(
     runtime: &tokio::runtime::Runtime,
     (server, connection_limits): (Server, crate::server::ConnectionLimits),
     settings: Settings,
-    (subscriber, feed): (Option<Subscriber>, Option<Feed>),
+    (subscriber, feed): (Option<Subscriber>, Option<Arc<Store>>),
     args: &ListenArgs,
 ) -> Result<Served> {
     let style = if args.json {
@@ -224,7 +224,7 @@ fn serve(
         None => printer.clone(),
     };
     let mut settings = settings;
-    settings.keep = feed.map(|feed| Arc::new(feed) as Arc<dyn crate::listen::Keeper>);
+    settings.keep = feed.map(|store| store as Arc<dyn crate::listen::Keeper>);
     let engine = Engine::new(settings, reporter);
     // The relay link is told when listen stops, and drains like the server.
     let (stopping, stopping_rx) = tokio::sync::watch::channel(false);

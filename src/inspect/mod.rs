@@ -18,7 +18,6 @@ use std::sync::{Arc, Mutex};
 
 use serde::Serialize;
 use serde_json::Value;
-use tokio::sync::broadcast;
 
 use crate::capture::Capture;
 
@@ -116,11 +115,6 @@ impl Stored {
             summary
         })
     }
-
-    /// The memory it holds, roughly: what the limit counts (its summary included).
-    fn weight(&self) -> usize {
-        self.line.len() * 2 + 512
-    }
 }
 
 /// What the list shows of a capture (listen's fields are in its `extra`).
@@ -190,21 +184,105 @@ pub struct Limits {
     pub max_bytes: usize,
 }
 
-/// The events in memory, oldest first, and the pages to tell of new ones.
+/// The events in memory, oldest first: their capture lines copied, back to back, into
+/// one buffer reused in a circle (no allocation per event, nothing freed per event on
+/// another thread), with an index. Open pages look for new events ten times a second.
 pub struct Store {
     pub limits: Limits,
-    inner: Mutex<Inner>,
-    next_seq: AtomicU64,
-    live: broadcast::Sender<Arc<Vec<Summary>>>,
-    /// Events the event path handed over while the inspector was behind (not shown).
+    inner: Mutex<Ring>,
+    /// The newest event's number (0: none yet).
+    newest: AtomicU64,
+    /// Events too large to keep (over `--inspect-max-bytes`), not shown.
     pub missed: AtomicU64,
 }
 
-struct Inner {
-    events: VecDeque<Stored>,
-    bytes: usize,
+struct Entry {
+    seq: u64,
+    start: usize,
+    len: usize,
+    matched_secret: Option<usize>,
+    source: Option<Box<str>>,
+    summary: std::sync::OnceLock<Summary>,
+}
+
+/// The lines, in a buffer written from the start again once it is full (or twice the
+/// size of what it holds): what the next line would overwrite is dropped first.
+struct Ring {
+    buf: Vec<u8>,
+    /// Where the next line goes.
+    at: usize,
+    entries: VecDeque<Entry>,
+    /// The bytes the kept lines take.
+    held: usize,
     /// Dropped to stay within the limits.
     dropped: u64,
+}
+
+impl Ring {
+    fn pop(&mut self) {
+        if let Some(old) = self.entries.pop_front() {
+            self.held -= old.len;
+            self.dropped += 1;
+        }
+    }
+
+    fn push(&mut self, line: &[u8], limits: &Limits, mut entry: Entry) {
+        let len = line.len();
+        while self.entries.len() >= limits.max_events.max(1) {
+            self.pop();
+        }
+        // Back to the start: when the line does not fit before the end, or the buffer
+        // has grown to twice what it holds (so it stays about the size of the events).
+        if self.at + len > limits.max_bytes || self.at > 2 * self.held + (1 << 20) {
+            // What lies past this point is from the round before: the oldest of all.
+            let end = self.at;
+            while self.entries.front().is_some_and(|e| e.start >= end) {
+                self.pop();
+            }
+            self.at = 0;
+        }
+        let (from, to) = (self.at, self.at + len);
+        while self
+            .entries
+            .front()
+            .is_some_and(|e| e.start < to && from < e.start + e.len)
+        {
+            self.pop();
+        }
+        if self.buf.len() < to {
+            self.buf.resize(to, 0);
+        }
+        self.buf[from..to].copy_from_slice(line);
+        entry.start = from;
+        entry.len = len;
+        self.entries.push_back(entry);
+        self.at = to;
+        self.held += len;
+    }
+
+    fn line(&self, entry: &Entry) -> &str {
+        std::str::from_utf8(&self.buf[entry.start..entry.start + entry.len]).unwrap_or("{}")
+    }
+
+    fn summary<'a>(&self, entry: &'a Entry) -> &'a Summary {
+        entry.summary.get_or_init(|| {
+            let capture = Capture::from_json(self.line(entry).as_bytes())
+                .unwrap_or_else(|_| Capture::from_body(Vec::new()));
+            let mut summary = summarise(&capture, entry.source.as_deref().map(str::to_string));
+            summary.seq = entry.seq;
+            summary
+        })
+    }
+
+    fn stored(&self, entry: &Entry) -> Stored {
+        Stored {
+            seq: entry.seq,
+            line: self.line(entry).into(),
+            summary: entry.summary.clone(),
+            matched_secret: entry.matched_secret,
+            source: entry.source.as_deref().map(str::to_string),
+        }
+    }
 }
 
 /// Filters of the list (the page's and the API's).
@@ -221,7 +299,11 @@ pub struct Filter {
 
 impl Filter {
     pub fn matches(&self, stored: &Stored) -> bool {
-        let s = stored.summary();
+        self.matches_line(stored.summary(), &stored.line)
+    }
+
+    /// Whether an event matches, by its summary and its capture line.
+    pub fn matches_line(&self, s: &Summary, line: &str) -> bool {
         if let Some(valid) = self.valid {
             if s.valid != Some(valid) {
                 return false;
@@ -247,7 +329,7 @@ impl Filter {
         if let Some(text) = &self.text {
             // The line holds the method, path, headers, body (as JSON text), ids and
             // what listen recorded; the reason's words are added.
-            let mut haystack = stored.line.to_lowercase();
+            let mut haystack = line.to_lowercase();
             if let Some(reason) = &s.reason {
                 haystack.push(' ');
                 haystack.push_str(&reason.to_lowercase());
@@ -270,77 +352,93 @@ impl Store {
     pub fn new(limits: Limits) -> Arc<Store> {
         Arc::new(Store {
             limits,
-            inner: Mutex::new(Inner {
-                events: VecDeque::new(),
-                bytes: 0,
+            inner: Mutex::new(Ring {
+                buf: Vec::new(),
+                at: 0,
+                entries: VecDeque::new(),
+                held: 0,
                 dropped: 0,
             }),
-            next_seq: AtomicU64::new(1),
-            live: broadcast::channel(1024).0,
+            newest: AtomicU64::new(0),
             missed: AtomicU64::new(0),
         })
     }
 
-    /// Keeps an event (dropping the oldest past the limits) and tells the open pages.
-    pub fn push(&self, stored: Stored) {
-        self.push_all(vec![stored]);
-    }
-
-    /// Keeps events, in order, under one lock, and tells the open pages in one message.
-    pub fn push_all(&self, batch: Vec<Stored>) {
-        if batch.is_empty() {
+    /// Keeps a capture line (dropping the oldest past the limits). One copy, no
+    /// allocation once the buffer has grown: this runs on listen's event path.
+    pub fn push_line(&self, line: &str, matched_secret: Option<usize>, source: Option<String>) {
+        if line.len() > self.limits.max_bytes {
+            self.missed.fetch_add(1, Ordering::Relaxed);
             return;
         }
-        let mut summaries = Vec::with_capacity(batch.len());
-        {
-            let mut inner = crate::lock(&self.inner);
-            // Summaries for the open pages, unless the batch is more than a page shows
-            // one by one (a load test): then an empty batch tells them to fetch the list.
-            let pages = self.live.receiver_count() > 0 && batch.len() <= LIVE_BATCH;
-            for mut stored in batch {
-                stored.seq = self.next_seq.fetch_add(1, Ordering::Relaxed);
-                if pages {
-                    summaries.push(stored.summary().clone());
-                }
-                inner.bytes += stored.weight();
-                inner.events.push_back(stored);
-            }
-            while inner.events.len() > self.limits.max_events
-                || (inner.bytes > self.limits.max_bytes && inner.events.len() > 1)
-            {
-                if let Some(old) = inner.events.pop_front() {
-                    inner.bytes -= old.weight();
-                    inner.dropped += 1;
-                }
-            }
-        }
-        if self.live.receiver_count() > 0 {
-            let _ = self.live.send(Arc::new(summaries));
-        }
+        let mut ring = crate::lock(&self.inner);
+        let seq = self.newest.load(Ordering::Relaxed) + 1;
+        let entry = Entry {
+            seq,
+            start: 0,
+            len: 0,
+            matched_secret,
+            source: source.map(String::into_boxed_str),
+            summary: std::sync::OnceLock::new(),
+        };
+        ring.push(line.as_bytes(), &self.limits, entry);
+        self.newest.store(seq, Ordering::Release);
+    }
+
+    /// A capture read from a file.
+    pub fn push(&self, stored: Stored) {
+        self.push_line(&stored.line, stored.matched_secret, stored.source);
+    }
+
+    /// The newest event's number (0 before the first).
+    pub fn newest(&self) -> u64 {
+        self.newest.load(Ordering::Acquire)
     }
 
     /// A copy of the event (the store's lock is not held while a page is answered).
     pub fn get(&self, seq: u64) -> Option<Stored> {
-        let inner = crate::lock(&self.inner);
-        // Sequence numbers only grow: a binary search over the deque.
-        let at = inner.events.binary_search_by_key(&seq, |e| e.seq).ok()?;
-        inner.events.get(at).cloned()
+        let ring = crate::lock(&self.inner);
+        let at = ring.entries.binary_search_by_key(&seq, |e| e.seq).ok()?;
+        let entry = &ring.entries[at];
+        Some(ring.stored(entry))
+    }
+
+    /// The summaries of the events after `after`, oldest first; `None` when there are
+    /// more than `most` (a page then fetches its list again).
+    pub fn since(&self, after: u64, most: usize) -> Option<Vec<Summary>> {
+        let ring = crate::lock(&self.inner);
+        let newer = ring
+            .entries
+            .iter()
+            .rev()
+            .take_while(|e| e.seq > after)
+            .count();
+        if newer > most {
+            return None;
+        }
+        let first = ring.entries.len() - newer;
+        Some(
+            ring.entries
+                .range(first..)
+                .map(|e| ring.summary(e).clone())
+                .collect(),
+        )
     }
 
     /// Events matching `filter`, newest first: up to `limit` of those older than `before`.
     pub fn list(&self, filter: &Filter, before: Option<u64>, limit: usize) -> Page {
-        let inner = crate::lock(&self.inner);
+        let ring = crate::lock(&self.inner);
         let mut events = Vec::new();
         let mut matching = 0;
-        for stored in inner.events.iter().rev() {
-            if !filter.matches(stored) {
+        for entry in ring.entries.iter().rev() {
+            if !filter.matches_line(ring.summary(entry), ring.line(entry)) {
                 continue;
             }
             matching += 1;
-            if before.is_some_and(|b| stored.seq >= b) || events.len() >= limit {
+            if before.is_some_and(|b| entry.seq >= b) || events.len() >= limit {
                 continue;
             }
-            events.push(stored.summary().clone());
+            events.push(ring.summary(entry).clone());
         }
         let next = (events.len() == limit)
             .then(|| events.last().map(|s| s.seq))
@@ -348,25 +446,20 @@ impl Store {
         Page {
             events,
             matching,
-            kept: inner.events.len(),
-            dropped: inner.dropped,
+            kept: ring.entries.len(),
+            dropped: ring.dropped,
             next_before: next,
         }
     }
 
     /// Every event matching `filter`, oldest first (an export).
     pub fn matching(&self, filter: &Filter) -> Vec<Stored> {
-        let inner = crate::lock(&self.inner);
-        inner
-            .events
+        let ring = crate::lock(&self.inner);
+        ring.entries
             .iter()
-            .filter(|s| filter.matches(s))
-            .cloned()
+            .filter(|e| filter.matches_line(ring.summary(e), ring.line(e)))
+            .map(|e| ring.stored(e))
             .collect()
-    }
-
-    pub fn subscribe(&self) -> broadcast::Receiver<Arc<Vec<Summary>>> {
-        self.live.subscribe()
     }
 }
 
@@ -385,64 +478,10 @@ pub struct Page {
     pub next_before: Option<u64>,
 }
 
-/// The event path's side: events wait in a bounded list that the inspector's thread
-/// takes ten times a second, all at once: no wake-up per event on the event path, one
-/// lock and one message to the open pages per batch.
-#[derive(Clone)]
-pub struct Feed {
-    waiting: Arc<Waiting>,
-    store: Arc<Store>,
-}
-
-/// Capture lines waiting for the inspector's thread, with the secret that verified each.
-type Waiting = Mutex<Vec<(Box<str>, Option<usize>)>>;
-
-/// Events waiting for the inspector's thread, at most (more are not shown, and counted).
-const WAITING: usize = 16_384;
-/// How often the inspector's thread takes what waits: new events show within this.
-const EVERY: std::time::Duration = std::time::Duration::from_millis(100);
-
-impl Feed {
-    /// Starts the inspector's thread, storing what is offered into `store`.
-    pub fn start(store: Arc<Store>) -> Feed {
-        let waiting: Arc<Waiting> = Arc::default();
-        let (take, keep) = (waiting.clone(), store.clone());
-        std::thread::Builder::new()
-            .name("inspector".into())
-            .spawn(move || {
-                // Two lists swapped each time, both keeping their room: the event path
-                // never grows one from empty (a fresh multi-MB buffer is fresh pages).
-                let mut batch = Vec::new();
-                loop {
-                    std::thread::sleep(EVERY);
-                    std::mem::swap(&mut *crate::lock(&take), &mut batch);
-                    keep.push_all(
-                        batch
-                            .drain(..)
-                            .map(|(line, secret)| Stored::from_line(line, secret, None))
-                            .collect(),
-                    );
-                }
-            })
-            .expect("the inspector's thread starts");
-        Feed { waiting, store }
-    }
-}
-
-impl crate::listen::Keeper for Feed {
-    /// Takes the event without waiting; when the inspector is behind, the page misses it
-    /// (counted), the event path never does.
+/// listen's side: each event's capture line goes straight into the store.
+impl crate::listen::Keeper for Store {
     fn keep(&self, line: &str, matched_secret: Option<usize>) {
-        // A copy of exactly its size: the line itself (sized for serialising) goes back
-        // to the allocator of the thread that made it, at once, for the next event.
-        let line = Box::from(line);
-        let mut waiting = crate::lock(&self.waiting);
-        if waiting.len() < WAITING {
-            waiting.push((line, matched_secret));
-        } else {
-            drop(waiting);
-            self.store.missed.fetch_add(1, Ordering::Relaxed);
-        }
+        self.push_line(line, matched_secret, None);
     }
 }
 
@@ -479,7 +518,39 @@ mod tests {
             small.push(Stored::new(&capture("/", &[b'x'; 1000]), None));
         }
         let kept = small.list(&Filter::default(), None, 100).kept;
-        assert!((1..=3).contains(&kept), "{kept}");
+        assert!((1..=5).contains(&kept), "{kept}");
+    }
+
+    /// Lines of every size, written round and round the buffer: whatever is kept reads
+    /// back whole and is the event its number says, and the newest is always kept.
+    #[test]
+    fn the_ring_never_hands_back_an_overwritten_line() {
+        let store = Store::new(Limits {
+            max_events: 60,
+            max_bytes: 40_000,
+        });
+        for i in 0..3000u64 {
+            let size = ((i * 7919) % 3500) as usize;
+            store.push(Stored::new(
+                &capture(&format!("/{i}"), &vec![b'a'; size]),
+                None,
+            ));
+            let seq = i + 1;
+            assert!(store.get(seq).is_some(), "the newest ({seq}) is kept");
+            if i % 97 == 0 {
+                let page = store.list(&Filter::default(), None, 1000);
+                assert!(page.kept <= 60);
+                for summary in &page.events {
+                    let kept = store.get(summary.seq).unwrap();
+                    let capture = kept.capture();
+                    assert_eq!(capture.path, format!("/{}", summary.seq - 1));
+                    assert_eq!(
+                        capture.body.len(),
+                        ((summary.seq - 1) * 7919 % 3500) as usize
+                    );
+                }
+            }
+        }
     }
 
     #[test]

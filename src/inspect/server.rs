@@ -324,29 +324,38 @@ impl Inspector {
         reply
     }
 
-    /// Server-sent events: `data: [summaries]` per batch of new events (the inspector
-    /// takes them ten times a second); `event: lagged` when this page fell behind or a
-    /// batch is larger than a page shows one by one (it reloads the list); a comment every
-    /// 15 s keeps proxies from closing.
+    /// Server-sent events: `data: [summaries]` with the events new since the last look
+    /// (ten looks a second, so nothing happens per event); `event: lagged` when there are
+    /// more than a page shows one by one (it fetches its list again); a comment every 15 s
+    /// keeps proxies from closing.
     fn stream(&self) -> Response<Body> {
-        let live = self.store.subscribe();
-        let frames = futures_util::stream::unfold(live, |mut live| async move {
-            let ping = tokio::time::sleep(Duration::from_secs(15));
-            let chunk = tokio::select! {
-                next = live.recv() => match next {
-                    Ok(batch) if batch.is_empty() => "event: lagged\ndata: {}\n\n".to_string(),
-                    Ok(batch) => format!(
-                        "data: {}\n\n",
-                        serde_json::to_string(&*batch).unwrap_or_default()
-                    ),
-                    Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
-                        "event: lagged\ndata: {}\n\n".to_string()
+        let store = self.store.clone();
+        let start = (store.newest(), 0u32);
+        let frames = futures_util::stream::unfold(start, move |(mut seen, mut quiet)| {
+            let store = store.clone();
+            async move {
+                loop {
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                    let newest = store.newest();
+                    if newest > seen {
+                        let chunk = match store.since(seen, super::LIVE_BATCH) {
+                            Some(batch) => format!(
+                                "data: {}\n\n",
+                                serde_json::to_string(&batch).unwrap_or_default()
+                            ),
+                            None => "event: lagged\ndata: {}\n\n".to_string(),
+                        };
+                        let frame = Frame::data(Bytes::from(chunk));
+                        return Some((Ok::<_, Infallible>(frame), (newest, 0)));
                     }
-                    Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
-                },
-                () = ping => ": ping\n\n".to_string(),
-            };
-            Some((Ok::<_, Infallible>(Frame::data(Bytes::from(chunk))), live))
+                    quiet += 1;
+                    if quiet >= 150 {
+                        let frame = Frame::data(Bytes::from_static(b": ping\n\n"));
+                        return Some((Ok(frame), (seen, 0)));
+                    }
+                    seen = newest;
+                }
+            }
         });
         let mut reply = Response::new(BoxBody::new(StreamBody::new(frames)));
         let headers = reply.headers_mut();
