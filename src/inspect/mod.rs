@@ -1,12 +1,13 @@
 //! The inspector: a local web page and JSON API over the events `listen` sees (or the
 //! captures `hookline inspect` reads). This module keeps them: the last N events or M
 //! bytes in memory, each as its capture line (the capture format, with what listen
-//! recorded beside it) and a short summary the list shows. Older ones drop out of the
-//! page (they stay on disk under `--save`).
+//! recorded beside it), and makes the short summary the list shows when a page asks.
+//! Older ones drop out of the page (they stay on disk under `--save`).
 //!
-//! The event path does not wait for it: [`Feed::offer`] hands an event over a bounded
-//! queue to the inspector's own thread (a full queue drops it from the page, counted),
-//! which serialises it, stores it and tells the open pages.
+//! The event path pays one copy: listen's capture line (made once, shared with `--json`
+//! and `--save`) is copied into one buffer reused in a circle ([`Store::push_line`]); no
+//! allocation, no other thread, nothing per event for the pages, which look for new
+//! events ten times a second.
 
 pub mod curl;
 pub mod replay;
