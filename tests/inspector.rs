@@ -506,6 +506,14 @@ async fn replays_resigned_and_edited_verify_elsewhere_and_copied_curl_is_byte_ex
     browser
         .click(&format!("#list .row[data-index=\"{binary_row}\"]"))
         .await;
+    // The other event's detail loads after the click: Compare on that one.
+    browser
+        .until(
+            "const b = document.getElementById('compare'); return b && b.textContent",
+            Duration::from_secs(10),
+            |v| v.as_str().is_some_and(|t| t.starts_with("Compare with")),
+        )
+        .await;
     browser.click("#compare").await;
     let diff = browser.text(".diff").await;
     assert!(
