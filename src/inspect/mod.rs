@@ -303,6 +303,11 @@ impl Filter {
         self.matches_line(stored.summary(), &stored.line)
     }
 
+    /// No filter at all: everything matches, and no summary need be made to say so.
+    pub fn is_empty(&self) -> bool {
+        self.text.is_none() && self.event.is_none() && self.valid.is_none() && self.status.is_none()
+    }
+
     /// Whether an event matches, by its summary and its capture line.
     pub fn matches_line(&self, s: &Summary, line: &str) -> bool {
         if let Some(valid) = self.valid {
@@ -431,8 +436,9 @@ impl Store {
         let ring = crate::lock(&self.inner);
         let mut events = Vec::new();
         let mut matching = 0;
+        let everything = filter.is_empty();
         for entry in ring.entries.iter().rev() {
-            if !filter.matches_line(ring.summary(entry), ring.line(entry)) {
+            if !everything && !filter.matches_line(ring.summary(entry), ring.line(entry)) {
                 continue;
             }
             matching += 1;
@@ -458,7 +464,7 @@ impl Store {
         let ring = crate::lock(&self.inner);
         ring.entries
             .iter()
-            .filter(|e| filter.matches_line(ring.summary(e), ring.line(e)))
+            .filter(|e| filter.is_empty() || filter.matches_line(ring.summary(e), ring.line(e)))
             .map(|e| ring.stored(e))
             .collect()
     }
