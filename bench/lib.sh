@@ -7,6 +7,9 @@ need() {
   $sudo apt-get update -qq && $sudo apt-get install -y -qq "$2" >/dev/null
 }
 
+# `free_port` prints a free loopback TCP port.
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
 # `nginx_sink DIR` starts nginx answering 202 to everything on a free loopback port, its
 # files in DIR (stopped by killing $(cat DIR/nginx.pid)), and prints the base URL.
 nginx_sink() {
@@ -23,7 +26,7 @@ nginx_proxy() {
 
 nginx_start() {
   local dir=$1 location=$2 http_extra=$3 port
-  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  port=$(free_port)
   mkdir -p "$dir/nginx"
   cat > "$dir/nginx.conf" <<CONF
 worker_processes 1;

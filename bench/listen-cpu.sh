@@ -27,7 +27,6 @@ BARE=target/release/examples/bare_server
 TICK=$(getconf CLK_TCK)
 
 SIG=$(signed_body "$WORK" "$HOOKLINE" "$SECRET")
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 
 # measure NAME -- command…  → "NAME req/s cpu_us_per_request"

@@ -40,7 +40,6 @@ cat > "$WORK/hooks.json" <<JSON
     "parameter": {"source": "header", "name": "X-Signature"}}}}]
 JSON
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 wait_port() { for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$1/" && return 0; sleep 0.05; done; echo "server on $1 did not start" >&2; exit 1; }
 rss_kb() { awk '/^'"$2"':/ {print $2}' "/proc/$1/status"; }
 

@@ -70,7 +70,7 @@ for r in $(seq "$RUNS"); do
 done
 
 # adnanh's webhook with an HMAC rule on X-Signature, probed with the generic scheme.
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+port=$(free_port)
 cat > "$WORK/hooks.json" <<JSON
 [{"id": "probe", "execute-command": "/bin/true", "response-message": "ok",
   "trigger-rule": {"match": {"type": "payload-hmac-sha256", "secret": "$SECRET",

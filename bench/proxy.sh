@@ -22,7 +22,7 @@ need bc bc
 cargo build --release --quiet --bin hookline
 HL=$PWD/target/release/hookline
 URL="$(nginx_sink "$WORK")/hooks"
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+port=$(free_port)
 printf 'Port %s\nListen 127.0.0.1\nTimeout 60\nMaxClients 200\nAllow 127.0.0.1\nLogLevel Error\nLogFile "%s/tinyproxy.log"\n' "$port" "$WORK" > "$WORK/tinyproxy.conf"
 tinyproxy -d -c "$WORK/tinyproxy.conf" &
 for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$port/" && break; sleep 0.05; done

@@ -44,7 +44,6 @@ PROXY1="$(nginx_proxy "$WORK/proxy1" "$SINK")"
 PROXY2="$(nginx_proxy "$WORK/proxy2" "$PROXY1")"
 PROXY3="$(nginx_proxy "$WORK/proxy3" "$PROXY2")"
 PROXY4="$(nginx_proxy "$WORK/proxy4" "$PROXY3")"
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 # The server settings docs/relay.md gives.
 NATS_PORT=$(free_port)

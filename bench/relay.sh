@@ -51,7 +51,7 @@ fi
 "$BORE" server --bind-addr 127.0.0.1 > "$WORK/bore-server.log" 2>&1 &
 PIDS+=($!)
 sleep 0.3
-BORE_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+BORE_PORT=$(free_port)
 "$BORE" local "${SINK##*:}" --local-host 127.0.0.1 --to 127.0.0.1 --port "$BORE_PORT" > "$WORK/bore-local.log" 2>&1 &
 PIDS+=($!)
 for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$BORE_PORT/" && break; sleep 0.05; done

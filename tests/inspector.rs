@@ -24,22 +24,6 @@ use common::{hookline_in, run};
 /// One browser at a time: each is a few hundred MB and two cores are shared.
 static BROWSER: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
-fn find_binary(names: &[&str]) -> PathBuf {
-    let path = std::env::var_os("PATH").unwrap_or_default();
-    let dirs: Vec<PathBuf> = std::env::split_paths(&path)
-        .chain(["/usr/bin", "/usr/lib/chromium"].map(PathBuf::from))
-        .collect();
-    for name in names {
-        for dir in &dirs {
-            let candidate = dir.join(name);
-            if candidate.is_file() {
-                return candidate;
-            }
-        }
-    }
-    panic!("{names:?} not installed: run tests/setup.sh (apt-get install chromium chromium-driver)")
-}
-
 struct Browser {
     driver: Child,
     client: Client,
@@ -52,7 +36,7 @@ impl Browser {
             .local_addr()
             .unwrap()
             .port();
-        let driver = Command::new(find_binary(&["chromedriver"]))
+        let driver = Command::new(common::installed(&["chromedriver"], "chromium-driver"))
             .arg(format!("--port={port}"))
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -67,7 +51,7 @@ impl Browser {
         caps.insert(
             "goog:chromeOptions".into(),
             json!({
-                "binary": find_binary(&["chromium", "chromium-browser"]),
+                "binary": common::installed(&["chromium", "chromium-browser"], "chromium"),
                 "args": ["--headless=new", "--no-sandbox", "--disable-gpu",
                          "--disable-dev-shm-usage", "--window-size=1400,900"],
             }),
@@ -84,6 +68,16 @@ impl Browser {
         let _ = self.client.close().await;
         let _ = self.driver.kill();
         let _ = self.driver.wait();
+    }
+
+    /// Waits (up to `limit`) until the list shows `n` rows.
+    async fn rows_become(&self, n: u64, limit: Duration) {
+        self.until(
+            "return document.querySelectorAll('#list .row').length",
+            limit,
+            |v| v == n,
+        )
+        .await;
     }
 
     async fn rows(&self) -> usize {
@@ -225,13 +219,7 @@ async fn events_appear_live_narrow_with_filters_and_say_why_they_failed() {
     let answer = post(listen.addr, "/hooks/billing", &with_type, paid);
     assert_eq!(answer.status, 202);
     let posted = Instant::now();
-    browser
-        .until(
-            "return document.querySelectorAll('#list .row').length",
-            Duration::from_secs(1),
-            |v| v == 1,
-        )
-        .await;
+    browser.rows_become(1, Duration::from_secs(1)).await;
     let appeared = posted.elapsed();
     eprintln!("an event posted with curl appeared in the list after {appeared:?}");
     assert!(appeared < Duration::from_secs(1), "{appeared:?}");
@@ -248,49 +236,19 @@ async fn events_appear_live_narrow_with_filters_and_say_why_they_failed() {
     assert_eq!(answer.status, 401);
     let answer = post(listen.addr, "/hooks/billing", &refs(&headers), failed);
     assert_eq!(answer.status, 202);
-    browser
-        .until(
-            "return document.querySelectorAll('#list .row').length",
-            Duration::from_secs(5),
-            |v| v == 3,
-        )
-        .await;
+    browser.rows_become(3, Duration::from_secs(5)).await;
 
     // Filters narrow the list: text, verdict, event glob.
     browser.fill("q", "evt_X").await;
-    browser
-        .until(
-            "return document.querySelectorAll('#list .row').length",
-            Duration::from_secs(5),
-            |v| v == 1,
-        )
-        .await;
+    browser.rows_become(1, Duration::from_secs(5)).await;
     browser.fill("q", "").await;
     browser.fill("valid", "false").await;
-    browser
-        .until(
-            "return document.querySelectorAll('#list .row').length",
-            Duration::from_secs(5),
-            |v| v == 1,
-        )
-        .await;
+    browser.rows_become(1, Duration::from_secs(5)).await;
     browser.fill("valid", "").await;
     browser.fill("event", "charge.*").await;
-    browser
-        .until(
-            "return document.querySelectorAll('#list .row').length",
-            Duration::from_secs(5),
-            |v| v == 2,
-        )
-        .await;
+    browser.rows_become(2, Duration::from_secs(5)).await;
     browser.fill("event", "").await;
-    browser
-        .until(
-            "return document.querySelectorAll('#list .row').length",
-            Duration::from_secs(5),
-            |v| v == 3,
-        )
-        .await;
+    browser.rows_become(3, Duration::from_secs(5)).await;
 
     // The tampered one's detail says why, in words.
     let tampered_row = browser
@@ -443,13 +401,7 @@ async fn replays_resigned_and_edited_verify_elsewhere_and_copied_curl_is_byte_ex
     let url = page_url(&inspect);
     let browser = Browser::start().await;
     browser.client.goto(&url).await.unwrap();
-    browser
-        .until(
-            "return document.querySelectorAll('#list .row').length",
-            Duration::from_secs(10),
-            |v| v == 2,
-        )
-        .await;
+    browser.rows_become(2, Duration::from_secs(10)).await;
     let stripe_row = browser
         .until(
             "return [...document.querySelectorAll('#list .row')].findIndex(r => r.textContent.includes('/stripe'))",

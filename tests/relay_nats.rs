@@ -21,18 +21,6 @@ use common::{hookline_in, run};
 /// `max_payload` than NATS' 1 MiB default.
 const DOCUMENTED_CONFIG: &str = "max_payload: 32MB\nmax_pending: 128MB\nping_interval: \"10s\"\n";
 
-fn nats_server_binary() -> PathBuf {
-    let on_path = std::env::var_os("PATH")
-        .map(|p| std::env::split_paths(&p).collect::<Vec<_>>())
-        .unwrap_or_default();
-    on_path
-        .into_iter()
-        .chain([PathBuf::from("/usr/sbin"), PathBuf::from("/usr/local/bin")])
-        .map(|dir| dir.join("nats-server"))
-        .find(|p| p.is_file())
-        .expect("nats-server is not installed: run tests/setup.sh (apt-get install nats-server)")
-}
-
 /// A nats-server child with JetStream, on a port of its own; restartable on the same port
 /// and store.
 struct Nats {
@@ -64,7 +52,7 @@ impl Nats {
     }
 
     fn run(&mut self) {
-        let child = Command::new(nats_server_binary())
+        let child = Command::new(common::installed(&["nats-server"], "nats-server"))
             .arg("-c")
             .arg(&self.config)
             .stdin(Stdio::null())

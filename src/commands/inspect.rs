@@ -17,7 +17,7 @@ use crate::cli::{InspectArgs, InspectorLimits};
 use crate::config::{Config, SigningSettings};
 use crate::inspect::replay::Replayer;
 use crate::inspect::server::{self, Inspector};
-use crate::inspect::{Limits, Store, Stored};
+use crate::inspect::{Limits, Store};
 
 /// Where the page is served: `--inspect`/`--addr` (`PORT` or `HOST:PORT`), else
 /// 127.0.0.1:4040 or the next free port.
@@ -94,7 +94,7 @@ fn read_all(args: &InspectArgs, store: &Store) -> Result<(usize, u64)> {
         match input {
             Input::File(path) => {
                 let item = read_capture(&path)?;
-                store.push(Stored::new(&item.capture, Some(item.label)));
+                store.push_capture(&item.capture, Some(item.label));
                 events += 1;
             }
             Input::Lines(None) => bail!("-: the inspector reads files, not standard input"),
@@ -105,7 +105,7 @@ fn read_all(args: &InspectArgs, store: &Store) -> Result<(usize, u64)> {
                 let lines = JsonLines::new(std::io::BufReader::with_capacity(256 * 1024, file));
                 for item in lines {
                     let (line, capture) = item.map_err(|e| anyhow!("{label}: {e}"))?;
-                    store.push(Stored::new(&capture, Some(format!("{label}:{line}"))));
+                    store.push_capture(&capture, Some(format!("{label}:{line}")));
                     events += 1;
                 }
             }

@@ -44,25 +44,28 @@ pub fn run(args: RelayArgs) -> Result<ExitCode> {
     }
     let reporter: Arc<dyn RelayReporter> = Arc::new(RelayLog);
     // The store first: a relay that cannot keep channels does not take the port.
-    let (store, kept) = match &args.nats {
-        None => file_store(&args)?,
+    let bind = |runtime: &tokio::runtime::Runtime| {
+        runtime
+            .block_on(Server::bind(addr, tls_config.clone()))
+            .map_err(|e| anyhow!("cannot listen on {addr}: {e}"))
+    };
+    match &args.nats {
+        None => {
+            let (store, kept) = file_store(&args)?;
+            let server = bind(&runtime)?;
+            let hub = LocalHub::new(args.max_in_flight as usize);
+            serve(runtime, server, scheme, &args, store, &kept, hub, reporter)
+        }
         Some(url) => {
             let client = runtime
                 .block_on(nats::connect(url, args.max_body, reporter.clone()))
                 .map_err(|e| anyhow!("--nats {}: {e}", nats::redacted(url)))?;
             let (store, kept) = runtime.block_on(nats_store(&args, &client, url))?;
+            let server = bind(&runtime)?;
             let hub = NatsHub::new(client, &args.nats_prefix, args.max_in_flight as usize);
-            let server = runtime
-                .block_on(Server::bind(addr, tls_config))
-                .map_err(|e| anyhow!("cannot listen on {addr}: {e}"))?;
-            return serve(runtime, server, scheme, &args, store, &kept, hub, reporter);
+            serve(runtime, server, scheme, &args, store, &kept, hub, reporter)
         }
-    };
-    let server = runtime
-        .block_on(Server::bind(addr, tls_config))
-        .map_err(|e| anyhow!("cannot listen on {addr}: {e}"))?;
-    let hub = LocalHub::new(args.max_in_flight as usize);
-    serve(runtime, server, scheme, &args, store, &kept, hub, reporter)
+    }
 }
 
 /// One relay's channels: in memory, and in `--state` when given.

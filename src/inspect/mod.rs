@@ -63,10 +63,9 @@ pub struct Summary {
     pub source: Option<String>,
 }
 
-/// One event as kept: its capture line (the capture format, with what listen recorded
-/// beside the request), the very string `--json` printed and `--save` wrote, shared. The
-/// summary the list shows is made the first time a page asks, the capture when the
-/// detail, a replay or a download does: the event path pays for neither.
+/// One event, as a page or a script gets it: a copy of its capture line (the capture
+/// format, with what listen recorded beside the request) out of the store, its summary,
+/// and the capture read back when the detail, a replay or a download needs it.
 #[derive(Clone)]
 pub struct Stored {
     /// The inspector's number for it.
@@ -80,26 +79,6 @@ pub struct Stored {
 }
 
 impl Stored {
-    /// A capture read from a file.
-    pub fn new(capture: &Capture, source: Option<String>) -> Stored {
-        Stored::from_line(capture.to_json().into(), None, source)
-    }
-
-    /// A capture line listen wrote.
-    pub fn from_line(
-        line: Box<str>,
-        matched_secret: Option<usize>,
-        source: Option<String>,
-    ) -> Stored {
-        Stored {
-            seq: 0,
-            line,
-            summary: std::sync::OnceLock::new(),
-            matched_secret,
-            source,
-        }
-    }
-
     pub fn line(&self) -> &str {
         &self.line
     }
@@ -299,10 +278,6 @@ pub struct Filter {
 }
 
 impl Filter {
-    pub fn matches(&self, stored: &Stored) -> bool {
-        self.matches_line(stored.summary(), &stored.line)
-    }
-
     /// No filter at all: everything matches, and no summary need be made to say so.
     pub fn is_empty(&self) -> bool {
         self.text.is_none() && self.event.is_none() && self.valid.is_none() && self.status.is_none()
@@ -391,9 +366,9 @@ impl Store {
         self.newest.store(seq, Ordering::Release);
     }
 
-    /// A capture read from a file.
-    pub fn push(&self, stored: Stored) {
-        self.push_line(&stored.line, stored.matched_secret, stored.source);
+    /// A capture read from a file (`source` names it).
+    pub fn push_capture(&self, capture: &Capture, source: Option<String>) {
+        self.push_line(&capture.to_json(), None, source);
     }
 
     /// The newest event's number (0 before the first).
@@ -509,7 +484,7 @@ mod tests {
             max_bytes: 1 << 20,
         });
         for i in 0..5 {
-            store.push(Stored::new(&capture(&format!("/{i}"), b"{}"), None));
+            store.push_capture(&capture(&format!("/{i}"), b"{}"), None);
         }
         let page = store.list(&Filter::default(), None, 10);
         let paths: Vec<_> = page.events.iter().map(|s| s.target.as_str()).collect();
@@ -522,7 +497,7 @@ mod tests {
             max_bytes: 5000,
         });
         for _ in 0..10 {
-            small.push(Stored::new(&capture("/", &[b'x'; 1000]), None));
+            small.push_capture(&capture("/", &[b'x'; 1000]), None);
         }
         let kept = small.list(&Filter::default(), None, 100).kept;
         assert!((1..=5).contains(&kept), "{kept}");
@@ -538,10 +513,7 @@ mod tests {
         });
         for i in 0..3000u64 {
             let size = ((i * 7919) % 3500) as usize;
-            store.push(Stored::new(
-                &capture(&format!("/{i}"), &vec![b'a'; size]),
-                None,
-            ));
+            store.push_capture(&capture(&format!("/{i}"), &vec![b'a'; size]), None);
             let seq = i + 1;
             assert!(store.get(seq).is_some(), "the newest ({seq}) is kept");
             if i % 97 == 0 {
@@ -578,7 +550,7 @@ mod tests {
             );
             c.extra
                 .insert("answer".into(), serde_json::json!({"status": 200 + i}));
-            store.push(Stored::new(&c, None));
+            store.push_capture(&c, None);
         }
         let by_event = Filter {
             event: Some(glob::Pattern::new("invoice.*").unwrap()),

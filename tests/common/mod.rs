@@ -92,3 +92,19 @@ pub fn self_signed(dir: &Path) -> (String, String) {
         key.to_str().unwrap().to_string(),
     )
 }
+
+/// The path of the first of `names` installed (PATH, then the Debian places), or a panic
+/// naming the setup script: the tests that need a real server never skip.
+pub fn installed(names: &[&str], package: &str) -> std::path::PathBuf {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    let dirs: Vec<std::path::PathBuf> = std::env::split_paths(&path)
+        .chain(["/usr/sbin", "/usr/bin", "/usr/lib/chromium"].map(std::path::PathBuf::from))
+        .collect();
+    names
+        .iter()
+        .flat_map(|name| dirs.iter().map(move |dir| dir.join(name)))
+        .find(|candidate| candidate.is_file())
+        .unwrap_or_else(|| {
+            panic!("{names:?} not installed: run tests/setup.sh (apt-get install {package})")
+        })
+}
