@@ -87,66 +87,72 @@ impl Capture {
     /// [`Capture::to_json`], with more fields written after the capture's own by `more`
     /// (straight from typed values, without building a JSON map first).
     pub fn to_json_with(&self, more: impl FnOnce(&mut MoreFields<'_>)) -> String {
+        let mut out = Vec::new();
+        self.write_json_with(&mut out, more);
+        String::from_utf8(out).expect("built from UTF-8 strings")
+    }
+
+    /// [`Capture::to_json_with`], appended to `out` (say, an output buffer, saving a copy).
+    pub fn write_json_with(&self, out: &mut Vec<u8>, more: impl FnOnce(&mut MoreFields<'_>)) {
         let headers: usize = self
             .headers
             .iter()
             .map(|(n, v)| n.len() + v.len() + 8)
             .sum();
-        let mut out = Vec::with_capacity(self.body.len() * 4 / 3 + headers + 512);
+        out.reserve(self.body.len() * 4 / 3 + headers + 512);
         out.extend_from_slice(b"{\"hookline\":1");
         let text = |out: &mut Vec<u8>, name: &str, value: &str| {
             key(out, name);
             json_string(out, value);
         };
         if let Some(id) = &self.id {
-            text(&mut out, "id", id);
+            text(out, "id", id);
         }
         if let Some(at) = &self.received_at {
-            text(&mut out, "received_at", at);
+            text(out, "received_at", at);
         }
-        text(&mut out, "method", &self.method);
-        text(&mut out, "path", &self.path);
+        text(out, "method", &self.method);
+        text(out, "path", &self.path);
         if let Some(query) = &self.query {
-            text(&mut out, "query", query);
+            text(out, "query", query);
         }
-        key(&mut out, "headers");
+        key(out, "headers");
         out.push(b'[');
         for (i, (name, value)) in self.headers.iter().enumerate() {
             if i > 0 {
                 out.push(b',');
             }
             out.push(b'[');
-            json_string(&mut out, name);
+            json_string(out, name);
             out.push(b',');
             match raw_value(value) {
                 // A value that is not UTF-8: `[name, base64, "base64"]`.
                 Some(encoded) => {
-                    json_string(&mut out, &encoded);
+                    json_string(out, &encoded);
                     out.extend_from_slice(b",\"base64\"");
                 }
-                None => json_string(&mut out, value),
+                None => json_string(out, value),
             }
             out.push(b']');
         }
         out.push(b']');
         match std::str::from_utf8(&self.body) {
-            Ok(body) => text(&mut out, "body", body),
-            Err(_) => text(&mut out, "body_base64", &BASE64.encode(&self.body)),
+            Ok(body) => text(out, "body", body),
+            Err(_) => text(out, "body_base64", &BASE64.encode(&self.body)),
         }
         if let Some(v) = &self.verification {
-            key(&mut out, "verification");
-            serde_json::to_writer(&mut out, v).expect("a record always serialises");
+            key(out, "verification");
+            serde_json::to_writer(&mut *out, v).expect("a record always serialises");
         }
         if let Some(event) = &self.event {
-            text(&mut out, "event", event);
+            text(out, "event", event);
         }
         for (name, value) in &self.extra {
-            key(&mut out, name);
-            serde_json::to_writer(&mut out, value).expect("a JSON value always serialises");
+            key(out, name);
+            serde_json::to_writer(&mut *out, value).expect("a JSON value always serialises");
         }
-        more(&mut MoreFields { out: &mut out });
+        more(&mut MoreFields { out });
         out.push(b'}');
-        String::from_utf8(out).expect("built from UTF-8 strings")
     }
 
     /// Writes the capture as `path` atomically: a temporary file in the same directory,
@@ -190,6 +196,16 @@ fn key(out: &mut Vec<u8>, name: &str) {
 /// characters goes through serde_json.
 fn json_string(out: &mut Vec<u8>, text: &str) {
     let bytes = text.as_bytes();
+    if bytes.len() <= SHORT {
+        // Names, ids, header values: one pass, no search set up for a few bytes.
+        if bytes.iter().all(|&b| b >= 0x20 && b != b'"' && b != b'\\') {
+            out.reserve(bytes.len() + 2);
+            out.push(b'"');
+            out.extend_from_slice(bytes);
+            out.push(b'"');
+            return;
+        }
+    }
     let has_control = bytes.iter().fold(false, |any, &b| any | (b < 0x20));
     if has_control {
         serde_json::to_writer(out, text).expect("a string always serialises");
@@ -207,6 +223,9 @@ fn json_string(out: &mut Vec<u8>, text: &str) {
     out.extend_from_slice(&bytes[start..]);
     out.push(b'"');
 }
+
+/// Strings up to this long are checked byte by byte before anything else.
+const SHORT: usize = 64;
 
 /// A capture that does not parse, with the position serde_json reports (1-based;
 /// 0 when the JSON is well-formed but the capture is not).

@@ -12,8 +12,13 @@ pub fn new_id(prefix: &str) -> String {
 /// are named by their millisecond and this id, so their names sort by arrival even when
 /// several arrive within one millisecond.
 pub fn new_ordered_id(prefix: &str) -> String {
+    ordered_id_at(prefix, std::time::SystemTime::now())
+}
+
+/// [`new_ordered_id`] for something that happened `at` (a clock the caller already read).
+pub fn ordered_id_at(prefix: &str, at: std::time::SystemTime) -> String {
     static LAST: AtomicU64 = AtomicU64::new(0);
-    let now = std::time::SystemTime::now()
+    let now = at
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_nanos() as u64);
     let previous = LAST.fetch_max(now, Ordering::AcqRel);

@@ -533,7 +533,9 @@ where
     let copies = limits.copies.max(1);
     let mut share = limits.budget.take(capacity * copies).ok_or_else(busy)?;
     let mut buf = Vec::with_capacity(capacity as usize);
-    let deadline = tokio::time::Instant::now() + limits.deadline;
+    // Set at the first wait (the first poll took no time): no clock read for a body
+    // that was already buffered.
+    let mut deadline = None;
     loop {
         // Poll once before arming the timers: a small body is usually buffered already,
         // and a timer per frame showed up in the profile.
@@ -542,7 +544,9 @@ where
         let ready = match polled {
             Poll::Ready(ready) => ready,
             Poll::Pending => {
-                let stall_at = tokio::time::Instant::now() + limits.stall;
+                let now = tokio::time::Instant::now();
+                let deadline = *deadline.get_or_insert(now + limits.deadline);
+                let stall_at = now + limits.stall;
                 match tokio::time::timeout_at(stall_at.min(deadline), next).await {
                     Ok(ready) => ready,
                     Err(_) if stall_at <= deadline => {

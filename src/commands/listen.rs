@@ -34,10 +34,11 @@ pub fn run(config: &Config, args: ListenArgs) -> Result<ExitCode> {
     let addr = super::bind_address(&args.bind, args.port, 9000)?;
     let (tls_config, tls_note) = server_tls(&args)?;
     let tls_on = tls_config.is_some();
-    // A work-stealing pool, not one thread: one thread cost 20% less CPU per request
-    // (bench/listen-cpu.sh) but under 300 slow 25 MiB uploads a normal request's p99 rose
-    // past 100 ms (bench/abuse.sh), the other worker no longer covering for the busy one.
-    let runtime = tokio::runtime::Builder::new_multi_thread()
+    // One runtime thread, as send, replay and relay: a work-stealing pool spent ~25% more
+    // CPU per request waking its other worker (bench/listen-cpu.sh). Work that grows with
+    // a body (verifying, encoding) goes to the blocking pool for large bodies, so one big
+    // delivery does not hold up the rest (the handler's `off_thread`).
+    let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .on_thread_park(crate::memory::collect_on_park)
         .build()

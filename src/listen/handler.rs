@@ -79,23 +79,33 @@ where
     };
 
     // Verify, and find what identifies the event.
-    let verdict = settings
-        .verify
-        .as_ref()
-        .map(|(options, secrets)| check(options, secrets, &headers, &body));
-    let generic_header = settings
-        .verify
-        .as_ref()
-        .and_then(|(o, _)| o.signature_header.as_deref());
-    let scheme_hint = verdict
-        .as_ref()
-        .map(|v| v.scheme)
-        .or_else(|| signing::detect_scheme(&headers, generic_header));
+    let body_len = body.len();
+    let examine = {
+        let state = state.clone();
+        move || {
+            let verdict = state
+                .settings
+                .verify
+                .as_ref()
+                .map(|(options, secrets)| check(options, secrets, &headers, &body));
+            let generic_header = state
+                .settings
+                .verify
+                .as_ref()
+                .and_then(|(o, _)| o.signature_header.as_deref());
+            let scheme_hint = verdict
+                .as_ref()
+                .map(|v| v.scheme)
+                .or_else(|| signing::detect_scheme(&headers, generic_header));
+            let (event_type, delivery_id) = identify(&headers, &body, scheme_hint);
+            (headers, body, verdict, event_type, delivery_id)
+        }
+    };
+    let (headers, body, verdict, event_type, delivery_id) = off_thread(body_len, examine).await;
     // 2026-11-22T10:04:05.123Z (humantime's formatter: no format-string parsing per event)
     let received_text = humantime::format_rfc3339_millis(at).to_string();
     // Only accepted events count as delivered: a rejected one is not a first delivery.
     let accepted = verdict.as_ref().is_none_or(Verdict::is_valid);
-    let (event_type, delivery_id) = identify(&headers, &body, scheme_hint);
     // A repeat of a delivery answered 2xx before is the duplicate worth flagging; a retry
     // after a failed answer is the sender doing its job.
     let duplicate_of = delivery_id
@@ -127,7 +137,7 @@ where
 
     let chaos = (!plan.is_empty()).then_some(plan);
     let capture = Capture {
-        id: Some(crate::ids::new_ordered_id("evt_")),
+        id: Some(crate::ids::ordered_id_at("evt_", at)),
         received_at: Some(received_text),
         method: parts.method.to_string(),
         path: parts.uri.path().to_string(),
@@ -151,15 +161,17 @@ where
         filtered,
     };
 
-    state.record(event, reply, accepted).await
+    State::record(&state, event, reply, accepted).await
 }
 
 impl State {
     /// The event's end: saved (the answer goes out only once the capture is on disk; a
     /// failed save turns it into a 500), its delivery id remembered after a 2xx, reported.
-    async fn record(&self, mut event: Event, mut reply: Reply, accepted: bool) -> Reply {
+    async fn record(self: &Arc<Self>, mut event: Event, mut reply: Reply, accepted: bool) -> Reply {
         if let Some(save) = self.settings.save.as_ref().filter(|_| !event.filtered) {
-            match save_event(save, &event).await {
+            let saved;
+            (event, saved) = save_event(save, event).await;
+            match saved {
                 Ok(line) => event.json = Some(line),
                 Err(e) => {
                     // What went on the wire is what the output and the summary show.
@@ -180,6 +192,13 @@ impl State {
                     .remember(id, event.capture.received_at.as_deref().unwrap_or_default());
             }
         }
+        let state = self.clone();
+        off_thread(event.capture.body.len(), move || state.report(event)).await;
+        reply
+    }
+
+    /// Hands the event to the reporter, then to the keeper (the inspector).
+    fn report(&self, mut event: Event) {
         let keeper = self.settings.keep.as_ref().filter(|_| !event.filtered);
         if keeper.is_some() && event.json.is_none() {
             event.json = Some(Arc::new(event.json_line()));
@@ -188,7 +207,6 @@ impl State {
         if let (Some(keeper), Some(line)) = (keeper, &event.json) {
             keeper.keep(line, event.verdict.as_ref().and_then(|v| v.matched_secret));
         }
-        reply
     }
 
     /// The answer, in this order: a chaos failure, the app's (forwarding, by the route
@@ -317,8 +335,9 @@ fn identify(
 }
 
 /// Writes the event as `DIR/<received_at>-<id>.json` (names sort by arrival) and gives
-/// back its JSON line, which `--json` prints as is.
-async fn save_event(save: &SaveTo, event: &Event) -> std::io::Result<Arc<String>> {
+/// back its JSON line, which `--json` prints as is. Encoded on the blocking pool with the
+/// write, so a large body's line is not made on the runtime's thread.
+async fn save_event(save: &SaveTo, event: Event) -> (Event, std::io::Result<Arc<String>>) {
     let capture = &event.capture;
     let stamp = capture
         .received_at
@@ -328,14 +347,39 @@ async fn save_event(save: &SaveTo, event: &Event) -> std::io::Result<Arc<String>
     let name = format!("{stamp}-{}.json", capture.id.as_deref().unwrap_or("evt"));
     let path = save.dir.join(name);
     let fsync = save.fsync;
-    let line = Arc::new(event.json_line());
-    let to_write = line.clone();
-    tokio::task::spawn_blocking(move || crate::files::write_atomic(&path, &to_write, fsync))
-        .await
-        .map_err(std::io::Error::other)??;
-    Ok(line)
+    let write = move || {
+        let line = Arc::new(event.json_line());
+        let written = crate::files::write_atomic(&path, &line, fsync).map(|()| line);
+        (event, written)
+    };
+    on_pool(write).await
 }
 
+/// Bodies from this size on are verified, scanned and encoded on the blocking pool: listen
+/// runs on one thread, and 25 MiB hashed and encoded there (~40 ms) would hold up every
+/// other request meanwhile.
+const OFF_THREAD_FROM: usize = 256 * 1024;
+
+/// Runs `work` here for a body under [`OFF_THREAD_FROM`] bytes, else on the blocking pool.
+async fn off_thread<T: Send + 'static>(
+    body_len: usize,
+    work: impl FnOnce() -> T + Send + 'static,
+) -> T {
+    if body_len < OFF_THREAD_FROM {
+        return work();
+    }
+    on_pool(work).await
+}
+
+/// Runs `work` on the blocking pool.
+async fn on_pool<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> T {
+    match tokio::task::spawn_blocking(work).await {
+        Ok(done) => done,
+        Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+        // Cancelled: the runtime is shutting down, and this request goes with it.
+        Err(_) => std::future::pending().await,
+    }
+}
 /// Verifies with the shared core. A secret the detected scheme cannot use (say, not
 /// base64 for Standard Webhooks) is a rejection that says so, not a crash.
 fn check(

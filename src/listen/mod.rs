@@ -95,7 +95,14 @@ impl Event {
     /// The capture as one JSON line, with what listen recorded beside the request:
     /// `answer`, `delivery_id`, `duplicate_of`, `chaos`, `forward`.
     pub fn json_line(&self) -> String {
-        self.capture.to_json_with(|more| {
+        let mut line = Vec::new();
+        self.write_json_line(&mut line);
+        String::from_utf8(line).expect("built from UTF-8 strings")
+    }
+
+    /// [`Event::json_line`], appended to `out`.
+    pub fn write_json_line(&self, out: &mut Vec<u8>) {
+        self.capture.write_json_with(out, |more| {
             more.add("answer", &self.answer);
             if let Some(id) = &self.delivery_id {
                 more.add("delivery_id", id);

@@ -257,11 +257,14 @@ impl Reporter for Printer {
             (Style::Json, Some(line)) => self
                 .writer
                 .push_parts(false, &[line, "\n"], |s| s.count(event)),
-            (Style::Json, None) => {
-                let mut line = event.json_line();
-                line.push('\n');
-                self.push(false, &line, |s| s.count(event));
-            }
+            (Style::Json, None) => self.writer.push_with(
+                false,
+                |out| {
+                    event.write_json_line(out);
+                    out.push(b'\n');
+                },
+                |s| s.count(event),
+            ),
             (Style::Human { full }, _) => {
                 self.push(false, &render_event(event, full), |s| s.count(event))
             }

@@ -143,6 +143,25 @@ impl<S: Default + Send + 'static> Writer<S> {
 
     /// [`Writer::push`] of several pieces as one (a line and its newline), not copied first.
     pub fn push_parts(&self, to_stderr: bool, parts: &[&str], count: impl FnOnce(&mut S)) {
+        self.push_with(
+            to_stderr,
+            |buf| {
+                parts
+                    .iter()
+                    .for_each(|text| buf.extend_from_slice(text.as_bytes()))
+            },
+            count,
+        );
+    }
+
+    /// Appends what `write` writes straight into the buffer (no text made and copied
+    /// first). `write` must append whole UTF-8 text; it runs under the lock.
+    pub fn push_with(
+        &self,
+        to_stderr: bool,
+        write: impl FnOnce(&mut Vec<u8>),
+        count: impl FnOnce(&mut S),
+    ) {
         let mut pending = crate::lock(&self.pending);
         while pending.out.len() + pending.err.len() > MAX_PENDING
             && !self.stop.load(Ordering::SeqCst)
@@ -159,9 +178,7 @@ impl<S: Default + Send + 'static> Writer<S> {
         } else {
             &mut pending.out
         };
-        for text in parts {
-            buf.extend_from_slice(text.as_bytes());
-        }
+        write(buf);
         let wake = buf.len() > WAKE_AT;
         drop(pending);
         // Load before swapping: under load `idle` stays false, and a plain load keeps
