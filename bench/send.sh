@@ -19,6 +19,7 @@ need wrk wrk
 need curl curl
 need bc bc
 need jq jq
+need /usr/bin/time time
 
 cargo build --release --quiet --bin hookline
 HOOKLINE=$PWD/target/release/hookline
@@ -46,15 +47,30 @@ for r in $(seq "$RUNS"); do
   hl_ms=$(jq '.results[1].median * 1000' "$WORK/one.json")
 
   start=$(date +%s.%N)
-  $HOOKLINE send "$WORK/many" --to "$URL" --secret "$SECRET" --concurrency 32 --json > "$WORK/many.jsonl" 2>/dev/null
+  /usr/bin/time -o "$WORK/send.cpu" -f '%U %S' \
+    $HOOKLINE send "$WORK/many" --to "$URL" --secret "$SECRET" --concurrency 32 --json > "$WORK/many.jsonl" 2>/dev/null
   end=$(date +%s.%N)
+  send_us=$(awk '{print ($1 + $2) * 1000000 / 5000}' "$WORK/send.cpu")
   delivered=$(jq -r 'select(.type=="result" and .result=="delivered") | 1' "$WORK/many.jsonl" | wc -l)
   [ "$delivered" = 5000 ] || { echo "only $delivered of 5000 delivered" >&2; exit 1; }
   hl_rps=$(echo "5000 / ($end - $start)" | bc -l)
-  wrk_rps=$(wrk -t2 -c32 -d5s -s "$WORK/post.lua" "$URL" | awk '/^Requests\/sec/ {print $2}')
+  # Where the time went: start to the first attempt (process start, listing and reading
+  # the 5,000 files, signing set-up), then the deliveries themselves.
+  read -r to_first phase_rps <<<"$(python3 - "$start" "$WORK/many.jsonl" <<'PY'
+import datetime, json, sys
+ats = [datetime.datetime.fromisoformat(d["at"].replace("Z", "+00:00")).timestamp()
+       for d in map(json.loads, open(sys.argv[2])) if d["type"] == "attempt"]
+print(f"{(min(ats) - float(sys.argv[1])) * 1000:.0f} {5000 / max(max(ats) - min(ats), 0.001):.0f}")
+PY
+)"
+  /usr/bin/time -o "$WORK/wrk.cpu" -f '%U %S' wrk -t2 -c32 -d5s -s "$WORK/post.lua" "$URL" > "$WORK/wrk.txt"
+  wrk_rps=$(awk '/^Requests\/sec/ {print $2}' "$WORK/wrk.txt")
+  wrk_us=$(awk -v n="$(awk '/requests in/ {print $1}' "$WORK/wrk.txt")" '{print ($1 + $2) * 1000000 / n}' "$WORK/wrk.cpu")
 
   printf 'run %s: one fixture  curl %.2f ms  hookline %.2f ms  ratio %.2fx | 5000 at c32  hookline %.0f req/s  wrk %.0f req/s  ratio %.2fx\n' \
     "$r" "$curl_ms" "$hl_ms" "$(echo "$hl_ms/$curl_ms" | bc -l)" "$hl_rps" "$wrk_rps" "$(echo "$hl_rps/$wrk_rps" | bc -l)"
+  printf '       of which: %s ms to the first attempt, then %s deliveries/s (%.2fx wrk) · CPU per request: send %.1f us (all of it), wrk %.1f us\n' \
+    "$to_first" "$phase_rps" "$(echo "$phase_rps/$wrk_rps" | bc -l)" "$send_us" "$wrk_us"
   if [ -n "${HOOKLINE_BASELINE:-}" ]; then
     start=$(date +%s.%N)
     $HOOKLINE_BASELINE send "$WORK/many" --to "$URL" --secret "$SECRET" --concurrency 32 --json > /dev/null 2>&1

@@ -105,8 +105,6 @@ pub enum Event {
 /// Receives the events of a batch. Called from the batch's tasks, one event at a time.
 pub trait Reporter<J>: Send + Sync + 'static {
     fn event(&self, index: usize, job: &J, event: &Event);
-    /// Nothing is waiting to start: a moment to flush buffered output.
-    fn idle(&self) {}
 }
 
 /// How a batch ended.
@@ -189,10 +187,7 @@ impl<J: Job, R: Reporter<J>> Feed<J, R> {
         loop {
             let job = match jobs.ready() {
                 Some(job) => Some(job),
-                None => {
-                    self.shared.reporter.idle();
-                    jobs.next().await
-                }
+                None => jobs.next().await,
             };
             let Some(job) = job else { break };
             self.start(job).await;

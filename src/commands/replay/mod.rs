@@ -120,6 +120,7 @@ pub fn run(config: &Config, args: ReplayArgs) -> Result<ExitCode> {
         .into_iter()
         .collect();
     if args.dry_run && captures.stopped.is_none() {
+        printer.close();
         return Ok(ExitCode::SUCCESS);
     }
     let summary = printer.finish(&notes);
