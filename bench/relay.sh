@@ -50,10 +50,12 @@ if [ -z "$BORE" ]; then
 fi
 "$BORE" server --bind-addr 127.0.0.1 > "$WORK/bore-server.log" 2>&1 &
 PIDS+=($!)
+BORE_SERVER_PID=$!
 sleep 0.3
 BORE_PORT=$(free_port)
 "$BORE" local "${SINK##*:}" --local-host 127.0.0.1 --to 127.0.0.1 --port "$BORE_PORT" > "$WORK/bore-local.log" 2>&1 &
 PIDS+=($!)
+BORE_LOCAL_PID=$!
 for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$BORE_PORT/" && break; sleep 0.05; done
 BORED=http://127.0.0.1:$BORE_PORT
 PROXY1="$(nginx_proxy "$WORK/proxy1" "$SINK")"
@@ -62,10 +64,12 @@ PROXY2="$(nginx_proxy "$WORK/proxy2" "$PROXY1")"
 export XDG_CONFIG_HOME=$WORK/config
 $HOOKLINE relay --port 0 2> "$WORK/relay.err" &
 PIDS+=($!)
+RELAY_PID=$!
 for _ in $(seq 100); do grep -q 'listening on' "$WORK/relay.err" 2>/dev/null && break; sleep 0.05; done
 RELAY=$(sed -n 's/^listening on //p' "$WORK/relay.err")
 $HOOKLINE listen --port 0 --json --relay "$RELAY" --forward-to "$SINK" > /dev/null 2> "$WORK/listen.err" &
 PIDS+=($!)
+LISTEN_PID=$!
 for _ in $(seq 100); do grep -q 'listening on' "$WORK/listen.err" 2>/dev/null && break; sleep 0.05; done
 PUBLIC=$(sed -n 's/^public URL: //p' "$WORK/listen.err")
 [ -n "$PUBLIC" ] || { cat "$WORK/listen.err" >&2; exit 1; }
@@ -93,21 +97,35 @@ rps() { awk '/^Requests\/sec/ {print $2}'; }
 p50() { awk '$1 == "50%" { v=$2; if (v ~ /us$/) { sub(/us/, "", v); v/=1000 } else if (v ~ /ms$/) { sub(/ms/, "", v) } else if (v ~ /s$/) { sub(/s/, "", v); v*=1000 }; print v }'; }
 
 ratio() { echo "$1/$2" | bc -l; }
+TICK=$(getconf CLK_TCK)
+ticks() { local t=0; for p in "$@"; do t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat"))); done; echo $t; }
+# `cpu_run URL PID…`: wrk c32 against URL; prints "req/s cpu_us_per_request" (the PIDs' CPU
+# from /proc over the run, divided by the requests wrk counted).
+cpu_run() {
+  local url=$1; shift
+  local before after
+  before=$(ticks "$@")
+  wrk -t2 -c32 -d"${DUR}s" -s "$WORK/post.lua" "$url" > "$WORK/wrk.txt"
+  after=$(ticks "$@")
+  echo "$(rps < "$WORK/wrk.txt") $(echo "($after - $before) * 1000000 / $TICK / $(awk '/requests in/ {print $1}' "$WORK/wrk.txt")" | bc -l)"
+}
 for r in $(seq "$RUNS"); do
   direct=$(wrk -t2 -c32 -d"${DUR}s" -s "$WORK/post.lua" "$SINK/hooks/job" | rps)
-  relayed=$(wrk -t2 -c32 -d"${DUR}s" -s "$WORK/post.lua" "$PUBLIC/hooks/job" | rps)
+  read -r relayed relayed_us <<<"$(cpu_run "$PUBLIC/hooks/job" "$RELAY_PID" "$LISTEN_PID")"
   if [ -n "${PUBLIC_BASE:-}" ]; then
     base=$(wrk -t2 -c32 -d"${DUR}s" -s "$WORK/post.lua" "$PUBLIC_BASE/hooks/job" | rps)
     printf 'run %s: relayed, this build %.0f req/s, baseline %.0f (%.2fx)\n' "$r" "$relayed" "$base" "$(ratio "$relayed" "$base")"
   fi
   nginx1=$(wrk -t2 -c32 -d"${DUR}s" -s "$WORK/post.lua" "$PROXY1/hooks/job" | rps)
   nginx2=$(wrk -t2 -c32 -d"${DUR}s" -s "$WORK/post.lua" "$PROXY2/hooks/job" | rps)
-  bore=$(wrk -t2 -c32 -d"${DUR}s" -s "$WORK/post.lua" "$BORED/hooks/job" | rps)
+  read -r bore bore_us <<<"$(cpu_run "$BORED/hooks/job" "$BORE_SERVER_PID" "$BORE_LOCAL_PID")"
   direct_p50=$(wrk -t1 -c1 -d"${DUR}s" --latency -s "$WORK/post.lua" "$SINK/hooks/job" | p50)
   relayed_p50=$(wrk -t1 -c1 -d"${DUR}s" --latency -s "$WORK/post.lua" "$PUBLIC/hooks/job" | p50)
   bore_p50=$(wrk -t1 -c1 -d"${DUR}s" --latency -s "$WORK/post.lua" "$BORED/hooks/job" | p50)
   printf 'run %s: bore %.0f req/s, relay + listen %.0f (%.2fx of bore) | c1 p50 added: bore %.3f ms, relay + listen %.3f ms\n' \
     "$r" "$bore" "$relayed" "$(ratio "$relayed" "$bore")" "$(echo "$bore_p50-$direct_p50" | bc -l)" "$(echo "$relayed_p50-$direct_p50" | bc -l)"
+  printf 'run %s: CPU per request: bore server + bore local %.1f us, relay + listen %.1f us (%.2fx)\n' \
+    "$r" "$bore_us" "$relayed_us" "$(ratio "$relayed_us" "$bore_us")"
   printf 'run %s: c32 direct %.0f req/s  relayed %.0f (%.2fx)  | nginx proxy 1 hop %.0f (%.2fx)  2 hops %.0f (%.2fx) | c1 p50 direct %.3f ms  relayed %.3f ms  added %.3f ms\n' \
     "$r" "$direct" "$relayed" "$(ratio "$relayed" "$direct")" "$nginx1" "$(ratio "$nginx1" "$direct")" \
     "$nginx2" "$(ratio "$nginx2" "$direct")" "$direct_p50" "$relayed_p50" "$(echo "$relayed_p50-$direct_p50" | bc -l)"

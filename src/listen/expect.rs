@@ -138,6 +138,14 @@ impl Reporter for Expect {
         }
     }
 
+    fn event_and_line(&self, event: &Event, keep: &mut dyn FnMut(&str)) {
+        let complete = self.check(event);
+        self.inner.event_and_line(event, keep);
+        if complete {
+            self.complete.notify_one();
+        }
+    }
+
     fn refused(&self, refused: Refused) {
         self.inner.refused(refused);
     }

@@ -198,14 +198,14 @@ impl State {
     }
 
     /// Hands the event to the reporter, then to the keeper (the inspector).
-    fn report(&self, mut event: Event) {
-        let keeper = self.settings.keep.as_ref().filter(|_| !event.filtered);
-        if keeper.is_some() && event.json.is_none() {
-            event.json = Some(Arc::new(event.json_line()));
-        }
-        self.reporter.event(&event);
-        if let (Some(keeper), Some(line)) = (keeper, &event.json) {
-            keeper.keep(line, event.verdict.as_ref().and_then(|v| v.matched_secret));
+    fn report(&self, event: Event) {
+        match self.settings.keep.as_ref().filter(|_| !event.filtered) {
+            Some(keeper) => {
+                let matched = event.verdict.as_ref().and_then(|v| v.matched_secret);
+                self.reporter
+                    .event_and_line(&event, &mut |line| keeper.keep(line, matched));
+            }
+            None => self.reporter.event(&event),
         }
     }
 

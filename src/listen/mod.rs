@@ -68,6 +68,13 @@ pub struct SaveTo {
 pub trait Reporter: Send + Sync + 'static {
     /// An event, after it is answered (and saved).
     fn event(&self, event: &Event);
+    /// [`Reporter::event`] for an event whose JSON line is also wanted by `keep` (the
+    /// inspector): a reporter that writes the line anyway hands it over from where it wrote
+    /// it, so it is made once and copied once.
+    fn event_and_line(&self, event: &Event, keep: &mut dyn FnMut(&str)) {
+        event.with_json_line(keep);
+        self.event(event);
+    }
     /// A request answered before it became an event (body too large, stalled, malformed).
     fn refused(&self, refused: Refused);
     /// A problem that is not about one request's content (a save failed, accept failed).
@@ -98,6 +105,14 @@ impl Event {
         let mut line = Vec::new();
         self.write_json_line(&mut line);
         String::from_utf8(line).expect("built from UTF-8 strings")
+    }
+
+    /// Calls `f` with the JSON line: the one `--save` made, else a new one.
+    pub fn with_json_line(&self, f: &mut dyn FnMut(&str)) {
+        match &self.json {
+            Some(line) => f(line),
+            None => f(&self.json_line()),
+        }
     }
 
     /// [`Event::json_line`], appended to `out`.

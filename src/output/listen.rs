@@ -271,6 +271,24 @@ impl Reporter for Printer {
         }
     }
 
+    fn event_and_line(&self, event: &Event, keep: &mut dyn FnMut(&str)) {
+        if self.style != Style::Json || event.json.is_some() || event.filtered {
+            event.with_json_line(keep);
+            return self.event(event);
+        }
+        // Written into the output buffer, and handed over from there.
+        self.writer.push_with(
+            false,
+            |out| {
+                let start = out.len();
+                event.write_json_line(out);
+                keep(std::str::from_utf8(&out[start..]).expect("the line is UTF-8"));
+                out.push(b'\n');
+            },
+            |s| s.count(event),
+        );
+    }
+
     fn refused(&self, refused: Refused) {
         // Not a capture: with --json it goes to stderr, keeping stdout pure JSON lines.
         let text = render_refused(&refused);
