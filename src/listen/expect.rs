@@ -127,23 +127,25 @@ impl Expect {
         state.completed = complete;
         complete
     }
-}
 
-impl Reporter for Expect {
-    fn event(&self, event: &Event) {
+    /// Checks the event against the expectation, has it reported, then says so when it
+    /// completed the expectation (after its line is out).
+    fn checked(&self, event: &Event, report: impl FnOnce()) {
         let complete = self.check(event);
-        self.inner.event(event);
+        report();
         if complete {
             self.complete.notify_one();
         }
     }
+}
+
+impl Reporter for Expect {
+    fn event(&self, event: &Event) {
+        self.checked(event, || self.inner.event(event));
+    }
 
     fn event_and_line(&self, event: &Event, keep: &mut dyn FnMut(&str)) {
-        let complete = self.check(event);
-        self.inner.event_and_line(event, keep);
-        if complete {
-            self.complete.notify_one();
-        }
+        self.checked(event, || self.inner.event_and_line(event, keep));
     }
 
     fn refused(&self, refused: Refused) {

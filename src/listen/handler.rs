@@ -83,16 +83,9 @@ where
     let examine = {
         let state = state.clone();
         move || {
-            let verdict = state
-                .settings
-                .verify
-                .as_ref()
-                .map(|(options, secrets)| check(options, secrets, &headers, &body));
-            let generic_header = state
-                .settings
-                .verify
-                .as_ref()
-                .and_then(|(o, _)| o.signature_header.as_deref());
+            let verify = state.settings.verify.as_ref();
+            let verdict = verify.map(|(options, secrets)| check(options, secrets, &headers, &body));
+            let generic_header = verify.and_then(|(o, _)| o.signature_header.as_deref());
             let scheme_hint = verdict
                 .as_ref()
                 .map(|v| v.scheme)
@@ -161,7 +154,7 @@ where
         filtered,
     };
 
-    State::record(&state, event, reply, accepted).await
+    state.record(event, reply, accepted).await
 }
 
 impl State {
@@ -380,6 +373,7 @@ async fn on_pool<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -
         Err(_) => std::future::pending().await,
     }
 }
+
 /// Verifies with the shared core. A secret the detected scheme cannot use (say, not
 /// base64 for Standard Webhooks) is a rejection that says so, not a crash.
 fn check(

@@ -237,6 +237,23 @@ impl Printer {
     fn push(&self, to_stderr: bool, text: &str, count: impl FnOnce(&mut Summary)) {
         self.writer.push(to_stderr, text, count);
     }
+
+    /// The event's JSON line, written straight into the output buffer (no String made and
+    /// copied), and handed from there to `keep` when given.
+    fn write_json_line(&self, event: &Event, keep: Option<&mut dyn FnMut(&str)>) {
+        self.writer.push_with(
+            false,
+            |out| {
+                let start = out.len();
+                event.write_json_line(out);
+                if let Some(keep) = keep {
+                    keep(std::str::from_utf8(&out[start..]).expect("the line is UTF-8"));
+                }
+                out.push(b'\n');
+            },
+            |s| s.count(event),
+        );
+    }
 }
 
 impl Reporter for Printer {
@@ -257,14 +274,7 @@ impl Reporter for Printer {
             (Style::Json, Some(line)) => self
                 .writer
                 .push_parts(false, &[line, "\n"], |s| s.count(event)),
-            (Style::Json, None) => self.writer.push_with(
-                false,
-                |out| {
-                    event.write_json_line(out);
-                    out.push(b'\n');
-                },
-                |s| s.count(event),
-            ),
+            (Style::Json, None) => self.write_json_line(event, None),
             (Style::Human { full }, _) => {
                 self.push(false, &render_event(event, full), |s| s.count(event))
             }
@@ -272,21 +282,11 @@ impl Reporter for Printer {
     }
 
     fn event_and_line(&self, event: &Event, keep: &mut dyn FnMut(&str)) {
-        if self.style != Style::Json || event.json.is_some() || event.filtered {
-            event.with_json_line(keep);
-            return self.event(event);
+        if self.style == Style::Json && event.json.is_none() && !event.filtered {
+            return self.write_json_line(event, Some(keep));
         }
-        // Written into the output buffer, and handed over from there.
-        self.writer.push_with(
-            false,
-            |out| {
-                let start = out.len();
-                event.write_json_line(out);
-                keep(std::str::from_utf8(&out[start..]).expect("the line is UTF-8"));
-                out.push(b'\n');
-            },
-            |s| s.count(event),
-        );
+        event.with_json_line(keep);
+        self.event(event);
     }
 
     fn refused(&self, refused: Refused) {
