@@ -29,12 +29,15 @@ pub fn run(config: &Config, args: SendArgs) -> Result<ExitCode> {
     if let Some(dir) = &args.dead_letter {
         super::prepare_output_dir("--dead-letter", dir)?;
     }
-    for fixture in &fixtures {
+    for fixture in fixtures
+        .iter()
+        .filter(|f| template::is_template(&f.body, &args.sets))
+    {
         template::render(&fixture.body, &args.sets)
             .map_err(|e| template_error(&fixture.label, e))?;
     }
     append_pairs(&mut HeaderMap::new(), &args.headers).map_err(|e| anyhow::anyhow!("-H: {e}"))?;
-    for fixture in &fixtures {
+    for fixture in fixtures.iter().filter(|f| !f.headers.is_empty()) {
         append_pairs(&mut HeaderMap::new(), &fixture.headers)
             .map_err(|e| anyhow::anyhow!("{}: {e}", fixture.label))?;
     }
@@ -45,7 +48,7 @@ pub fn run(config: &Config, args: SendArgs) -> Result<ExitCode> {
         watcher: None,
     };
     for fixture in fixtures {
-        jobs.add(&Arc::new(fixture))?;
+        jobs.add(fixture)?;
     }
 
     // One runtime thread, as for replay: the deliveries are I/O-bound, and a work-stealing
@@ -160,14 +163,17 @@ struct Plan {
 /// One fixture's delivery.
 struct SendJob {
     plan: Arc<Plan>,
+    /// The fixture without its body (that is `body`, filled in for this delivery).
     fixture: Arc<Fixture>,
+    /// Shared by the attempts and a `--duplicate` copy, not copied for each.
+    body: Bytes,
     id: String,
     copy: bool,
 }
 
 impl batch::Job for SendJob {
     fn request(&self, _attempt: u32) -> delivery::Request {
-        self.plan.request(&self.fixture, &self.id)
+        self.plan.request(&self.fixture, &self.body, &self.id)
     }
 
     fn source(&self) -> &str {
@@ -195,10 +201,14 @@ impl batch::Job for SendJob {
     fn dead_letter(&self) -> Capture {
         let request = self.request(1);
         let fixture = &self.fixture;
-        let mut capture = fixture
-            .capture
-            .clone()
-            .unwrap_or_else(|| Capture::from_body(fixture.body.clone()));
+        // The body as sent: its placeholders filled in.
+        let mut capture = match &fixture.capture {
+            Some(envelope) => Capture {
+                body: self.body.to_vec(),
+                ..envelope.clone()
+            },
+            None => Capture::from_body(self.body.to_vec()),
+        };
         capture.id = Some(self.id.clone());
         capture.method = request.method.to_string();
         capture.path = request.url.path().to_string();
@@ -226,15 +236,15 @@ impl SendJobs {
     /// A fixture's delivery (and its copy with --duplicate), under a new id.
     /// Its placeholders and `--set` are filled in afresh for each delivery (not for each
     /// attempt, nor for a `--duplicate` copy: those are the same delivery).
-    fn add(&mut self, fixture: &Arc<Fixture>) -> Result<(), template::TemplateError> {
-        // A fixed body is shared by its deliveries, not copied for each.
-        let fixture = if template::is_template(&fixture.body, &self.plan.sets) {
-            let mut filled = Fixture::clone(fixture);
-            filled.body = template::render(&fixture.body, &self.plan.sets)?;
-            Arc::new(filled)
+    fn add(&mut self, mut fixture: Fixture) -> Result<()> {
+        let body = if template::is_template(&fixture.body, &self.plan.sets) {
+            template::render(&fixture.body, &self.plan.sets)
+                .map_err(|e| template_error(&fixture.label, e))?
         } else {
-            fixture.clone()
+            std::mem::take(&mut fixture.body)
         };
+        fixture.body = Vec::new();
+        let (fixture, body) = (Arc::new(fixture), Bytes::from(body));
         let id = new_delivery_id(self.plan.scheme);
         for copy in [false, true]
             .into_iter()
@@ -243,6 +253,7 @@ impl SendJobs {
             self.queue.push_back(SendJob {
                 plan: self.plan.clone(),
                 fixture: fixture.clone(),
+                body: body.clone(),
                 id: id.clone(),
                 copy,
             });
@@ -265,9 +276,9 @@ impl batch::Jobs<SendJob> for SendJobs {
             for path in watcher.changed().await {
                 match fixture::load_all(std::slice::from_ref(&path), false) {
                     Ok(loaded) => {
-                        for fixture in loaded.into_iter().map(Arc::new) {
-                            if let Err(e) = self.add(&fixture) {
-                                eprintln!("hookline: {:#}", template_error(&fixture.label, e));
+                        for fixture in loaded {
+                            if let Err(e) = self.add(fixture) {
+                                eprintln!("hookline: {e:#}");
                             }
                         }
                     }
@@ -285,7 +296,7 @@ impl batch::Jobs<SendJob> for SendJobs {
 impl Plan {
     /// One attempt's request: the fixture's headers, the event and delivery-id headers,
     /// `-H` headers, then a signature over a fresh timestamp.
-    fn request(&self, fixture: &Fixture, id: &str) -> delivery::Request {
+    fn request(&self, fixture: &Fixture, body: &Bytes, id: &str) -> delivery::Request {
         let names = self.scheme.headers();
         let mut headers: Vec<Header> = fixture.headers.clone();
         if let Some(ct) = fixture.content_type.as_ref().or(self.content_type.as_ref()) {
@@ -301,7 +312,7 @@ impl Plan {
                 let mut signer = Signer::new(self.scheme, secret, crate::clock::unix_now(), id)
                     .expect("the key was checked before sending")
                     .with_signature_header(self.signature_header.as_deref());
-                signer.update(&fixture.body);
+                signer.update(body);
                 signer.finish()
             }
             None => Vec::new(),
@@ -325,7 +336,7 @@ impl Plan {
             method: self.method.clone(),
             url: self.to.clone(),
             headers: map,
-            body: Bytes::copy_from_slice(&fixture.body),
+            body: body.clone(),
         }
     }
 }
