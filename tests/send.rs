@@ -238,6 +238,50 @@ fn a_server_that_never_answers_times_out_and_the_delivery_is_dead_lettered() {
     assert_eq!(verified.code, 0, "{}{}", verified.stdout, verified.stderr);
 }
 
+/// An envelope whose body holds placeholders is dead-lettered with the body it was sent
+/// with (filled in, the one its signature covers), not the template.
+#[test]
+fn a_dead_letter_keeps_the_filled_in_body_of_an_envelope() {
+    let dir = tempfile::tempdir().unwrap();
+    let envelope = r#"{"hookline":1,"event":"order.paid","headers":[["x-tenant","acme"]],"body":"{\"id\":\"{{uuid}}\"}"}"#;
+    fs::write(dir.path().join("envelope.json"), envelope).unwrap();
+    let to = silent_server("/hook");
+    let out = send(
+        dir.path(),
+        &[
+            "envelope.json",
+            "--to",
+            &to,
+            "--secret",
+            "s3cret",
+            "--timeout",
+            "200ms",
+            "--retries",
+            "0",
+            "--dead-letter",
+            "dead",
+        ],
+    );
+    assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
+    let letter = fs::read_dir(dir.path().join("dead"))
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let capture: serde_json::Value = serde_json::from_slice(&fs::read(&letter).unwrap()).unwrap();
+    let body = capture["body"].as_str().unwrap();
+    assert!(!body.contains("{{"), "{body}");
+    assert!(body.starts_with(r#"{"id":""#), "{body}");
+    let verified = run(hookline_in(dir.path()).args([
+        "verify",
+        letter.to_str().unwrap(),
+        "--secret",
+        "s3cret",
+    ]));
+    assert_eq!(verified.code, 0, "{}{}", verified.stdout, verified.stderr);
+}
+
 #[test]
 fn many_fixtures_against_a_flaky_server_are_all_accounted_for() {
     let dir = tempfile::tempdir().unwrap();
