@@ -71,7 +71,7 @@ pub struct Stored {
     /// The inspector's number for it.
     pub seq: u64,
     line: Box<str>,
-    summary: std::sync::OnceLock<Summary>,
+    summary: std::sync::OnceLock<Box<Summary>>,
     /// Which `--secret` verified it (0-based), when listen saw it.
     pub matched_secret: Option<usize>,
     /// Where it was read from (`hookline inspect`).
@@ -92,7 +92,7 @@ impl Stored {
         self.summary.get_or_init(|| {
             let mut summary = summarise(&self.capture(), self.source.clone());
             summary.seq = self.seq;
-            summary
+            Box::new(summary)
         })
     }
 }
@@ -182,7 +182,8 @@ struct Entry {
     len: usize,
     matched_secret: Option<usize>,
     source: Option<Box<str>>,
-    summary: std::sync::OnceLock<Summary>,
+    /// Made when a page first asks; boxed, so the index written per event stays small.
+    summary: std::sync::OnceLock<Box<Summary>>,
 }
 
 /// The lines, in a buffer written from the start again once it is full (or twice the
@@ -250,7 +251,7 @@ impl Ring {
                 .unwrap_or_else(|_| Capture::from_body(Vec::new()));
             let mut summary = summarise(&capture, entry.source.as_deref().map(str::to_string));
             summary.seq = entry.seq;
-            summary
+            Box::new(summary)
         })
     }
 
