@@ -154,7 +154,14 @@ where
         filtered,
     };
 
-    state.record(event, reply, accepted).await
+    // Most events (no --save, a small body) need nothing awaited to end; the others are
+    // boxed, so that every event's future (moved into hyper's connection per request)
+    // does not carry the size of a save.
+    let saving = settings.save.is_some() && !event.filtered;
+    if !saving && event.capture.body.len() < OFF_THREAD_FROM {
+        return state.finish(event, reply, accepted);
+    }
+    Box::pin(state.record(event, reply, accepted)).await
 }
 
 impl State {
@@ -179,15 +186,31 @@ impl State {
                 }
             }
         }
+        self.remember(&event, &reply, accepted);
+        if event.capture.body.len() < OFF_THREAD_FROM {
+            self.report(event);
+        } else {
+            let state = self.clone();
+            on_pool(move || state.report(event)).await;
+        }
+        reply
+    }
+
+    /// The end of an event with nothing to save and a small body.
+    fn finish(&self, event: Event, reply: Reply, accepted: bool) -> Reply {
+        self.remember(&event, &reply, accepted);
+        self.report(event);
+        reply
+    }
+
+    /// Its delivery id, once answered 2xx (only accepted events count as delivered).
+    fn remember(&self, event: &Event, reply: &Reply, accepted: bool) {
         if let (Some(id), 200..=299) = (&event.delivery_id, reply.status().as_u16()) {
             if accepted {
                 crate::lock(&self.seen)
                     .remember(id, event.capture.received_at.as_deref().unwrap_or_default());
             }
         }
-        let state = self.clone();
-        off_thread(event.capture.body.len(), move || state.report(event)).await;
-        reply
     }
 
     /// Hands the event to the reporter, then to the keeper (the inspector).
@@ -237,15 +260,15 @@ impl State {
             _ => (None, None),
         };
         if let Some(route) = route {
-            let (outcome, mut record) = route
-                .forwarder
-                .forward(
-                    parts.method.clone(),
-                    target,
-                    parts.headers.clone(),
-                    Bytes::copy_from_slice(body),
-                )
-                .await;
+            // Boxed, as the save below: a forward's future is large, and every event's
+            // future (moved into hyper's connection each request) would carry its size.
+            let (outcome, mut record) = Box::pin(route.forwarder.forward(
+                parts.method.clone(),
+                target,
+                parts.headers.clone(),
+                Bytes::copy_from_slice(body),
+            ))
+            .await;
             let reply = match outcome {
                 Ok(app) => {
                     let mut reply = Response::new(Full::new(app.body));
@@ -361,7 +384,8 @@ async fn off_thread<T: Send + 'static>(
     if body_len < OFF_THREAD_FROM {
         return work();
     }
-    on_pool(work).await
+    // Boxed: a rare path, kept out of the size of every event's future.
+    Box::pin(on_pool(work)).await
 }
 
 /// Runs `work` on the blocking pool.

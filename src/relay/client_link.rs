@@ -93,7 +93,9 @@ impl Link {
                             };
                             let (engine, answers) = (engine.clone(), answers.clone());
                             tokio::spawn(async move {
-                                if let Some(answer) = answer(&*engine, bytes).await {
+                                // Boxed: the engine's future is large, and a spawned
+                                // future is copied whole into its task.
+                                if let Some(answer) = Box::pin(answer(&*engine, bytes)).await {
                                     let _ = answers.send(answer).await;
                                 }
                                 drop(permit);

@@ -44,10 +44,12 @@ pub enum FrameError {
 }
 
 pub fn encode<T: Serialize>(head: &T, body: &[u8]) -> Bytes {
-    let head = serde_json::to_vec(head).expect("a frame head serialises");
-    let mut out = BytesMut::with_capacity(4 + head.len() + body.len());
-    out.put_u32(head.len() as u32);
-    out.put_slice(&head);
+    // The head is written in place after room for its length: one buffer, one copy.
+    let mut out = BytesMut::with_capacity(4 + 256 + body.len());
+    out.put_u32(0);
+    serde_json::to_writer((&mut out).writer(), head).expect("a frame head serialises");
+    let len = (out.len() - 4) as u32;
+    out[..4].copy_from_slice(&len.to_be_bytes());
     out.put_slice(body);
     out.freeze()
 }
