@@ -228,10 +228,12 @@ impl<H: Handler> Connection<H> {
         let _open = open;
         let seen = activity.clone();
         let service = service_fn(move |req| {
-            let handler = handler.clone();
             let busy = seen.begin();
+            // Made here, not inside the block below: the block would hold the request
+            // as well as the future that took it.
+            let reply = handler.clone().handle(req, peer);
             async move {
-                let reply = handler.handle(req, peer).await;
+                let reply = reply.await;
                 drop(busy);
                 Ok::<_, std::convert::Infallible>(reply)
             }

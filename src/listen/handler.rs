@@ -34,134 +34,142 @@ type Reply = Response<Full<Bytes>>;
 const MAX_ID_LEN: usize = 256;
 
 /// Any body: a connection's own, or one relayed whole. `origin`: where it came from, for
-/// the guards.
-pub(super) async fn handle<B>(state: Arc<State>, req: Request<B>, origin: Origin) -> Reply
+/// the guards. Not an `async fn`: that would keep the request twice in its future (as
+/// the argument and as the parts taken from it), and the future is moved on each request.
+pub(super) fn handle<B>(
+    state: Arc<State>,
+    req: Request<B>,
+    origin: Origin,
+) -> impl std::future::Future<Output = Reply> + Send
 where
-    B: Body<Data = Bytes> + Unpin,
-    B::Error: std::fmt::Display,
+    B: Body<Data = Bytes> + Unpin + Send,
+    B::Error: std::fmt::Display + Send,
 {
     let started = Instant::now();
     let at = SystemTime::now();
-    let settings = &state.settings;
     let (mut parts, body) = req.into_parts();
-    let checked = guard(&settings.guard, origin, &mut parts);
-    let target = parts.uri.path_and_query().map_or_else(
-        || parts.uri.path().to_string(),
-        |pq| pq.as_str().to_string(),
-    );
-    if let Err(denied) = checked {
-        state.reporter.refused(Refused {
-            at,
-            method: parts.method.to_string(),
-            target,
-            status: denied.status(),
-            why: denied.why(),
-        });
-        return json_reply(denied.status(), json!({ "error": denied.code() }), true);
-    }
-    let refuse = |refusal: Refusal| {
-        let reply = refusal.reply();
-        state.reporter.refused(Refused {
-            at,
-            method: parts.method.to_string(),
-            target: target.clone(),
-            status: refusal.status,
-            why: refusal.why,
-        });
-        reply
-    };
-
-    let headers = to_pairs(&parts.headers);
-    // The share of the body budget is held until the event is reported.
-    let (body, _share) = match read_body(body, &parts.headers, &settings.body).await {
-        Ok(read) => (read.bytes, read.share),
-        Err(refusal) => return refuse(refusal),
-    };
-
-    // Verify, and find what identifies the event.
-    let body_len = body.len();
-    let examine = {
-        let state = state.clone();
-        move || {
-            let verify = state.settings.verify.as_ref();
-            let verdict = verify.map(|(options, secrets)| check(options, secrets, &headers, &body));
-            let generic_header = verify.and_then(|(o, _)| o.signature_header.as_deref());
-            let scheme_hint = verdict
-                .as_ref()
-                .map(|v| v.scheme)
-                .or_else(|| signing::detect_scheme(&headers, generic_header));
-            let (event_type, delivery_id) = identify(&headers, &body, scheme_hint);
-            (headers, body, verdict, event_type, delivery_id)
+    async move {
+        let settings = &state.settings;
+        let checked = guard(&settings.guard, origin, &mut parts);
+        let target = parts.uri.path_and_query().map_or_else(
+            || parts.uri.path().to_string(),
+            |pq| pq.as_str().to_string(),
+        );
+        if let Err(denied) = checked {
+            state.reporter.refused(Refused {
+                at,
+                method: parts.method.to_string(),
+                target,
+                status: denied.status(),
+                why: denied.why(),
+            });
+            return json_reply(denied.status(), json!({ "error": denied.code() }), true);
         }
-    };
-    let (headers, body, verdict, event_type, delivery_id) = off_thread(body_len, examine).await;
-    // 2026-11-22T10:04:05.123Z (humantime's formatter: no format-string parsing per event)
-    let received_text = humantime::format_rfc3339_millis(at).to_string();
-    // Only accepted events count as delivered: a rejected one is not a first delivery.
-    let accepted = verdict.as_ref().is_none_or(Verdict::is_valid);
-    // A repeat of a delivery answered 2xx before is the duplicate worth flagging; a retry
-    // after a failed answer is the sender doing its job.
-    let duplicate_of = delivery_id
-        .as_deref()
-        .filter(|_| accepted)
-        .and_then(|id| crate::lock(&state.seen).first_seen(id));
+        let refuse = |refusal: Refusal| {
+            let reply = refusal.reply();
+            state.reporter.refused(Refused {
+                at,
+                method: parts.method.to_string(),
+                target: target.clone(),
+                status: refusal.status,
+                why: refusal.why,
+            });
+            reply
+        };
 
-    // `--events`: a type that matches none is answered, but not forwarded or saved.
-    let filtered = !settings.events.is_empty()
-        && !event_type
+        let headers = to_pairs(&parts.headers);
+        // The share of the body budget is held until the event is reported.
+        let (body, _share) = match read_body(body, &parts.headers, &settings.body).await {
+            Ok(read) => (read.bytes, read.share),
+            Err(refusal) => return refuse(refusal),
+        };
+
+        // Verify, and find what identifies the event.
+        let body_len = body.len();
+        let examine = {
+            let state = state.clone();
+            move || {
+                let verify = state.settings.verify.as_ref();
+                let verdict =
+                    verify.map(|(options, secrets)| check(options, secrets, &headers, &body));
+                let generic_header = verify.and_then(|(o, _)| o.signature_header.as_deref());
+                let scheme_hint = verdict
+                    .as_ref()
+                    .map(|v| v.scheme)
+                    .or_else(|| signing::detect_scheme(&headers, generic_header));
+                let (event_type, delivery_id) = identify(&headers, &body, scheme_hint);
+                (headers, body, verdict, event_type, delivery_id)
+            }
+        };
+        let (headers, body, verdict, event_type, delivery_id) = off_thread(body_len, examine).await;
+        // 2026-11-22T10:04:05.123Z (humantime's formatter: no format-string parsing per event)
+        let received_text = humantime::format_rfc3339_millis(at).to_string();
+        // Only accepted events count as delivered: a rejected one is not a first delivery.
+        let accepted = verdict.as_ref().is_none_or(Verdict::is_valid);
+        // A repeat of a delivery answered 2xx before is the duplicate worth flagging; a retry
+        // after a failed answer is the sender doing its job.
+        let duplicate_of = delivery_id
             .as_deref()
-            .is_some_and(|t| settings.events.iter().any(|g| g.matches(t)));
+            .filter(|_| accepted)
+            .and_then(|id| crate::lock(&state.seen).first_seen(id));
 
-    let plan = settings.chaos.plan(accepted);
-    if let Some(delay) = plan.delay() {
-        tokio::time::sleep(delay).await;
+        // `--events`: a type that matches none is answered, but not forwarded or saved.
+        let filtered = !settings.events.is_empty()
+            && !event_type
+                .as_deref()
+                .is_some_and(|t| settings.events.iter().any(|g| g.matches(t)));
+
+        let plan = settings.chaos.plan(accepted);
+        if let Some(delay) = plan.delay() {
+            tokio::time::sleep(delay).await;
+        }
+        let route = match filtered {
+            true => Routing::Filtered,
+            false => Routing::Event(event_type.as_deref()),
+        };
+        let (reply, forward_record) = state
+            .decide(&parts, &target, &body, verdict.as_ref(), &plan, route)
+            .await;
+        let answer = Answer {
+            status: reply.status().as_u16(),
+            latency_ms: crate::clock::millis(started.elapsed()),
+        };
+
+        let chaos = (!plan.is_empty()).then_some(plan);
+        let capture = Capture {
+            id: Some(crate::ids::ordered_id_at("evt_", at)),
+            received_at: Some(received_text),
+            method: parts.method.to_string(),
+            path: parts.uri.path().to_string(),
+            query: parts.uri.query().map(str::to_string),
+            headers,
+            body,
+            verification: verdict.as_ref().map(record),
+            event: event_type,
+            extra: Default::default(),
+        };
+        let event = Event {
+            capture,
+            json: None,
+            at,
+            verdict,
+            delivery_id,
+            duplicate_of,
+            chaos,
+            forward: forward_record,
+            answer,
+            filtered,
+        };
+
+        // Most events (no --save, a small body) need nothing awaited to end; the others are
+        // boxed, so that every event's future (moved into hyper's connection per request)
+        // does not carry the size of a save.
+        let saving = settings.save.is_some() && !event.filtered;
+        if !saving && event.capture.body.len() < OFF_THREAD_FROM {
+            return state.finish(event, reply, accepted);
+        }
+        Box::pin(state.record(event, reply, accepted)).await
     }
-    let route = match filtered {
-        true => Routing::Filtered,
-        false => Routing::Event(event_type.as_deref()),
-    };
-    let (reply, forward_record) = state
-        .decide(&parts, &target, &body, verdict.as_ref(), &plan, route)
-        .await;
-    let answer = Answer {
-        status: reply.status().as_u16(),
-        latency_ms: crate::clock::millis(started.elapsed()),
-    };
-
-    let chaos = (!plan.is_empty()).then_some(plan);
-    let capture = Capture {
-        id: Some(crate::ids::ordered_id_at("evt_", at)),
-        received_at: Some(received_text),
-        method: parts.method.to_string(),
-        path: parts.uri.path().to_string(),
-        query: parts.uri.query().map(str::to_string),
-        headers,
-        body,
-        verification: verdict.as_ref().map(record),
-        event: event_type,
-        extra: Default::default(),
-    };
-    let event = Event {
-        capture,
-        json: None,
-        at,
-        verdict,
-        delivery_id,
-        duplicate_of,
-        chaos,
-        forward: forward_record,
-        answer,
-        filtered,
-    };
-
-    // Most events (no --save, a small body) need nothing awaited to end; the others are
-    // boxed, so that every event's future (moved into hyper's connection per request)
-    // does not carry the size of a save.
-    let saving = settings.save.is_some() && !event.filtered;
-    if !saving && event.capture.body.len() < OFF_THREAD_FROM {
-        return state.finish(event, reply, accepted);
-    }
-    Box::pin(state.record(event, reply, accepted)).await
 }
 
 impl State {

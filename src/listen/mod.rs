@@ -189,16 +189,16 @@ impl crate::relay::client::Answerer for Engine {
 }
 
 impl crate::server::Handler for Engine {
-    async fn handle(
+    fn handle(
         self: Arc<Self>,
         req: Request<Incoming>,
         peer: std::net::SocketAddr,
-    ) -> Response<Full<Bytes>> {
+    ) -> impl std::future::Future<Output = Response<Full<Bytes>>> + Send {
         let origin = crate::server::Origin {
             ip: Some(peer.ip()),
             https: self.state.settings.tls,
         };
-        handler::handle(self.state.clone(), req, origin).await
+        handler::handle(self.state.clone(), req, origin)
     }
 
     fn problem(&self, text: String) {
