@@ -37,6 +37,8 @@ need nginx nginx
 need wrk wrk
 need curl curl
 need python3 python3
+need pgrep procps
+need bc bc
 
 cargo build --release --quiet --bin hookline
 HOOKLINE=$PWD/target/release/hookline
@@ -117,15 +119,16 @@ for r in $(seq "$RUNS"); do
     printf 'run %s: relayed, this build %.0f req/s, baseline %.0f (%.2fx)\n' "$r" "$relayed" "$base" "$(ratio "$relayed" "$base")"
   fi
   nginx1=$(wrk -t2 -c32 -d"${DUR}s" -s "$WORK/post.lua" "$PROXY1/hooks/job" | rps)
-  nginx2=$(wrk -t2 -c32 -d"${DUR}s" -s "$WORK/post.lua" "$PROXY2/hooks/job" | rps)
+  # nginx's work is done by each proxy's worker process (one each: worker_processes 1).
+  read -r nginx2 nginx2_us <<<"$(cpu_run "$PROXY2/hooks/job" $(pgrep -P "$(cat "$WORK/proxy1/nginx.pid")") $(pgrep -P "$(cat "$WORK/proxy2/nginx.pid")"))"
   read -r bore bore_us <<<"$(cpu_run "$BORED/hooks/job" "$BORE_SERVER_PID" "$BORE_LOCAL_PID")"
   direct_p50=$(wrk -t1 -c1 -d"${DUR}s" --latency -s "$WORK/post.lua" "$SINK/hooks/job" | p50)
   relayed_p50=$(wrk -t1 -c1 -d"${DUR}s" --latency -s "$WORK/post.lua" "$PUBLIC/hooks/job" | p50)
   bore_p50=$(wrk -t1 -c1 -d"${DUR}s" --latency -s "$WORK/post.lua" "$BORED/hooks/job" | p50)
   printf 'run %s: bore %.0f req/s, relay + listen %.0f (%.2fx of bore) | c1 p50 added: bore %.3f ms, relay + listen %.3f ms\n' \
     "$r" "$bore" "$relayed" "$(ratio "$relayed" "$bore")" "$(echo "$bore_p50-$direct_p50" | bc -l)" "$(echo "$relayed_p50-$direct_p50" | bc -l)"
-  printf 'run %s: CPU per request: bore server + bore local %.1f us, relay + listen %.1f us (%.2fx)\n' \
-    "$r" "$bore_us" "$relayed_us" "$(ratio "$relayed_us" "$bore_us")"
+  printf 'run %s: CPU per request: bore server + bore local %.1f us, relay + listen %.1f us (%.2fx) | same shape, nginx proxy 2 hops %.1f us: relay + listen / nginx 2 hops %.2fx in req/s, %.2fx in CPU\n' \
+    "$r" "$bore_us" "$relayed_us" "$(ratio "$relayed_us" "$bore_us")" "$nginx2_us" "$(ratio "$relayed" "$nginx2")" "$(ratio "$relayed_us" "$nginx2_us")"
   printf 'run %s: c32 direct %.0f req/s  relayed %.0f (%.2fx)  | nginx proxy 1 hop %.0f (%.2fx)  2 hops %.0f (%.2fx) | c1 p50 direct %.3f ms  relayed %.3f ms  added %.3f ms\n' \
     "$r" "$direct" "$relayed" "$(ratio "$relayed" "$direct")" "$nginx1" "$(ratio "$nginx1" "$direct")" \
     "$nginx2" "$(ratio "$nginx2" "$direct")" "$direct_p50" "$relayed_p50" "$(echo "$relayed_p50-$direct_p50" | bc -l)"
