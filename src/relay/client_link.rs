@@ -177,16 +177,11 @@ async fn answer<A: Answerer>(engine: &A, bytes: Bytes) -> Option<Bytes> {
     };
     // The length is the bytes' own: a head that says otherwise would make the app wait
     // for bytes that never come (or read past the body).
-    let headers: Vec<_> = head
+    let headers = head
         .headers
         .iter()
-        .filter(|(n, _)| !n.eq_ignore_ascii_case("content-length") && !is_hop_by_hop(n))
-        .cloned()
-        .chain(std::iter::once((
-            "content-length".to_string(),
-            body.len().to_string(),
-        )))
-        .collect();
+        .filter(|(n, _)| !n.eq_ignore_ascii_case("content-length") && !is_hop_by_hop(n));
+    let length = http::HeaderValue::from(body.len());
     if !head.path.starts_with('/') {
         engine.problem(format!(
             "relay: request with path `{}` dropped: not a path",
@@ -204,7 +199,9 @@ async fn answer<A: Answerer>(engine: &A, bytes: Bytes) -> Option<Bytes> {
         .body(Full::new(body))
         .map_err(|e| e.to_string())
         .and_then(|mut req| {
-            append_pairs(req.headers_mut(), &headers)?;
+            append_pairs(req.headers_mut(), headers)?;
+            req.headers_mut()
+                .append(http::header::CONTENT_LENGTH, length);
             Ok(req)
         });
     let (status, headers, body) = match built {
