@@ -220,21 +220,27 @@ fn a_server_that_never_answers_times_out_and_the_delivery_is_dead_lettered() {
     assert!(out
         .stdout
         .contains("failed after 2 attempts, last: timed out"));
-    let letters: Vec<_> = fs::read_dir(dir.path().join("dead")).unwrap().collect();
-    assert_eq!(letters.len(), 1);
-    let letter = letters[0].as_ref().unwrap().path();
-    let capture: serde_json::Value = serde_json::from_slice(&fs::read(&letter).unwrap()).unwrap();
+    let (letter, capture) = the_dead_letter(dir.path());
     assert_eq!(capture["attempts"].as_array().unwrap().len(), 2);
     assert_eq!(capture["attempts"][0]["error"], "timed out");
     assert_eq!(capture["event"], "order.created");
     assert_eq!(capture["body"], r#"{"order":1}"#);
-    // A dead letter is a capture: `verify` reads it with its own headers and body.
-    let verified = run(hookline_in(dir.path()).args([
-        "verify",
-        letter.to_str().unwrap(),
-        "--secret",
-        "s3cret",
-    ]));
+    assert_verifies(dir.path(), &letter, "s3cret");
+}
+
+/// The one dead letter in `dir/dead`, and what it holds.
+fn the_dead_letter(dir: &std::path::Path) -> (std::path::PathBuf, serde_json::Value) {
+    let letters: Vec<_> = fs::read_dir(dir.join("dead")).unwrap().collect();
+    assert_eq!(letters.len(), 1);
+    let letter = letters[0].as_ref().unwrap().path();
+    let capture = serde_json::from_slice(&fs::read(&letter).unwrap()).unwrap();
+    (letter, capture)
+}
+
+/// A dead letter is a capture: `verify` reads it with its own headers and body.
+fn assert_verifies(dir: &std::path::Path, letter: &std::path::Path, secret: &str) {
+    let verified =
+        run(hookline_in(dir).args(["verify", letter.to_str().unwrap(), "--secret", secret]));
     assert_eq!(verified.code, 0, "{}{}", verified.stdout, verified.stderr);
 }
 
@@ -263,23 +269,11 @@ fn a_dead_letter_keeps_the_filled_in_body_of_an_envelope() {
         ],
     );
     assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
-    let letter = fs::read_dir(dir.path().join("dead"))
-        .unwrap()
-        .next()
-        .unwrap()
-        .unwrap()
-        .path();
-    let capture: serde_json::Value = serde_json::from_slice(&fs::read(&letter).unwrap()).unwrap();
+    let (letter, capture) = the_dead_letter(dir.path());
     let body = capture["body"].as_str().unwrap();
     assert!(!body.contains("{{"), "{body}");
     assert!(body.starts_with(r#"{"id":""#), "{body}");
-    let verified = run(hookline_in(dir.path()).args([
-        "verify",
-        letter.to_str().unwrap(),
-        "--secret",
-        "s3cret",
-    ]));
-    assert_eq!(verified.code, 0, "{}{}", verified.stdout, verified.stderr);
+    assert_verifies(dir.path(), &letter, "s3cret");
 }
 
 #[test]
