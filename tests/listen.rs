@@ -16,12 +16,11 @@ use serde_json::Value;
 
 use common::{refs, signed, SECRET};
 
-#[test]
-fn valid_invalid_and_unsigned_for_every_scheme() {
-    let dir = tempfile::tempdir().unwrap();
-    let caps = dir.path().join("caps");
+/// listen --json verifying with [`SECRET`] and saving into `dir/caps` (returned).
+fn verifying_and_saving(dir: &std::path::Path) -> (Listener, std::path::PathBuf) {
+    let caps = dir.join("caps");
     let listener = Listener::start(
-        dir.path(),
+        dir,
         &[
             "--json",
             "--secret",
@@ -30,6 +29,13 @@ fn valid_invalid_and_unsigned_for_every_scheme() {
             caps.to_str().unwrap(),
         ],
     );
+    (listener, caps)
+}
+
+#[test]
+fn valid_invalid_and_unsigned_for_every_scheme() {
+    let dir = tempfile::tempdir().unwrap();
+    let (listener, caps) = verifying_and_saving(dir.path());
     let body = br#"{"type":"invoice.paid","n":1}"#;
     for scheme in Scheme::ALL {
         let headers = signed(scheme, body);
@@ -134,17 +140,7 @@ fn json_lines_hold_the_exact_bytes_and_header_list() {
 #[test]
 fn large_bodies_are_verified_identified_and_saved_like_small_ones() {
     let dir = tempfile::tempdir().unwrap();
-    let caps = dir.path().join("caps");
-    let listener = Listener::start(
-        dir.path(),
-        &[
-            "--json",
-            "--secret",
-            SECRET,
-            "--save",
-            caps.to_str().unwrap(),
-        ],
-    );
+    let (listener, caps) = verifying_and_saving(dir.path());
     let filler = "é\"x\\".repeat(300_000);
     let body = format!(r#"{{"id":"evt_big1","type":"file.uploaded","data":"{filler}"}}"#);
     assert!(body.len() > 1 << 20);
