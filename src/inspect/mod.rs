@@ -85,16 +85,25 @@ impl Stored {
 
     /// The capture, read back from its line.
     pub fn capture(&self) -> Capture {
-        Capture::from_json(self.line.as_bytes()).unwrap_or_else(|_| Capture::from_body(Vec::new()))
+        capture_of(&self.line)
     }
 
     pub fn summary(&self) -> &Summary {
-        self.summary.get_or_init(|| {
-            let mut summary = summarise(&self.capture(), self.source.clone());
-            summary.seq = self.seq;
-            Box::new(summary)
-        })
+        self.summary
+            .get_or_init(|| summary_of(&self.line, self.seq, self.source.as_deref()))
     }
+}
+
+/// The capture a kept line holds (every line kept was written from one).
+fn capture_of(line: &str) -> Capture {
+    Capture::from_json(line.as_bytes()).unwrap_or_else(|_| Capture::from_body(Vec::new()))
+}
+
+/// The list's summary of event `seq`, from its line.
+fn summary_of(line: &str, seq: u64, source: Option<&str>) -> Box<Summary> {
+    let mut summary = summarise(&capture_of(line), source.map(str::to_string));
+    summary.seq = seq;
+    Box::new(summary)
 }
 
 /// What the list shows of a capture (listen's fields are in its `extra`).
@@ -246,13 +255,9 @@ impl Ring {
     }
 
     fn summary<'a>(&self, entry: &'a Entry) -> &'a Summary {
-        entry.summary.get_or_init(|| {
-            let capture = Capture::from_json(self.line(entry).as_bytes())
-                .unwrap_or_else(|_| Capture::from_body(Vec::new()));
-            let mut summary = summarise(&capture, entry.source.as_deref().map(str::to_string));
-            summary.seq = entry.seq;
-            Box::new(summary)
-        })
+        entry
+            .summary
+            .get_or_init(|| summary_of(self.line(entry), entry.seq, entry.source.as_deref()))
     }
 
     fn stored(&self, entry: &Entry) -> Stored {
