@@ -714,3 +714,74 @@ fn the_api_answers_only_its_own_host_and_replays_only_with_the_pages_token() {
     let stopped = listen.stop();
     assert!(!stopped.stdout.contains("s3cret") && !stopped.stderr.contains("s3cret"));
 }
+
+/// The live stream sends each new event once, in order, while events keep arriving
+/// between its looks and while it builds a batch.
+#[test]
+fn the_live_stream_sends_each_event_once() {
+    use std::io::{Read, Write};
+    let dir = tempfile::tempdir().unwrap();
+    let listen = Listener::start(dir.path(), &["--json", "--inspect", "127.0.0.1:0"]);
+    let page = page_addr(&page_url(&listen));
+    let mut stream = TcpStream::connect(page).unwrap();
+    write!(
+        stream,
+        "GET /api/stream HTTP/1.1\r\nHost: {page}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_millis(200)))
+        .unwrap();
+    // The answer's head: the stream has started, and counts from the first event.
+    let mut raw = Vec::new();
+    let mut buf = [0u8; 64 * 1024];
+    while !raw.windows(4).any(|w| w == b"\r\n\r\n") {
+        if let Ok(n) = stream.read(&mut buf) {
+            raw.extend_from_slice(&buf[..n]);
+        }
+    }
+    // Three senders, 400 events in bursts over about a second and a half.
+    let addr = listen.addr;
+    let senders: Vec<_> = (0..3)
+        .map(|t| {
+            std::thread::spawn(move || {
+                let mut conn = Conn::open(addr);
+                for i in 0..400 / 3 + usize::from(t < 400 % 3) {
+                    let body = format!("{{\"n\":{i}}}");
+                    let r = conn.request("POST", &format!("/t{t}"), &[], body.as_bytes());
+                    assert_eq!(r.status, 202);
+                    if i % 20 == 0 {
+                        std::thread::sleep(Duration::from_millis(70));
+                    }
+                }
+            })
+        })
+        .collect();
+    let mut sent = false;
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let mut seqs: Vec<u64> = Vec::new();
+    while Instant::now() < deadline {
+        if let Ok(n) = stream.read(&mut buf) {
+            raw.extend_from_slice(&buf[..n]);
+        }
+        if !sent && senders.iter().all(|s| s.is_finished()) {
+            sent = true;
+        }
+        seqs = String::from_utf8_lossy(&raw)
+            .lines()
+            .filter_map(|l| l.strip_prefix("data: ["))
+            .flat_map(|batch| serde_json::from_str::<Vec<Value>>(&format!("[{batch}")).unwrap())
+            .map(|s| s["seq"].as_u64().unwrap())
+            .collect();
+        if sent && seqs.len() >= 400 {
+            break;
+        }
+    }
+    for s in senders {
+        s.join().unwrap();
+    }
+    let text = String::from_utf8_lossy(&raw);
+    assert!(!text.contains("event: lagged"), "{text}");
+    assert_eq!(seqs, (1..=400).collect::<Vec<u64>>());
+    listen.stop();
+}

@@ -331,29 +331,32 @@ impl Inspector {
     fn stream(&self) -> Response<Body> {
         let store = self.store.clone();
         let start = (store.newest(), 0u32);
-        let frames = futures_util::stream::unfold(start, move |(mut seen, mut quiet)| {
+        let frames = futures_util::stream::unfold(start, move |(seen, mut quiet)| {
             let store = store.clone();
             async move {
                 loop {
                     tokio::time::sleep(Duration::from_millis(100)).await;
-                    let newest = store.newest();
-                    if newest > seen {
-                        let chunk = match store.since(seen, super::LIVE_BATCH) {
-                            Some(batch) => format!(
-                                "data: {}\n\n",
-                                serde_json::to_string(&batch).unwrap_or_default()
+                    if store.newest() > seen {
+                        // Up to the last event in the batch: one stored meanwhile comes
+                        // in the next, not twice.
+                        let (chunk, last) = match store.since(seen, super::LIVE_BATCH) {
+                            Some(batch) => (
+                                format!(
+                                    "data: {}\n\n",
+                                    serde_json::to_string(&batch).unwrap_or_default()
+                                ),
+                                batch.last().map_or(seen, |s| s.seq),
                             ),
-                            None => "event: lagged\ndata: {}\n\n".to_string(),
+                            None => ("event: lagged\ndata: {}\n\n".to_string(), store.newest()),
                         };
                         let frame = Frame::data(Bytes::from(chunk));
-                        return Some((Ok::<_, Infallible>(frame), (newest, 0)));
+                        return Some((Ok::<_, Infallible>(frame), (last, 0)));
                     }
                     quiet += 1;
                     if quiet >= 150 {
                         let frame = Frame::data(Bytes::from_static(b": ping\n\n"));
                         return Some((Ok(frame), (seen, 0)));
                     }
-                    seen = newest;
                 }
             }
         });
