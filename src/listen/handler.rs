@@ -164,8 +164,7 @@ where
         // Most events (no --save, a small body) need nothing awaited to end; the others are
         // boxed, so that every event's future (moved into hyper's connection per request)
         // does not carry the size of a save.
-        let saving = settings.save.is_some() && !event.filtered;
-        if !saving && event.capture.body.len() < OFF_THREAD_FROM {
+        if state.save_to(&event).is_none() && event.capture.body.len() < OFF_THREAD_FROM {
             return state.finish(event, reply, accepted);
         }
         Box::pin(state.record(event, reply, accepted)).await
@@ -176,7 +175,7 @@ impl State {
     /// The event's end: saved (the answer goes out only once the capture is on disk; a
     /// failed save turns it into a 500), its delivery id remembered after a 2xx, reported.
     async fn record(self: &Arc<Self>, mut event: Event, mut reply: Reply, accepted: bool) -> Reply {
-        if let Some(save) = self.settings.save.as_ref().filter(|_| !event.filtered) {
+        if let Some(save) = self.save_to(&event) {
             let saved;
             (event, saved) = save_event(save, event).await;
             match saved {
@@ -202,6 +201,11 @@ impl State {
             on_pool(move || state.report(event)).await;
         }
         reply
+    }
+
+    /// Where the event is saved: `--save`, unless `--events` filtered it out.
+    fn save_to(&self, event: &Event) -> Option<&SaveTo> {
+        self.settings.save.as_ref().filter(|_| !event.filtered)
     }
 
     /// The end of an event with nothing to save and a small body.
