@@ -29,13 +29,6 @@ pub fn run(config: &Config, args: SendArgs) -> Result<ExitCode> {
     if let Some(dir) = &args.dead_letter {
         super::prepare_output_dir("--dead-letter", dir)?;
     }
-    for fixture in fixtures
-        .iter()
-        .filter(|f| template::is_template(&f.body, &args.sets))
-    {
-        template::render(&fixture.body, &args.sets)
-            .map_err(|e| template_error(&fixture.label, e))?;
-    }
     append_pairs(&mut HeaderMap::new(), &args.headers).map_err(|e| anyhow::anyhow!("-H: {e}"))?;
     for fixture in fixtures.iter().filter(|f| !f.headers.is_empty()) {
         append_pairs(&mut HeaderMap::new(), &fixture.headers)
@@ -47,6 +40,8 @@ pub fn run(config: &Config, args: SendArgs) -> Result<ExitCode> {
         plan: plan.clone(),
         watcher: None,
     };
+    // Each body's placeholders and `--set` are filled in here, so one that cannot be is
+    // an error before anything is sent.
     for fixture in fixtures {
         jobs.add(fixture)?;
     }
