@@ -357,7 +357,7 @@ fn routes(args: &ListenArgs) -> Result<Routes> {
 /// Verification is on when any secret is set; the scheme then defaults to auto.
 fn verification(
     signing: &SigningSettings,
-) -> Result<Option<(VerifyOptions, Vec<crate::secret::Secret>)>> {
+) -> Result<Option<(VerifyOptions, crate::signing::Keys)>> {
     if signing.secrets.is_empty() {
         if let Some(SchemeChoice::Fixed(s)) = signing.scheme {
             bail!("--scheme {s} needs a secret to verify with: pass --secret or --secret-file, or set HOOKLINE_SECRET");
@@ -375,7 +375,7 @@ fn verification(
         signature_header: signing.signature_header.clone(),
         tolerance_secs: signing.tolerance.as_secs(),
     };
-    Ok(Some((options, signing.secrets.clone())))
+    Ok(Some((options, crate::signing::Keys::new(&signing.secrets))))
 }
 
 /// `--tls-cert/--tls-key`, or `--tls-self-signed` (with its file and fingerprint for the

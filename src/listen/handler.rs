@@ -414,11 +414,15 @@ async fn on_pool<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -
 /// base64 for Standard Webhooks) is a rejection that says so, not a crash.
 fn check(
     options: &signing::VerifyOptions,
-    secrets: &[crate::secret::Secret],
+    keys: &signing::Keys,
     headers: &[Header],
     body: &[u8],
 ) -> Verdict {
-    signing::verify(options, secrets, headers, body, crate::clock::unix_now()).unwrap_or_else(|e| {
+    let verified = signing::Verifier::with_keys(options, keys, headers).map(|mut verifier| {
+        verifier.update(body);
+        verifier.finish(crate::clock::unix_now())
+    });
+    verified.unwrap_or_else(|e| {
         let scheme = signing::detect_scheme(headers, options.signature_header.as_deref())
             .unwrap_or(Scheme::Generic);
         Verdict {

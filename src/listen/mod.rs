@@ -23,7 +23,6 @@ use hyper::body::Incoming;
 use serde::Serialize;
 
 use crate::capture::Capture;
-use crate::secret::Secret;
 use crate::signing::{Verdict, VerifyOptions};
 
 pub use chaos::{Chaos, ChaosSettings, Plan};
@@ -34,7 +33,7 @@ pub const SEEN_IDS: usize = 100_000;
 
 pub struct Settings {
     /// `None`: no secret, every request is accepted and marked unverified.
-    pub verify: Option<(VerifyOptions, Vec<Secret>)>,
+    pub verify: Option<(VerifyOptions, crate::signing::Keys)>,
     pub accept_status: u16,
     pub body: crate::server::BodyLimits,
     pub save: Option<SaveTo>,

@@ -30,14 +30,14 @@ pub(super) fn prefixed_hex(
     name: &str,
     prefix: &str,
 ) -> Result<Vec<Tag>, Rejection> {
-    let values: Vec<&str> = header_values(headers, name).collect();
-    if values.is_empty() {
-        return Err(missing(&[name]));
-    }
-    let candidates: Vec<Tag> = values
-        .iter()
+    let mut any = false;
+    let candidates: Vec<Tag> = header_values(headers, name)
+        .inspect(|_| any = true)
         .filter_map(|v| v.trim().strip_prefix(prefix).and_then(decode_hex_tag))
         .collect();
+    if !any {
+        return Err(missing(&[name]));
+    }
     if candidates.is_empty() {
         return Err(malformed(format!("{name} is not {prefix}<64 hex digits>")));
     }

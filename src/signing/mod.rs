@@ -398,6 +398,50 @@ pub fn header_values<'h: 'n, 'n>(
         .map(|(_, v)| v.as_str())
 }
 
+/// Secrets keyed for HMAC once, for a receiver that checks many requests with the same
+/// secrets: keying a MAC hashes two blocks, copying a keyed one does not. No `Debug`: it
+/// holds key material.
+pub struct Keys {
+    /// Per secret, keyed with its bytes as given (every scheme but Standard Webhooks)…
+    raw: Vec<Result<HmacSha256, KeyError>>,
+    /// …and with its base64-decoded bytes (Standard Webhooks).
+    standard: Vec<Result<HmacSha256, KeyError>>,
+}
+
+impl Keys {
+    pub fn new(secrets: &[Secret]) -> Self {
+        let keyed = |scheme: Scheme| {
+            secrets
+                .iter()
+                .map(|s| scheme.mac_key(s).map(|key| keyed_mac(&key, None)))
+                .collect()
+        };
+        Keys {
+            raw: keyed(Scheme::Generic),
+            standard: keyed(Scheme::Standard),
+        }
+    }
+
+    /// How many secrets.
+    pub fn len(&self) -> usize {
+        self.raw.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.raw.is_empty()
+    }
+
+    /// One keyed MAC per secret for `scheme`; the first secret that cannot be used for
+    /// the scheme is the error.
+    fn macs(&self, scheme: Scheme) -> Result<Vec<HmacSha256>, KeyError> {
+        let keyed = match scheme {
+            Scheme::Standard => &self.standard,
+            _ => &self.raw,
+        };
+        keyed.iter().cloned().collect()
+    }
+}
+
 /// Verifies one request: headers first, then the body in chunks, then [`Verifier::finish`].
 pub struct Verifier {
     scheme: Scheme,
@@ -421,7 +465,16 @@ impl Verifier {
         secrets: &[Secret],
         headers: &[Header],
     ) -> Result<Self, KeyError> {
-        if secrets.is_empty() {
+        Self::with_keys(options, &Keys::new(secrets), headers)
+    }
+
+    /// As [`Verifier::new`], with the secrets keyed once beforehand.
+    pub fn with_keys(
+        options: &VerifyOptions,
+        keys: &Keys,
+        headers: &[Header],
+    ) -> Result<Self, KeyError> {
+        if keys.is_empty() {
             return Err(KeyError::Missing);
         }
         let generic_header = options.signature_header.as_deref();
@@ -429,10 +482,8 @@ impl Verifier {
             SchemeChoice::Fixed(s) => s,
             SchemeChoice::Auto => detect_scheme(headers, generic_header).unwrap_or(Scheme::Generic),
         };
-        let keys = secrets
-            .iter()
-            .map(|s| scheme.mac_key(s))
-            .collect::<Result<Vec<_>, _>>()?;
+        // A secret the scheme cannot use is an error whatever the headers say.
+        let keyed = keys.macs(scheme)?;
         let parsed = match scheme {
             Scheme::Generic => generic::parse(headers, generic_header),
             Scheme::Github => github::parse(headers),
@@ -445,10 +496,12 @@ impl Verifier {
             Err(rejection) => State::Decided(rejection),
             Ok(presented) => {
                 let prefix = scheme.signed_prefix(presented.timestamp.unwrap_or(0), &presented.id);
-                let macs = keys
-                    .iter()
-                    .map(|key| keyed_mac(key, prefix.as_deref()))
-                    .collect();
+                let mut macs = keyed;
+                if let Some(p) = prefix {
+                    for mac in &mut macs {
+                        mac.update(p.as_bytes());
+                    }
+                }
                 State::Hashing { macs, presented }
             }
         };
