@@ -3,7 +3,8 @@
 //! output, no captures. hookline listen is measured against this.
 //!
 //! cargo run --release --example bare_server -- PORT SECRET
-//! (BARE_EXTRA_WORK_NS=1000 adds 1 µs of busy CPU per request, for calibration)
+//! (BARE_EXTRA_WORK_NS=1000 adds 1 µs of busy CPU per request, for calibration;
+//! BARE_THREADS=1 serves on one runtime thread, the shape of hookline listen)
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
@@ -20,8 +21,22 @@ use tokio::net::TcpListener;
 
 type HmacSha256 = hmac::Hmac<sha2::Sha256>;
 
-#[tokio::main]
-async fn main() {
+fn main() {
+    // BARE_THREADS=1: one runtime thread, the shape of hookline listen.
+    let one = std::env::var("BARE_THREADS").is_ok_and(|t| t == "1");
+    let runtime = if one {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+    } else {
+        tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()
+    };
+    runtime.expect("runtime").block_on(serve());
+}
+
+async fn serve() {
     let mut args = std::env::args().skip(1);
     let port: u16 = args.next().and_then(|p| p.parse().ok()).unwrap_or(9100);
     let secret: &'static [u8] = args.next().unwrap_or_default().into_bytes().leak();
