@@ -26,8 +26,18 @@ pub fn is_hop_by_hop(name: &str) -> bool {
     HOP_BY_HOP.iter().any(|h| h.eq_ignore_ascii_case(name))
 }
 
+/// The same, for a parsed name (always lowercase).
+fn is_hop_by_hop_name(name: &HeaderName) -> bool {
+    HOP_BY_HOP.contains(&name.as_str())
+}
+
 /// Removes hop-by-hop headers, including any that `Connection` names.
 pub fn strip_hop_by_hop(headers: &mut HeaderMap) {
+    // Most messages have none, and a removal by name parses and hashes it: one look at
+    // the names first.
+    if !headers.keys().any(is_hop_by_hop_name) {
+        return;
+    }
     let named: Vec<HeaderName> = headers
         .get_all(CONNECTION)
         .iter()
@@ -38,7 +48,19 @@ pub fn strip_hop_by_hop(headers: &mut HeaderMap) {
     for name in named {
         headers.remove(name);
     }
-    for name in HOP_BY_HOP {
+    // Named, not parsed from text per removal.
+    const NAMES: [HeaderName; 9] = [
+        CONNECTION,
+        HeaderName::from_static("keep-alive"),
+        HeaderName::from_static("proxy-connection"),
+        http::header::PROXY_AUTHENTICATE,
+        http::header::PROXY_AUTHORIZATION,
+        http::header::TE,
+        http::header::TRAILER,
+        http::header::TRANSFER_ENCODING,
+        http::header::UPGRADE,
+    ];
+    for name in &NAMES {
         headers.remove(name);
     }
 }
@@ -163,5 +185,17 @@ mod tests {
         strip_hop_by_hop(&mut map);
         let names: Vec<_> = map.keys().map(|k| k.as_str()).collect();
         assert_eq!(names, ["x-kept"]);
+        // Each one alone is found and removed too (not only when `Connection` is there).
+        for hop in HOP_BY_HOP {
+            let mut map = HeaderMap::new();
+            let pairs = [
+                (hop.to_uppercase(), "x".to_string()),
+                ("X-Kept".to_string(), "yes".to_string()),
+            ];
+            append_pairs(&mut map, &pairs).unwrap();
+            strip_hop_by_hop(&mut map);
+            let names: Vec<_> = map.keys().map(|k| k.as_str()).collect();
+            assert_eq!(names, ["x-kept"], "{hop}");
+        }
     }
 }

@@ -13,6 +13,10 @@ use crate::http_headers::strip_hop_by_hop;
 
 pub struct Forwarder {
     base: Uri,
+    /// The base URL as text without its trailing slash, and its Host: made once, not per
+    /// event.
+    prefix: String,
+    host: Option<HeaderValue>,
     /// From `user:password@` in the URL: added when the request has no Authorization.
     basic_auth: Option<HeaderValue>,
     client: delivery::Client,
@@ -82,8 +86,14 @@ impl Forwarder {
     /// https:// app, proxies.
     pub fn new(base: &Uri, timeout: Duration, client: delivery::ClientOptions) -> Self {
         let (base, basic_auth) = crate::http_headers::split_userinfo(base);
+        let prefix = base.to_string().trim_end_matches('/').to_string();
+        let host = base
+            .authority()
+            .and_then(|a| HeaderValue::from_str(a.as_str()).ok());
         Forwarder {
             base,
+            prefix,
+            host,
             basic_auth,
             client: delivery::Client::build(client),
             timeout,
@@ -97,8 +107,7 @@ impl Forwarder {
 
     /// The app's URL for a request target: the base URL's path, then the request's.
     fn url_for(&self, target: &str) -> String {
-        let base = self.base.to_string();
-        format!("{}{target}", base.trim_end_matches('/'))
+        [self.prefix.as_str(), target].concat()
     }
 
     /// Sends the request to the app, once. `Err` carries the status the sender gets when
@@ -112,10 +121,8 @@ impl Forwarder {
     ) -> (Result<delivery::Answer, u16>, ForwardRecord) {
         let url = self.url_for(target);
         strip_hop_by_hop(&mut headers);
-        if let Some(authority) = self.base.authority() {
-            if let Ok(host) = HeaderValue::from_str(authority.as_str()) {
-                headers.insert(HOST, host);
-            }
+        if let Some(host) = &self.host {
+            headers.insert(HOST, host.clone());
         }
         if let Some(auth) = &self.basic_auth {
             headers
