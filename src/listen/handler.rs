@@ -418,11 +418,8 @@ fn check(
     headers: &[Header],
     body: &[u8],
 ) -> Verdict {
-    let verified = signing::Verifier::with_keys(options, keys, headers).map(|mut verifier| {
-        verifier.update(body);
-        verifier.finish(crate::clock::unix_now())
-    });
-    verified.unwrap_or_else(|e| {
+    let now = crate::clock::unix_now();
+    signing::verify_with(options, keys, headers, body, now).unwrap_or_else(|e| {
         let scheme = signing::detect_scheme(headers, options.signature_header.as_deref())
             .unwrap_or(Scheme::Generic);
         Verdict {

@@ -578,7 +578,18 @@ pub fn verify(
     body: &[u8],
     now: i64,
 ) -> Result<Verdict, KeyError> {
-    let mut verifier = Verifier::new(options, secrets, headers)?;
+    verify_with(options, &Keys::new(secrets), headers, body, now)
+}
+
+/// [`verify`], with the secrets keyed once beforehand (a receiver's many requests).
+pub fn verify_with(
+    options: &VerifyOptions,
+    keys: &Keys,
+    headers: &[Header],
+    body: &[u8],
+    now: i64,
+) -> Result<Verdict, KeyError> {
+    let mut verifier = Verifier::with_keys(options, keys, headers)?;
     verifier.update(body);
     Ok(verifier.finish(now))
 }
