@@ -54,6 +54,11 @@ impl Link {
         let in_flight = Arc::new(tokio::sync::Semaphore::new(max_in_flight));
         let mut heartbeat = Heartbeat::new();
         let mut drain_until: Option<tokio::time::Instant> = None;
+        // Made once, not per wake-up: a fresh wait would join and leave the watch's
+        // waiter list every time a frame comes in.
+        let mut stopped = std::pin::pin!(async {
+            let _ = stopping.wait_for(|stop| *stop).await;
+        });
         loop {
             if let Some(deadline) = drain_until {
                 let busy = max_in_flight - in_flight.available_permits();
@@ -71,9 +76,11 @@ impl Link {
                     return Ended::Stopped { dropped: busy };
                 }
             }
-            let tick = tokio::time::sleep(Duration::from_millis(20));
+            // The tick is a timer only while draining (an async block is not started
+            // until polled).
+            let tick = async { tokio::time::sleep(Duration::from_millis(20)).await };
             tokio::select! {
-                () = async { let _ = stopping.wait_for(|stop| *stop).await; }, if drain_until.is_none() => {
+                () = &mut stopped, if drain_until.is_none() => {
                     drain_until = Some(tokio::time::Instant::now() + grace);
                 }
                 () = tick, if drain_until.is_some() => {}

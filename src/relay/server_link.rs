@@ -113,9 +113,15 @@ impl<H: Hub> Relay<H> {
         }
         let mut heartbeat = Heartbeat::new();
         let mut stopping = self.stopping.subscribe();
+        // Made once, not per wake-up: fresh waits would join and leave their waiter lists
+        // every time a frame comes in.
+        let mut stopped = std::pin::pin!(async {
+            let _ = stopping.wait_for(|stop| *stop).await;
+        });
+        let mut replaced = std::pin::pin!(subscription.replaced());
         loop {
             tokio::select! {
-                () = async { let _ = stopping.wait_for(|stop| *stop).await; } => {
+                () = &mut stopped => {
                     close(&mut sink, &mut stream, CloseCode::Away, "relay stopped").await;
                     return "the relay stopped".into();
                 },
@@ -127,7 +133,7 @@ impl<H: Hub> Relay<H> {
                     },
                     None => return "closed".into(),
                 },
-                () = subscription.replaced() => {
+                () = &mut replaced => {
                     close(&mut sink, &mut stream, CloseCode::Policy, "replaced by a newer subscriber").await;
                     return "replaced by a newer subscriber".into();
                 },
