@@ -281,7 +281,7 @@ fn json_string(out: &mut Vec<u8>, text: &str) {
     }
     out.extend_from_slice(&buf[..n]);
     for &byte in &bytes[at..] {
-        if byte < 0x20 || byte == b'"' || byte == b'\\' {
+        if needs_escape(byte) {
             escape(out, byte);
         } else {
             out.push(byte);
@@ -300,10 +300,14 @@ fn first_escape(bytes: &[u8]) -> Option<usize> {
         }
     }
     let tail = words.remainder();
-    let at = tail
-        .iter()
-        .position(|&b| b < 0x20 || b == b'"' || b == b'\\')?;
+    let at = tail.iter().position(|&b| needs_escape(b))?;
     Some(bytes.len() - tail.len() + at)
+}
+
+/// A quote, a backslash or a control character: what JSON escapes (byte by byte; see
+/// [`escapes_in`] for a word at a time).
+fn needs_escape(byte: u8) -> bool {
+    byte < 0x20 || byte == b'"' || byte == b'\\'
 }
 
 /// The letter after the backslash for the bytes serde_json escapes that way; 0 for the

@@ -8,34 +8,32 @@ use http::header::{HeaderMap, HeaderName, CONNECTION};
 
 use crate::signing::Header;
 
-/// Hop-by-hop headers (RFC 9110 §7.6.1), plus the old `keep-alive`/`proxy-connection`.
-const HOP_BY_HOP: [&str; 9] = [
-    "connection",
-    "keep-alive",
-    "proxy-connection",
-    "proxy-authenticate",
-    "proxy-authorization",
-    "te",
-    "trailer",
-    "transfer-encoding",
-    "upgrade",
+/// Hop-by-hop headers (RFC 9110 §7.6.1), plus the old `keep-alive`/`proxy-connection`;
+/// as names, so removing one needs no parsing.
+const HOP_BY_HOP: [HeaderName; 9] = [
+    CONNECTION,
+    HeaderName::from_static("keep-alive"),
+    HeaderName::from_static("proxy-connection"),
+    http::header::PROXY_AUTHENTICATE,
+    http::header::PROXY_AUTHORIZATION,
+    http::header::TE,
+    http::header::TRAILER,
+    http::header::TRANSFER_ENCODING,
+    http::header::UPGRADE,
 ];
 
 /// Whether a header name is hop-by-hop, in any letter case.
 pub fn is_hop_by_hop(name: &str) -> bool {
-    HOP_BY_HOP.iter().any(|h| h.eq_ignore_ascii_case(name))
-}
-
-/// The same, for a parsed name (always lowercase).
-fn is_hop_by_hop_name(name: &HeaderName) -> bool {
-    HOP_BY_HOP.contains(&name.as_str())
+    HOP_BY_HOP
+        .iter()
+        .any(|h| h.as_str().eq_ignore_ascii_case(name))
 }
 
 /// Removes hop-by-hop headers, including any that `Connection` names.
 pub fn strip_hop_by_hop(headers: &mut HeaderMap) {
-    // Most messages have none, and a removal by name parses and hashes it: one look at
-    // the names first.
-    if !headers.keys().any(is_hop_by_hop_name) {
+    // Most messages have none, and each removal hashes its name: one look at the names
+    // first.
+    if !headers.keys().any(|name| HOP_BY_HOP.contains(name)) {
         return;
     }
     let named: Vec<HeaderName> = headers
@@ -48,19 +46,7 @@ pub fn strip_hop_by_hop(headers: &mut HeaderMap) {
     for name in named {
         headers.remove(name);
     }
-    // Named, not parsed from text per removal.
-    const NAMES: [HeaderName; 9] = [
-        CONNECTION,
-        HeaderName::from_static("keep-alive"),
-        HeaderName::from_static("proxy-connection"),
-        http::header::PROXY_AUTHENTICATE,
-        http::header::PROXY_AUTHORIZATION,
-        http::header::TE,
-        http::header::TRAILER,
-        http::header::TRANSFER_ENCODING,
-        http::header::UPGRADE,
-    ];
-    for name in &NAMES {
+    for name in &HOP_BY_HOP {
         headers.remove(name);
     }
 }
@@ -186,10 +172,10 @@ mod tests {
         let names: Vec<_> = map.keys().map(|k| k.as_str()).collect();
         assert_eq!(names, ["x-kept"]);
         // Each one alone is found and removed too (not only when `Connection` is there).
-        for hop in HOP_BY_HOP {
+        for hop in &HOP_BY_HOP {
             let mut map = HeaderMap::new();
             let pairs = [
-                (hop.to_uppercase(), "x".to_string()),
+                (hop.as_str().to_uppercase(), "x".to_string()),
                 ("X-Kept".to_string(), "yes".to_string()),
             ];
             append_pairs(&mut map, &pairs).unwrap();

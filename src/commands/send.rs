@@ -232,13 +232,13 @@ impl SendJobs {
     /// Its placeholders and `--set` are filled in afresh for each delivery (not for each
     /// attempt, nor for a `--duplicate` copy: those are the same delivery).
     fn add(&mut self, mut fixture: Fixture) -> Result<()> {
-        let body = if template::is_template(&fixture.body, &self.plan.sets) {
-            template::render(&fixture.body, &self.plan.sets)
+        let written = std::mem::take(&mut fixture.body);
+        let body = if template::is_template(&written, &self.plan.sets) {
+            template::render(&written, &self.plan.sets)
                 .map_err(|e| template_error(&fixture.label, e))?
         } else {
-            std::mem::take(&mut fixture.body)
+            written
         };
-        fixture.body = Vec::new();
         let (fixture, body) = (Arc::new(fixture), Bytes::from(body));
         let id = new_delivery_id(self.plan.scheme);
         for copy in [false, true]

@@ -194,12 +194,8 @@ impl State {
             }
         }
         self.remember(&event, &reply, accepted);
-        if event.capture.body.len() < OFF_THREAD_FROM {
-            self.report(event);
-        } else {
-            let state = self.clone();
-            on_pool(move || state.report(event)).await;
-        }
+        let state = self.clone();
+        off_thread(event.capture.body.len(), move || state.report(event)).await;
         reply
     }
 
