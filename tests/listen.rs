@@ -32,6 +32,39 @@ fn verifying_and_saving(dir: &std::path::Path) -> (Listener, std::path::PathBuf)
     (listener, caps)
 }
 
+/// A secret one scheme cannot use (not base64, for Standard Webhooks) turns that
+/// scheme's requests into rejections that say so; the others still verify with it, and
+/// the secret is never in the output.
+#[test]
+fn a_secret_the_detected_scheme_cannot_use_is_a_rejection_not_a_crash() {
+    let dir = tempfile::tempdir().unwrap();
+    let plain = "plain secret, not base64!";
+    let listener = Listener::start(dir.path(), &["--json", "--secret", plain]);
+    let body = br#"{"type":"invoice.paid"}"#;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    let mut standard = signed(Scheme::Standard, body);
+    // Signed with a usable secret; what matters is that this one cannot check it.
+    standard.retain(|(n, _)| n.starts_with("webhook-"));
+    let refused = post(listener.addr, "/hook", &refs(&standard), body);
+    assert_eq!(refused.status, 401);
+    let generic = signing::sign(Scheme::Generic, &Secret::new(plain), now, "id", body).unwrap();
+    for _ in 0..2 {
+        let ok = post(listener.addr, "/hook", &refs(&generic), body);
+        assert_eq!(ok.status, 202, "the generic scheme still verifies");
+    }
+    let out = listener.stop();
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let lines = json_lines(&out.stdout);
+    assert_eq!(lines.len(), 3);
+    let detail = lines[0]["verification"]["detail"].as_str().unwrap();
+    assert!(detail.contains("cannot be used for standard"), "{detail}");
+    assert_eq!(lines[2]["verification"]["valid"], true);
+    assert!(!out.stdout.contains(plain) && !out.stderr.contains(plain));
+}
+
 #[test]
 fn valid_invalid_and_unsigned_for_every_scheme() {
     let dir = tempfile::tempdir().unwrap();
