@@ -10,7 +10,7 @@ use crate::signing::Header;
 
 /// Hop-by-hop headers (RFC 9110 §7.6.1), plus the old `keep-alive`/`proxy-connection`;
 /// as names, so removing one needs no parsing.
-const HOP_BY_HOP: [HeaderName; 9] = [
+static HOP_BY_HOP: [HeaderName; 9] = [
     CONNECTION,
     HeaderName::from_static("keep-alive"),
     HeaderName::from_static("proxy-connection"),
