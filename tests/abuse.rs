@@ -379,7 +379,7 @@ fn the_relay_sanitises_answers_closes_replaced_links_and_counts_ids_per_channel(
                     .map(|(n, v)| (n.to_string(), v.to_string()))
                     .collect(),
             };
-            Message::Binary(frame::encode(&head, b"ok"))
+            Message::Binary(frame::encode(&head, b"ok", frame::Frames::Json))
         };
         for i in 0..3 {
             let path = a_path.clone();
@@ -690,7 +690,7 @@ fn listen_does_not_trust_the_relay() {
             client: None,
             https: false,
         };
-        Message::Binary(frame::encode(&head, body))
+        Message::Binary(frame::encode(&head, body, frame::Frames::Json))
     };
     let answers = rt.block_on(async {
         let lying = vec![("content-length".to_string(), "999".to_string())];
@@ -703,6 +703,10 @@ fn listen_does_not_trust_the_relay() {
                 .unwrap()
             {
                 Some(Ok(Message::Binary(bytes))) => {
+                    assert_eq!(
+                        bytes[4], b'{',
+                        "a relay that did not offer binary heads gets JSON"
+                    );
                     let (head, _) = frame::decode::<AnswerHead>(&bytes).unwrap();
                     answers.push((head.id, head.status));
                 }

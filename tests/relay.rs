@@ -9,7 +9,10 @@ use std::time::{Duration, Instant};
 use common::app::{start_app, App};
 use common::http::{post, Conn};
 use common::process::{json_lines, Listener};
-use common::relay::{base, create_channel, public_url, raw_subscriber, relay, split, subscriber};
+use common::relay::{
+    base, create_channel, public_url, raw_subscriber, raw_subscriber_asking, relay, split,
+    subscriber,
+};
 use common::{hookline_in, run};
 use hookline::signing::Scheme;
 
@@ -268,6 +271,10 @@ fn a_misbehaving_subscriber_is_logged_and_the_relay_keeps_serving() {
                 _ => continue,
             }
         };
+        assert_eq!(
+            request[4], b'{',
+            "a subscriber that did not ask gets JSON heads"
+        );
         let (head, body) = frame::decode::<RequestHead>(&request).unwrap();
         assert_eq!((head.path.as_str(), &body[..]), ("/hook", &b"{}"[..]));
 
@@ -277,7 +284,7 @@ fn a_misbehaving_subscriber_is_logged_and_the_relay_keeps_serving() {
                 status,
                 headers: vec![("x-from".into(), "test".into())],
             };
-            Message::Binary(frame::encode(&head, body))
+            Message::Binary(frame::encode(&head, body, frame::Frames::Json))
         };
         ws.send(Message::Binary(vec![0, 0, 0, 200, b'{'].into()))
             .await
@@ -326,6 +333,83 @@ fn a_misbehaving_subscriber_is_logged_and_the_relay_keeps_serving() {
         assert!(out.stderr.contains(expected), "{expected}: {}", out.stderr);
     }
     assert!(!out.stderr.contains(&token), "the relay never logs a token");
+}
+
+/// A subscriber that asks for binary heads (`hookline-frames: binary`, as listen does) is
+/// told so in the greeting and gets them; its binary answers reach the sender whole, and
+/// a cut binary head is dropped with a log line like any malformed frame.
+#[test]
+fn a_subscriber_that_asks_gets_binary_heads_both_ways() {
+    use futures_util::{SinkExt, StreamExt};
+    use hookline::relay::frame::{self, AnswerHead, Frames, RequestHead};
+    use tokio_tungstenite::tungstenite::Message;
+
+    let dir = tempfile::tempdir().unwrap();
+    let relay = relay(dir.path(), &[]);
+    let (channel, token, url) = create_channel(dir.path(), &relay);
+    let (addr, path) = split(&url);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let (mut ws, greeting) =
+            raw_subscriber_asking(addr, &channel, &token, &[("hookline-frames", "binary")]).await;
+        assert_eq!(greeting["frames"], "binary", "{greeting}");
+        let target = format!("{path}/hook?x=1");
+        let sender = std::thread::spawn(move || {
+            post(
+                addr,
+                &target,
+                &[("X-Signature", "sha256=ab\u{e9}")],
+                b"{\"a\":1}",
+            )
+        });
+        let request = loop {
+            match ws.next().await.unwrap().unwrap() {
+                Message::Binary(bytes) => break bytes,
+                _ => continue,
+            }
+        };
+        assert_eq!(request[4], 0x01, "a binary head");
+        let (head, body) = frame::decode::<RequestHead>(&request).unwrap();
+        assert_eq!(
+            (
+                head.method.as_str(),
+                head.path.as_str(),
+                head.query.as_deref()
+            ),
+            ("POST", "/hook", Some("x=1"))
+        );
+        assert_eq!(&body[..], b"{\"a\":1}");
+        assert_eq!(head.client, Some(std::net::Ipv4Addr::LOCALHOST.into()));
+        assert!(head
+            .headers
+            .iter()
+            .any(|(n, v)| n == "x-signature" && v == "sha256=ab\u{e9}"));
+
+        let answer = AnswerHead {
+            id: head.id,
+            status: 201,
+            headers: vec![("x-from".into(), "binary".into())],
+        };
+        let frame = frame::encode(&answer, b"made", Frames::Binary);
+        // Cut inside the head: dropped, the link stays up.
+        let mut cut = frame[..12].to_vec();
+        cut[..4].copy_from_slice(&8u32.to_be_bytes());
+        ws.send(Message::Binary(cut.into())).await.unwrap();
+        ws.send(Message::Binary(frame)).await.unwrap();
+        let got = sender.join().unwrap();
+        assert_eq!((got.status, got.text()), (201, "made".to_string()));
+        assert_eq!(got.header("x-from"), Some("binary"));
+    });
+    let out = relay.stop();
+    assert!(
+        out.stderr
+            .contains("malformed frame dropped: binary frame head is malformed"),
+        "{}",
+        out.stderr
+    );
 }
 
 /// A relay that goes silent without closing anything (here frozen with SIGSTOP, as a

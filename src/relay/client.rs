@@ -16,6 +16,7 @@ use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::{self, Message};
 
 use super::credentials;
+use super::frame::{Frames, FRAMES_HEADER};
 use crate::delivery;
 use crate::server::Io;
 
@@ -269,6 +270,9 @@ impl Relay {
         request
             .headers_mut()
             .insert(http::header::AUTHORIZATION, bearer);
+        request
+            .headers_mut()
+            .insert(FRAMES_HEADER, HeaderValue::from_static("binary"));
         let config = super::wire::link_config(self.max_message);
         let handshake = tokio_tungstenite::client_async_with_config(request, stream, Some(config));
         let (mut ws, _) = match tokio::time::timeout(Duration::from_secs(30), handshake).await {
@@ -281,19 +285,27 @@ impl Relay {
             Ok(Err(e)) => return Err(lost(e.to_string())),
             Ok(Ok(done)) => done,
         };
-        // The relay greets with the channel's public URL.
-        let public_url = match tokio::time::timeout(Duration::from_secs(30), ws.next()).await {
-            Ok(Some(Ok(Message::Text(text)))) => serde_json::from_str::<serde_json::Value>(&text)
-                .ok()
-                .and_then(|v| {
-                    v["public_url"]
-                        .as_str()
-                        .map(|u| crate::text::printable(u).into_owned())
-                })
-                .ok_or_else(|| lost("the relay's greeting is malformed".into()))?,
+        // The relay greets with the channel's public URL, and says whether it writes
+        // binary heads (a relay older than them does not).
+        let greeting = match tokio::time::timeout(Duration::from_secs(30), ws.next()).await {
+            Ok(Some(Ok(Message::Text(text)))) => {
+                serde_json::from_str::<serde_json::Value>(&text).unwrap_or_default()
+            }
             _ => return Err(lost("the relay did not greet".into())),
         };
-        Ok(Link { ws, public_url })
+        let public_url = greeting["public_url"]
+            .as_str()
+            .map(|u| crate::text::printable(u).into_owned())
+            .ok_or_else(|| lost("the relay's greeting is malformed".into()))?;
+        let frames = match greeting["frames"].as_str() {
+            Some("binary") => Frames::Binary,
+            _ => Frames::Json,
+        };
+        Ok(Link {
+            ws,
+            public_url,
+            frames,
+        })
     }
 }
 

@@ -13,7 +13,7 @@ use http_body_util::{BodyExt, Full};
 use tokio_tungstenite::tungstenite::{self, Message};
 use tokio_tungstenite::WebSocketStream;
 
-use super::frame::{self, AnswerHead, RequestHead};
+use super::frame::{self, AnswerHead, Frames, RequestHead};
 use super::wire::{send_queued, Beat, Heartbeat, DEAD_AFTER};
 use crate::http_headers::{append_pairs, is_hop_by_hop, to_pairs};
 use crate::server::Io;
@@ -35,6 +35,8 @@ pub trait Answerer: Send + Sync + 'static {
 pub struct Link {
     pub(super) ws: WebSocketStream<Box<dyn Io>>,
     pub public_url: String,
+    /// How the relay reads heads (what its greeting said).
+    pub(super) frames: Frames,
 }
 
 impl Link {
@@ -49,6 +51,7 @@ impl Link {
         mut stopping: tokio::sync::watch::Receiver<bool>,
         grace: Duration,
     ) -> Ended {
+        let form = self.frames;
         let (mut sink, mut stream) = self.ws.split();
         let (answers, mut answered) = tokio::sync::mpsc::channel::<Bytes>(256);
         let in_flight = Arc::new(tokio::sync::Semaphore::new(max_in_flight));
@@ -93,7 +96,7 @@ impl Link {
                                 Some(_) => None,
                             };
                             let Some(permit) = permit else {
-                                if let Some(busy) = busy_answer(&bytes) {
+                                if let Some(busy) = busy_answer(&bytes, form) {
                                     let _ = answers.try_send(busy);
                                 }
                                 continue;
@@ -102,7 +105,7 @@ impl Link {
                             tokio::spawn(async move {
                                 // Boxed: the engine's future is large, and a spawned
                                 // future is copied whole into its task.
-                                if let Some(answer) = Box::pin(answer(&*engine, bytes)).await {
+                                if let Some(answer) = Box::pin(answer(&*engine, bytes, form)).await {
                                     let _ = answers.send(answer).await;
                                 }
                                 drop(permit);
@@ -158,7 +161,7 @@ pub enum Ended {
 }
 
 /// The 503 for a request that found every in-flight place taken.
-fn busy_answer(bytes: &Bytes) -> Option<Bytes> {
+fn busy_answer(bytes: &Bytes, form: Frames) -> Option<Bytes> {
     let (head, _): (RequestHead, Bytes) = frame::decode(bytes).ok()?;
     let body = br#"{"error":"too many relayed requests in flight at the subscriber"}"#;
     let answer = AnswerHead {
@@ -169,12 +172,12 @@ fn busy_answer(bytes: &Bytes) -> Option<Bytes> {
             ("retry-after".into(), "1".into()),
         ],
     };
-    Some(frame::encode(&answer, body))
+    Some(frame::encode(&answer, body, form))
 }
 
 /// One relayed request through the engine, exactly like a local one; `None` for a
 /// malformed frame (reported, and dropped: the relay answers that sender 504 in time).
-async fn answer<A: Answerer>(engine: &A, bytes: Bytes) -> Option<Bytes> {
+async fn answer<A: Answerer>(engine: &A, bytes: Bytes, form: Frames) -> Option<Bytes> {
     let (head, body): (RequestHead, Bytes) = match frame::decode(&bytes) {
         Ok(decoded) => decoded,
         Err(e) => {
@@ -244,5 +247,5 @@ async fn answer<A: Answerer>(engine: &A, bytes: Bytes) -> Option<Bytes> {
         status,
         headers,
     };
-    Some(frame::encode(&head, &body))
+    Some(frame::encode(&head, &body, form))
 }

@@ -11,7 +11,7 @@ use std::time::Duration;
 use bytes::Bytes;
 use tokio::sync::{mpsc, oneshot, watch, Notify};
 
-use super::frame::{self, AnswerHead, RequestHead};
+use super::frame::{self, AnswerHead, Frames, RequestHead};
 
 /// Why a relayed request got no answer.
 #[derive(Debug, PartialEq, Eq)]
@@ -35,11 +35,13 @@ pub trait Hub: Send + Sync + 'static {
     /// until its answer: a sender is refused (no subscriber, busy) before it costs memory.
     type Reservation: Send;
 
-    /// A subscriber for `channel`: frames to send it arrive on the receiver. A newer
-    /// subscriber replaces an older one, whose [`Subscription::replaced`] then resolves.
+    /// A subscriber for `channel`, reading heads as `frames`: frames to send it arrive on
+    /// the receiver. A newer subscriber replaces an older one, whose
+    /// [`Subscription::replaced`] then resolves.
     fn attach(
         &self,
         channel: &str,
+        frames: Frames,
     ) -> impl Future<Output = (Subscription, mpsc::Receiver<Bytes>)> + Send;
     /// Ends a subscription; its unanswered requests get [`DispatchError::Gone`].
     fn detach(&self, subscription: &Subscription);
@@ -82,6 +84,8 @@ type Pending = HashMap<u64, oneshot::Sender<(AnswerHead, Bytes)>>;
 
 struct Link {
     frames: mpsc::Sender<Bytes>,
+    /// How this subscriber reads heads.
+    form: Frames,
     /// The requests in flight on this link, waiting for their answers.
     pending: Mutex<Pending>,
     /// Request ids count per link, so a subscriber learns nothing of other channels' traffic.
@@ -127,8 +131,8 @@ impl Drop for Reservation {
 impl Hub for LocalHub {
     type Reservation = Reservation;
 
-    async fn attach(&self, channel: &str) -> (Subscription, mpsc::Receiver<Bytes>) {
-        self.attach_here(channel)
+    async fn attach(&self, channel: &str, frames: Frames) -> (Subscription, mpsc::Receiver<Bytes>) {
+        self.attach_here(channel, frames)
     }
 
     fn detach(&self, subscription: &Subscription) {
@@ -166,10 +170,15 @@ impl Hub for LocalHub {
 }
 
 impl LocalHub {
-    pub(super) fn attach_here(&self, channel: &str) -> (Subscription, mpsc::Receiver<Bytes>) {
+    pub(super) fn attach_here(
+        &self,
+        channel: &str,
+        form: Frames,
+    ) -> (Subscription, mpsc::Receiver<Bytes>) {
         let (frames, rx) = mpsc::channel(self.max_in_flight.max(1));
         let link = Arc::new(Link {
             frames,
+            form,
             pending: Mutex::new(HashMap::new()),
             next_id: AtomicU64::new(1),
             replaced: Notify::new(),
@@ -236,7 +245,7 @@ impl Reservation {
         let answer = self.answer.take().expect("dispatched once");
         self.link
             .frames
-            .send(frame::encode(&head, body))
+            .send(frame::encode(&head, body, self.link.form))
             .await
             .map_err(|_| DispatchError::Gone)?;
         match tokio::time::timeout(wait, answer).await {
@@ -255,8 +264,8 @@ mod tests {
     fn ids_count_per_link_and_a_reservation_frees_its_place() {
         let hub = LocalHub::new(1);
         assert!(matches!(hub.reserve("a"), Err(DispatchError::NoSubscriber)));
-        let (_a, _rx_a) = hub.attach_here("a");
-        let (_b, _rx_b) = hub.attach_here("b");
+        let (_a, _rx_a) = hub.attach_here("a", Frames::Json);
+        let (_b, _rx_b) = hub.attach_here("b", Frames::Json);
         let first = hub.reserve("a").unwrap();
         assert!(matches!(hub.reserve("a"), Err(DispatchError::Busy)));
         assert_eq!(hub.reserve("b").unwrap().id, 1, "b's ids do not follow a's");
@@ -267,8 +276,8 @@ mod tests {
     #[tokio::test]
     async fn a_replaced_subscription_is_told() {
         let hub = LocalHub::new(4);
-        let (old, _rx) = hub.attach("a").await;
-        let (_new, _rx2) = hub.attach("a").await;
+        let (old, _rx) = hub.attach("a", Frames::Json).await;
+        let (_new, _rx2) = hub.attach("a", Frames::Json).await;
         tokio::time::timeout(Duration::from_secs(1), old.replaced())
             .await
             .expect("the older subscription learns it was replaced");

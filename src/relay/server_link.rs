@@ -17,7 +17,7 @@ use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::WebSocketStream;
 
 use super::events::RelayEvent;
-use super::frame::{self, AnswerHead};
+use super::frame::{self, AnswerHead, Frames, FRAMES_HEADER};
 use super::hub::{Hub, Subscription};
 use super::replies::{unauthorized, Reply};
 use super::wire::{link_config, send_queued, Beat, Heartbeat};
@@ -50,6 +50,11 @@ impl<H: Hub> Relay<H> {
             return error_reply(426, "subscribe with a WebSocket upgrade", false);
         };
         let accept = tokio_tungstenite::tungstenite::handshake::derive_accept_key(key.as_bytes());
+        // A subscriber that reads binary heads says so; older ones get JSON.
+        let form = match req.headers().get(FRAMES_HEADER) {
+            Some(v) if v.as_bytes().eq_ignore_ascii_case(b"binary") => Frames::Binary,
+            _ => Frames::Json,
+        };
         let on_upgrade = hyper::upgrade::on(&mut req);
         let channel = channel.to_string();
         let max_message = self.settings.body.max_body.max(25 << 20) as usize + (1 << 20);
@@ -63,7 +68,7 @@ impl<H: Hub> Relay<H> {
                 Some(link_config(max_message)),
             )
             .await;
-            self.serve_subscriber(ws, &channel).await;
+            self.serve_subscriber(ws, &channel, form).await;
         });
         let mut reply = Response::new(Full::new(Bytes::new()));
         *reply.status_mut() = StatusCode::SWITCHING_PROTOCOLS;
@@ -77,14 +82,14 @@ impl<H: Hub> Relay<H> {
         reply
     }
 
-    async fn serve_subscriber<S>(&self, ws: WebSocketStream<S>, channel: &str)
+    async fn serve_subscriber<S>(&self, ws: WebSocketStream<S>, channel: &str, form: Frames)
     where
         S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin,
     {
-        let (subscription, mut frames) = self.hub.attach(channel).await;
+        let (subscription, mut frames) = self.hub.attach(channel, form).await;
         self.channels.touch(channel, now());
         self.report(RelayEvent::SubscriberConnected { channel });
-        let why = self.link(ws, &subscription, &mut frames).await;
+        let why = self.link(ws, &subscription, &mut frames, form).await;
         self.hub.detach(&subscription);
         self.report(RelayEvent::SubscriberLeft { channel, why: &why });
     }
@@ -95,15 +100,19 @@ impl<H: Hub> Relay<H> {
         ws: WebSocketStream<S>,
         subscription: &Subscription,
         frames: &mut tokio::sync::mpsc::Receiver<Bytes>,
+        form: Frames,
     ) -> String
     where
         S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin,
     {
         let (mut sink, mut stream) = ws.split();
-        let hello = serde_json::json!({
+        let mut hello = serde_json::json!({
             "hookline_relay": 1,
             "public_url": format!("{}/c/{}", self.settings.public_url, subscription.channel),
         });
+        if form == Frames::Binary {
+            hello["frames"] = "binary".into();
+        }
         let limit = self.settings.link_timeout;
         if !matches!(
             timeout(limit, sink.send(Message::text(hello.to_string()))).await,

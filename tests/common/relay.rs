@@ -63,6 +63,19 @@ pub async fn raw_subscriber(
     channel: &str,
     token: &str,
 ) -> tokio_tungstenite::WebSocketStream<tokio::net::TcpStream> {
+    raw_subscriber_asking(addr, channel, token, &[]).await.0
+}
+
+/// A subscriber's WebSocket made with extra request headers; with the relay's greeting.
+pub async fn raw_subscriber_asking(
+    addr: std::net::SocketAddr,
+    channel: &str,
+    token: &str,
+    headers: &[(&'static str, &'static str)],
+) -> (
+    tokio_tungstenite::WebSocketStream<tokio::net::TcpStream>,
+    serde_json::Value,
+) {
     use futures_util::StreamExt;
     use tokio_tungstenite::tungstenite::client::IntoClientRequest;
     let mut request = format!("ws://{addr}/subscribe/{channel}")
@@ -71,11 +84,15 @@ pub async fn raw_subscriber(
     request
         .headers_mut()
         .insert("authorization", format!("Bearer {token}").parse().unwrap());
+    for (name, value) in headers {
+        request.headers_mut().insert(*name, value.parse().unwrap());
+    }
     let stream = tokio::net::TcpStream::connect(addr).await.unwrap();
     let (mut ws, _) = tokio_tungstenite::client_async(request, stream)
         .await
         .unwrap();
     let hello = ws.next().await.unwrap().unwrap();
     assert!(hello.is_text(), "a greeting first: {hello:?}");
-    ws
+    let greeting = serde_json::from_str(hello.to_text().unwrap()).unwrap();
+    (ws, greeting)
 }
