@@ -374,10 +374,7 @@ fn the_relay_sanitises_answers_closes_replaced_links_and_counts_ids_per_channel(
             let head = AnswerHead {
                 id,
                 status,
-                headers: headers
-                    .iter()
-                    .map(|(n, v)| (n.to_string(), v.to_string()))
-                    .collect(),
+                headers: headers.iter().copied().collect(),
             };
             Message::Binary(frame::encode(&head, b"ok", frame::Frames::Json))
         };
@@ -680,22 +677,23 @@ fn listen_does_not_trust_the_relay() {
         sub.banner
     );
     let mut ws = rt.block_on(accepted).unwrap();
-    let request = |id: u64, headers: Vec<(String, String)>, body: &[u8]| {
+    let request = |id: u64, headers: &[(&str, &str)], body: &[u8]| {
         let head = RequestHead {
             id,
             method: "POST".into(),
             path: "/hook".into(),
             query: None,
-            headers,
+            headers: headers.iter().copied().collect(),
             client: None,
             https: false,
         };
         Message::Binary(frame::encode(&head, body, frame::Frames::Json))
     };
     let answers = rt.block_on(async {
-        let lying = vec![("content-length".to_string(), "999".to_string())];
-        ws.send(request(1, lying, b"four")).await.unwrap();
-        ws.send(request(2, vec![], b"second")).await.unwrap();
+        ws.send(request(1, &[("content-length", "999")], b"four"))
+            .await
+            .unwrap();
+        ws.send(request(2, &[], b"second")).await.unwrap();
         let mut answers = Vec::new();
         while answers.len() < 2 {
             match tokio::time::timeout(Duration::from_secs(20), ws.next())
@@ -726,9 +724,31 @@ fn listen_does_not_trust_the_relay() {
         seen.contains("content-length: 4\r\n") && !seen.contains("999"),
         "{seen}"
     );
+    // A header HTTP cannot carry: that request is answered 400 with the reason, at once.
+    let refused = rt.block_on(async {
+        let head = br#"{"id":4,"method":"POST","path":"/hook","headers":[["x(y)","1"]]}"#;
+        let mut frame = (head.len() as u32).to_be_bytes().to_vec();
+        frame.extend_from_slice(head);
+        ws.send(Message::Binary(frame.into())).await.unwrap();
+        loop {
+            let next = tokio::time::timeout(Duration::from_secs(20), ws.next()).await;
+            if let Ok(Some(Ok(Message::Binary(bytes)))) = next {
+                let (head, body) = frame::decode::<AnswerHead>(&bytes).unwrap();
+                if head.id == 4 {
+                    return (head.status, String::from_utf8_lossy(&body).into_owned());
+                }
+            }
+        }
+    });
+    assert_eq!(refused.0, 400, "{}", refused.1);
+    assert!(
+        refused.1.contains("header name `x(y)` is not valid"),
+        "{}",
+        refused.1
+    );
     // A frame far over --max-body ends the link instead of filling memory.
     let ended = rt.block_on(async {
-        let _ = ws.send(request(3, vec![], &vec![b'x'; 3 << 20])).await;
+        let _ = ws.send(request(3, &[], &vec![b'x'; 3 << 20])).await;
         tokio::time::timeout(Duration::from_secs(10), async {
             loop {
                 match ws.next().await {

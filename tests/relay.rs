@@ -282,7 +282,7 @@ fn a_misbehaving_subscriber_is_logged_and_the_relay_keeps_serving() {
             let head = AnswerHead {
                 id,
                 status,
-                headers: vec![("x-from".into(), "test".into())],
+                headers: [("x-from", "test")].into_iter().collect(),
             };
             Message::Binary(frame::encode(&head, body, frame::Frames::Json))
         };
@@ -383,15 +383,15 @@ fn a_subscriber_that_asks_gets_binary_heads_both_ways() {
         );
         assert_eq!(&body[..], b"{\"a\":1}");
         assert_eq!(head.client, Some(std::net::Ipv4Addr::LOCALHOST.into()));
-        assert!(head
-            .headers
-            .iter()
-            .any(|(n, v)| n == "x-signature" && v == "sha256=ab\u{e9}"));
+        assert_eq!(
+            head.headers.map["x-signature"].as_bytes(),
+            "sha256=ab\u{e9}".as_bytes()
+        );
 
         let answer = AnswerHead {
             id: head.id,
             status: 201,
-            headers: vec![("x-from".into(), "binary".into())],
+            headers: [("x-from", "binary")].into_iter().collect(),
         };
         let frame = frame::encode(&answer, b"made", Frames::Binary);
         // Cut inside the head: dropped, the link stays up.
@@ -402,6 +402,29 @@ fn a_subscriber_that_asks_gets_binary_heads_both_ways() {
         let got = sender.join().unwrap();
         assert_eq!((got.status, got.text()), (201, "made".to_string()));
         assert_eq!(got.header("x-from"), Some("binary"));
+
+        // An answer with a header name HTTP cannot carry: the sender gets a 502 at once.
+        let target = format!("{path}/again");
+        let sender = std::thread::spawn(move || post(addr, &target, &[], b"{}"));
+        let request = loop {
+            match ws.next().await.unwrap().unwrap() {
+                Message::Binary(bytes) => break bytes,
+                _ => continue,
+            }
+        };
+        let (head, _) = frame::decode::<RequestHead>(&request).unwrap();
+        let answer = AnswerHead {
+            id: head.id,
+            status: 200,
+            headers: [("x-ok", "1")].into_iter().collect(),
+        };
+        let mut bad = frame::encode(&answer, b"", Frames::Binary).to_vec();
+        let at = bad.windows(4).position(|w| w == b"x-ok").unwrap();
+        bad[at..at + 4].copy_from_slice(b"x(y)");
+        ws.send(Message::Binary(bad.into())).await.unwrap();
+        let got = sender.join().unwrap();
+        assert_eq!(got.status, 502, "{}", got.text());
+        assert!(got.text().contains("malformed header"), "{}", got.text());
     });
     let out = relay.stop();
     assert!(

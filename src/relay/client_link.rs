@@ -15,7 +15,7 @@ use tokio_tungstenite::WebSocketStream;
 
 use super::frame::{self, AnswerHead, Frames, RequestHead};
 use super::wire::{send_queued, Beat, Heartbeat, DEAD_AFTER};
-use crate::http_headers::{append_pairs, is_hop_by_hop, to_pairs};
+use crate::http_headers::strip_hop_by_hop;
 use crate::server::Io;
 
 /// What answers relayed requests: listen's engine, in hookline.
@@ -167,10 +167,9 @@ fn busy_answer(bytes: &Bytes, form: Frames) -> Option<Bytes> {
     let answer = AnswerHead {
         id: head.id,
         status: 503,
-        headers: vec![
-            ("content-type".into(), "application/json".into()),
-            ("retry-after".into(), "1".into()),
-        ],
+        headers: [("content-type", "application/json"), ("retry-after", "1")]
+            .into_iter()
+            .collect(),
     };
     Some(frame::encode(&answer, body, form))
 }
@@ -185,13 +184,6 @@ async fn answer<A: Answerer>(engine: &A, bytes: Bytes, form: Frames) -> Option<B
             return None;
         }
     };
-    // The length is the bytes' own: a head that says otherwise would make the app wait
-    // for bytes that never come (or read past the body).
-    let headers = head
-        .headers
-        .iter()
-        .filter(|(n, _)| !n.eq_ignore_ascii_case("content-length") && !is_hop_by_hop(n));
-    let length = http::HeaderValue::from(body.len());
     if !head.path.starts_with('/') {
         engine.problem(format!(
             "relay: request with path `{}` dropped: not a path",
@@ -203,19 +195,23 @@ async fn answer<A: Answerer>(engine: &A, bytes: Bytes, form: Frames) -> Option<B
         Some(q) => format!("{}?{q}", head.path),
         None => head.path.clone(),
     };
-    let built = Request::builder()
-        .method(head.method.as_str())
-        .uri(&target)
-        .body(Full::new(body))
-        .map_err(|e| e.to_string())
-        .and_then(|mut req| {
-            append_pairs(req.headers_mut(), headers)?;
-            req.headers_mut()
-                .append(http::header::CONTENT_LENGTH, length);
-            Ok(req)
-        });
+    let length = http::HeaderValue::from(body.len());
+    let built = match head.headers.invalid {
+        Some(why) => Err(why),
+        None => Request::builder()
+            .method(head.method.as_str())
+            .uri(&target)
+            .body(Full::new(body))
+            .map_err(|e| e.to_string()),
+    };
     let (status, headers, body) = match built {
-        Ok(req) => {
+        Ok(mut req) => {
+            // The length is the bytes' own: a head that says otherwise would make the app
+            // wait for bytes that never come (or read past the body).
+            let mut headers = head.headers.map;
+            strip_hop_by_hop(&mut headers);
+            headers.insert(http::header::CONTENT_LENGTH, length);
+            *req.headers_mut() = headers;
             let origin = crate::server::Origin {
                 ip: head.client,
                 https: head.https,
@@ -227,7 +223,7 @@ async fn answer<A: Answerer>(engine: &A, bytes: Bytes, form: Frames) -> Option<B
                 .await
                 .map(|b| b.to_bytes())
                 .unwrap_or_default();
-            (parts.status.as_u16(), to_pairs(&parts.headers), body)
+            (parts.status.as_u16(), parts.headers, body)
         }
         Err(why) => {
             engine.problem(format!(
@@ -235,17 +231,18 @@ async fn answer<A: Answerer>(engine: &A, bytes: Bytes, form: Frames) -> Option<B
                 head.method
             ));
             let body = serde_json::json!({ "error": why }).to_string();
-            (
-                400,
-                vec![("content-type".into(), "application/json".into())],
-                Bytes::from(body),
-            )
+            let mut headers = http::HeaderMap::new();
+            headers.insert(
+                http::header::CONTENT_TYPE,
+                http::HeaderValue::from_static("application/json"),
+            );
+            (400, headers, Bytes::from(body))
         }
     };
     let head = AnswerHead {
         id: head.id,
         status,
-        headers,
+        headers: headers.into(),
     };
     Some(frame::encode(&head, &body, form))
 }

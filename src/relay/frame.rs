@@ -7,9 +7,10 @@
 use std::net::IpAddr;
 
 use bytes::{BufMut, Bytes, BytesMut};
+use http::{HeaderMap, HeaderName, HeaderValue};
 use serde::{Deserialize, Serialize};
 
-use crate::signing::Header;
+use crate::http_headers::{value_bytes, value_text};
 
 /// A request posted to a channel's public URL, as relayed to its subscriber.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -20,7 +21,7 @@ pub struct RequestHead {
     pub path: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query: Option<String>,
-    pub headers: Vec<Header>,
+    pub headers: Headers,
     /// The sender's address as the relay saw it (never a header the sender wrote).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client: Option<IpAddr>,
@@ -34,7 +35,79 @@ pub struct RequestHead {
 pub struct AnswerHead {
     pub id: u64,
     pub status: u16,
-    pub headers: Vec<Header>,
+    pub headers: Headers,
+}
+
+/// A head's header pairs, in order with repeats, as the map they are built from and go
+/// into (no text copies on the way). A pair HTTP cannot carry (a peer's mistake) does not
+/// make the frame unreadable: it is named in `invalid`, so the request or answer can be
+/// refused with a reason at once.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Headers {
+    pub map: HeaderMap,
+    pub invalid: Option<String>,
+}
+
+impl From<HeaderMap> for Headers {
+    fn from(map: HeaderMap) -> Self {
+        Headers { map, invalid: None }
+    }
+}
+
+impl Headers {
+    fn push(&mut self, name: &[u8], value: Result<HeaderValue, http::header::InvalidHeaderValue>) {
+        if self.invalid.is_some() {
+            return;
+        }
+        match (HeaderName::from_bytes(name), value) {
+            (Ok(name), Ok(value)) => {
+                self.map.append(name, value);
+            }
+            (Err(_), _) => {
+                let name = crate::text::printable(&String::from_utf8_lossy(name)).into_owned();
+                self.invalid = Some(format!("header name `{name}` is not valid"));
+            }
+            (Ok(name), Err(_)) => {
+                self.invalid = Some(format!("header {name}: the value is not valid"));
+            }
+        }
+    }
+}
+
+/// `(name, value)` text pairs, as tests and hand-made heads write them.
+impl<'a> FromIterator<(&'a str, &'a str)> for Headers {
+    fn from_iter<I: IntoIterator<Item = (&'a str, &'a str)>>(pairs: I) -> Self {
+        let mut headers = Headers::default();
+        for (name, value) in pairs {
+            headers.push(
+                name.as_bytes(),
+                HeaderValue::from_bytes(&value_bytes(value)),
+            );
+        }
+        headers
+    }
+}
+
+/// In JSON: `[[name, value], …]`, a value that is not UTF-8 marked as
+/// [`crate::http_headers::value_text`] does.
+impl Serialize for Headers {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(
+            self.map
+                .iter()
+                .map(|(name, value)| (name.as_str(), value_text(value.as_bytes()))),
+        )
+    }
+}
+
+impl<'de> Deserialize<'de> for Headers {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let pairs = Vec::<(String, String)>::deserialize(deserializer)?;
+        Ok(pairs
+            .iter()
+            .map(|(n, v)| (n.as_str(), v.as_str()))
+            .collect())
+    }
 }
 
 /// How a link writes its heads. JSON is what every version reads; the binary form skips
@@ -97,10 +170,14 @@ pub fn decode<T: Head>(frame: &Bytes) -> Result<(T, Bytes), FrameError> {
         .ok_or(FrameError::Truncated)?;
     let head = frame.get(4..4 + len).ok_or(FrameError::Truncated)?;
     let head = match head.split_first() {
-        Some((&BINARY, rest)) => {
-            let mut input = Reader(rest);
+        Some((&BINARY, _)) => {
+            let mut input = Reader {
+                frame,
+                at: 5,
+                end: 4 + len,
+            };
             let head = T::read_binary(&mut input)?;
-            if !input.0.is_empty() {
+            if input.at != input.end {
                 return Err(FrameError::Binary("bytes after the head"));
             }
             head
@@ -110,7 +187,8 @@ pub fn decode<T: Head>(frame: &Bytes) -> Result<(T, Bytes), FrameError> {
     Ok((head, frame.slice(4 + len..)))
 }
 
-// The binary form: integers big-endian, each text a u32 length and its UTF-8 bytes.
+// The binary form: integers big-endian, each text a u32 length and its UTF-8 bytes, each
+// header name and value a u32 length and its bytes as they came.
 //   request: id u64 · flags u8 (1 = https, 2 = has query) · client: u8 0 (none), 4 or 6
 //            then its 4 or 16 bytes · method · path · [query] · u32 count · name, value …
 //   answer:  id u64 · status u16 · u32 count · name, value …
@@ -186,30 +264,44 @@ impl Head for AnswerHead {
     }
 }
 
-fn put_text(out: &mut BytesMut, text: &str) {
-    out.put_u32(text.len() as u32);
-    out.put_slice(text.as_bytes());
+fn put_bytes(out: &mut BytesMut, bytes: &[u8]) {
+    out.put_u32(bytes.len() as u32);
+    out.put_slice(bytes);
 }
 
-fn put_headers(out: &mut BytesMut, headers: &[Header]) {
-    out.put_u32(headers.len() as u32);
-    for (name, value) in headers {
-        put_text(out, name);
-        put_text(out, value);
+fn put_text(out: &mut BytesMut, text: &str) {
+    put_bytes(out, text.as_bytes());
+}
+
+fn put_headers(out: &mut BytesMut, headers: &Headers) {
+    out.put_u32(headers.map.len() as u32);
+    for (name, value) in &headers.map {
+        put_bytes(out, name.as_str().as_bytes());
+        put_bytes(out, value.as_bytes());
     }
 }
 
-/// The unread rest of a binary head.
-pub struct Reader<'a>(&'a [u8]);
+/// The unread rest of a binary head, within the frame it came in (header values are
+/// slices of it, not copies).
+pub struct Reader<'a> {
+    frame: &'a Bytes,
+    at: usize,
+    end: usize,
+}
 
 impl<'a> Reader<'a> {
     fn take(&mut self, n: usize) -> Result<&'a [u8], FrameError> {
-        if self.0.len() < n {
+        let (at, end) = self.span(n)?;
+        Ok(&self.frame[at..end])
+    }
+
+    /// Where the next `n` bytes are, taken.
+    fn span(&mut self, n: usize) -> Result<(usize, usize), FrameError> {
+        if self.end - self.at < n {
             return Err(FrameError::Binary("shorter than its fields"));
         }
-        let (taken, rest) = self.0.split_at(n);
-        self.0 = rest;
-        Ok(taken)
+        self.at += n;
+        Ok((self.at - n, self.at))
     }
 
     fn u8(&mut self) -> Result<u8, FrameError> {
@@ -236,12 +328,22 @@ impl<'a> Reader<'a> {
         Ok(text.to_string())
     }
 
-    fn headers(&mut self) -> Result<Vec<Header>, FrameError> {
+    fn headers(&mut self) -> Result<Headers, FrameError> {
         let count = self.u32()? as usize;
         // Each pair takes at least 8 bytes: a count the head cannot hold reserves nothing.
-        let mut headers = Vec::with_capacity(count.min(self.0.len() / 8));
+        let mut headers = Headers {
+            map: HeaderMap::with_capacity(count.min((self.end - self.at) / 8)),
+            invalid: None,
+        };
         for _ in 0..count {
-            headers.push((self.text()?, self.text()?));
+            let len = self.u32()? as usize;
+            let name = self.take(len)?;
+            let len = self.u32()? as usize;
+            let (at, end) = self.span(len)?;
+            headers.push(
+                name,
+                HeaderValue::from_maybe_shared(self.frame.slice(at..end)),
+            );
         }
         Ok(headers)
     }
@@ -272,6 +374,7 @@ mod tests {
             https in any::<bool>(),
             id in any::<u64>(),
         ) {
+            let headers = headers.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
             let head = RequestHead { id, method, path, query, headers, client, https };
             for frames in [Frames::Json, Frames::Binary] {
                 let frame = encode(&head, &body, frames);
@@ -288,6 +391,7 @@ mod tests {
             status in any::<u16>(),
             id in any::<u64>(),
         ) {
+            let headers = headers.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
             let head = AnswerHead { id, status, headers };
             for frames in [Frames::Json, Frames::Binary] {
                 let (again, bytes): (AnswerHead, Bytes) = decode(&encode(&head, &body, frames)).unwrap();
@@ -310,7 +414,7 @@ mod tests {
                 method: "POST".into(),
                 path: "/h".into(),
                 query: Some("a=1".into()),
-                headers: vec![("x-a".into(), "1".into()), ("x-b".into(), "\0\u{ff}".into())],
+                headers: [("x-a", "1"), ("x-b", "\0\u{ff}")].into_iter().collect(),
                 client: Some(IpAddr::from([0u8; 16])),
                 https: true,
             };
@@ -321,6 +425,43 @@ mod tests {
             shorter.put_u32(cut as u32);
             shorter.put_slice(&frame[4..4 + cut]);
             prop_assert!(decode::<RequestHead>(&shorter.freeze()).is_err());
+        }
+    }
+
+    /// A pair HTTP cannot carry leaves the frame readable and says which it was.
+    #[test]
+    fn an_invalid_header_is_named_not_a_broken_frame() {
+        for frames in [Frames::Json, Frames::Binary] {
+            let head = AnswerHead {
+                id: 3,
+                status: 200,
+                headers: [("x-ok", "1")].into_iter().collect(),
+            };
+            let frame = encode(&head, b"", frames);
+            // The same head with the name `x(y)` put in place of `x-ok` (same length).
+            let at = frame.windows(4).position(|w| w == b"x-ok").unwrap();
+            let mut bad = frame.to_vec();
+            bad[at..at + 4].copy_from_slice(b"x(y)");
+            let (again, _) = decode::<AnswerHead>(&Bytes::from(bad)).unwrap();
+            assert_eq!(
+                again.headers.invalid.as_deref(),
+                Some("header name `x(y)` is not valid")
+            );
+        }
+    }
+
+    #[test]
+    fn a_binary_value_that_is_not_utf8_travels_as_its_bytes() {
+        let mut map = HeaderMap::new();
+        map.append("x-latin", HeaderValue::from_bytes(b"caf\xe9").unwrap());
+        let head = AnswerHead {
+            id: 1,
+            status: 200,
+            headers: map.into(),
+        };
+        for frames in [Frames::Json, Frames::Binary] {
+            let (again, _) = decode::<AnswerHead>(&encode(&head, b"", frames)).unwrap();
+            assert_eq!(again.headers.map["x-latin"].as_bytes(), b"caf\xe9");
         }
     }
 

@@ -41,7 +41,7 @@ use hub::{Hub, LocalHub};
 use replies::{answer_reply, bearer, dispatch_error_reply, unauthorized, Reply};
 use store::{ChannelStore, StoreError};
 
-use crate::http_headers::{strip_hop_by_hop, to_pairs};
+use crate::http_headers::strip_hop_by_hop;
 use crate::server::{
     declared_length, error_reply, json_reply, read_body, with_retry_after, BodyLimits, Throttle,
 };
@@ -236,7 +236,6 @@ impl<H: Hub> Relay<H> {
             Err(e) => return self.refusal(channel, e, true).await,
         };
         strip_hop_by_hop(&mut parts.headers);
-        let headers = to_pairs(&parts.headers);
         // The budget counts this body twice (`copies`): it is copied once more into the
         // frame for the subscriber, which lives until the link has written it.
         let body = match read_body(body, &parts.headers, limits).await {
@@ -252,7 +251,7 @@ impl<H: Hub> Relay<H> {
                 path.into()
             },
             query: parts.uri.query().map(str::to_string),
-            headers,
+            headers: parts.headers.into(),
             client: Some(peer.ip()),
             https: self.settings.tls,
         };

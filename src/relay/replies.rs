@@ -9,7 +9,7 @@ use http_body_util::Full;
 
 use super::frame::AnswerHead;
 use super::hub::DispatchError;
-use crate::http_headers::{append_pairs, strip_hop_by_hop};
+use crate::http_headers::strip_hop_by_hop;
 use crate::server::{error_reply, with_retry_after};
 
 pub type Reply = Response<Full<Bytes>>;
@@ -81,11 +81,12 @@ pub fn answer_reply(answer: AnswerHead, body: Bytes) -> Reply {
             false,
         );
     }
-    let mut reply = Response::new(Full::new(body));
-    *reply.status_mut() = StatusCode::from_u16(answer.status).unwrap_or(StatusCode::BAD_GATEWAY);
-    if append_pairs(reply.headers_mut(), &answer.headers).is_err() {
+    if answer.headers.invalid.is_some() {
         return error_reply(502, "the subscriber's answer has a malformed header", false);
     }
+    let mut reply = Response::new(Full::new(body));
+    *reply.status_mut() = StatusCode::from_u16(answer.status).unwrap_or(StatusCode::BAD_GATEWAY);
+    *reply.headers_mut() = answer.headers.map;
     let headers = reply.headers_mut();
     strip_hop_by_hop(headers);
     headers.remove(CONTENT_LENGTH);
