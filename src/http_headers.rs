@@ -31,23 +31,38 @@ pub fn is_hop_by_hop(name: &str) -> bool {
 
 /// Removes hop-by-hop headers, including any that `Connection` names.
 pub fn strip_hop_by_hop(headers: &mut HeaderMap) {
-    // Most messages have none, and each removal hashes its name: one look at the names
-    // first.
-    if !headers.keys().any(|name| HOP_BY_HOP.contains(name)) {
+    // One look at the names says which are there (most messages have none, an app's
+    // answer often just `Connection: keep-alive`): each removal hashes its name, so only
+    // those present are removed.
+    let mut present = 0u16;
+    for name in headers.keys() {
+        if let Some(i) = HOP_BY_HOP.iter().position(|h| h == name) {
+            present |= 1 << i;
+        }
+    }
+    if present == 0 {
         return;
     }
-    let named: Vec<HeaderName> = headers
-        .get_all(CONNECTION)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .filter_map(|name| HeaderName::from_bytes(name.trim().as_bytes()).ok())
-        .collect();
-    for name in named {
-        headers.remove(name);
+    // HOP_BY_HOP[0] is `Connection`.
+    if present & 1 != 0 {
+        // `close` is an option, not a header; hop-by-hop names go below anyway.
+        let named: Vec<HeaderName> = headers
+            .get_all(CONNECTION)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .map(str::trim)
+            .filter(|name| !name.eq_ignore_ascii_case("close") && !is_hop_by_hop(name))
+            .filter_map(|name| HeaderName::from_bytes(name.as_bytes()).ok())
+            .collect();
+        for name in named {
+            headers.remove(name);
+        }
     }
-    for name in &HOP_BY_HOP {
-        headers.remove(name);
+    for (i, name) in HOP_BY_HOP.iter().enumerate() {
+        if present & (1 << i) != 0 {
+            headers.remove(name);
+        }
     }
 }
 
@@ -165,6 +180,20 @@ mod tests {
             ("Connection".to_string(), "close, X-Secret-Hop".to_string()),
             ("X-Secret-Hop".to_string(), "1".to_string()),
             ("Keep-Alive".to_string(), "timeout=5".to_string()),
+            ("X-Kept".to_string(), "yes".to_string()),
+        ];
+        append_pairs(&mut map, &pairs).unwrap();
+        strip_hop_by_hop(&mut map);
+        let names: Vec<_> = map.keys().map(|k| k.as_str()).collect();
+        assert_eq!(names, ["x-kept"]);
+        // Repeated, and named by Connection though hop-by-hop already.
+        let mut map = HeaderMap::new();
+        let pairs = [
+            ("Upgrade".to_string(), "h2c".to_string()),
+            ("Connection".to_string(), "keep-alive, Upgrade".to_string()),
+            ("Connection".to_string(), "X-A".to_string()),
+            ("X-A".to_string(), "1".to_string()),
+            ("Upgrade".to_string(), "websocket".to_string()),
             ("X-Kept".to_string(), "yes".to_string()),
         ];
         append_pairs(&mut map, &pairs).unwrap();
