@@ -263,10 +263,10 @@ fn json_string(out: &mut Vec<u8>, text: &str) {
             let keep = (hits.trailing_zeros() / 8) as usize;
             n += keep;
             at += keep + 1;
-            let short = short_escape(word[keep]);
-            if short != 0 {
+            let letter = ESCAPES[usize::from(word[keep])];
+            if letter != b'u' {
                 buf[n] = b'\\';
-                buf[n + 1] = short;
+                buf[n + 1] = letter;
                 n += 2;
             } else {
                 out.extend_from_slice(&buf[..n]);
@@ -307,27 +307,32 @@ fn first_escape(bytes: &[u8]) -> Option<usize> {
 /// A quote, a backslash or a control character: what JSON escapes (byte by byte; see
 /// [`escapes_in`] for a word at a time).
 fn needs_escape(byte: u8) -> bool {
-    byte < 0x20 || byte == b'"' || byte == b'\\'
+    ESCAPES[usize::from(byte)] != 0
 }
 
-/// The letter after the backslash for the bytes serde_json escapes that way; 0 for the
-/// rest (other control characters are `\u00XX`).
-fn short_escape(byte: u8) -> u8 {
-    match byte {
-        b'"' => b'"',
-        b'\\' => b'\\',
-        b'\n' => b'n',
-        b'\r' => b'r',
-        b'\t' => b't',
-        0x08 => b'b',
-        0x0c => b'f',
-        _ => 0,
+/// Per byte, how serde_json escapes it: 0 not at all, `u` as `\u00XX`, else the letter
+/// after the backslash.
+const ESCAPES: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut byte = 0;
+    while byte < 0x20 {
+        table[byte] = b'u';
+        byte += 1;
     }
-}
+    table[b'"' as usize] = b'"';
+    table[b'\\' as usize] = b'\\';
+    table[b'\n' as usize] = b'n';
+    table[b'\r' as usize] = b'r';
+    table[b'\t' as usize] = b't';
+    table[0x08] = b'b';
+    table[0x0c] = b'f';
+    table
+};
 
 /// The high bit of each byte of `word` (little-endian) that JSON escapes: a quote, a
-/// backslash, a control character. The lowest one set is always a real one (a borrow
-/// only marks bytes above the byte that caused it), which is all [`json_string`] uses.
+/// backslash, a control character; every one is marked. A borrow can also mark bytes
+/// above a marked one, never below: the lowest mark is always real, and a word with no
+/// escape has none, which is all [`json_string`] uses.
 fn escapes_in(word: u64) -> u64 {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
@@ -341,8 +346,8 @@ fn escapes_in(word: u64) -> u64 {
 /// One escaped byte, in serde_json's spelling.
 fn escape(out: &mut Vec<u8>, byte: u8) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
-    match short_escape(byte) {
-        0 => out.extend_from_slice(&[
+    match ESCAPES[usize::from(byte)] {
+        b'u' => out.extend_from_slice(&[
             b'\\',
             b'u',
             b'0',
@@ -699,6 +704,24 @@ mod tests {
     use proptest::prelude::*;
 
     proptest! {
+        #[test]
+        fn escapes_in_marks_every_escape_and_the_lowest_mark_is_real(word in any::<u64>(), at in 0usize..8, byte in any::<u8>()) {
+            // Any word, and one with a chosen byte at a chosen place (quotes and control
+            // characters are rare in random words).
+            let placed = (word & !(0xff << (at * 8))) | (u64::from(byte) << (at * 8));
+            for w in [word, placed] {
+                let real = w
+                    .to_le_bytes()
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, &b)| needs_escape(b))
+                    .fold(0u64, |m, (i, _)| m | 0x80 << (i * 8));
+                let marked = escapes_in(w);
+                prop_assert_eq!(marked & real, real, "{:016x}", w);
+                prop_assert_eq!(marked & marked.wrapping_neg(), real & real.wrapping_neg(), "{:016x}", w);
+            }
+        }
+
         #[test]
         fn strings_escape_as_serde_does(
             text in "\\PC{0,100}|[\\x00-\\x7f]{0,100}|([a-z \"\\\\\\x00-\\x1f]{0,9}é?){0,15}|([a-z \"\\\\\\n]{0,9}é?){0,15}|([a-z]{0,80}[\"\\x01]){0,4}|([a-z]{0,300}[\\t\"]){0,3}[a-z]{250,700}",

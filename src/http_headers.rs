@@ -22,7 +22,8 @@ static HOP_BY_HOP: [HeaderName; 9] = [
     http::header::UPGRADE,
 ];
 
-/// Whether a header name is hop-by-hop, in any letter case.
+/// Whether a header name is hop-by-hop, in any letter case. (The lengths of these names
+/// are 2, 7, 10 and 16 to 19: `strip_hop_by_hop` skips any other name.)
 pub fn is_hop_by_hop(name: &str) -> bool {
     HOP_BY_HOP
         .iter()
@@ -36,8 +37,12 @@ pub fn strip_hop_by_hop(headers: &mut HeaderMap) {
     // those present are removed.
     let mut present = 0u16;
     for name in headers.keys() {
-        if let Some(i) = HOP_BY_HOP.iter().position(|h| h == name) {
-            present |= 1 << i;
+        let name = name.as_str();
+        // Only names of a hop-by-hop name's length are compared.
+        if matches!(name.len(), 2 | 7 | 10 | 16..=19) {
+            if let Some(i) = HOP_BY_HOP.iter().position(|h| h.as_str() == name) {
+                present |= 1 << i;
+            }
         }
     }
     if present == 0 {
