@@ -10,8 +10,8 @@ use common::app::{start_app, App};
 use common::http::{post, Conn};
 use common::process::{json_lines, Listener};
 use common::relay::{
-    base, create_channel, public_url, raw_subscriber, raw_subscriber_asking, relay, split,
-    subscriber,
+    base, create_channel, next_binary, public_url, raw_subscriber, raw_subscriber_asking, relay,
+    split, subscriber,
 };
 use common::{hookline_in, run};
 use hookline::signing::Scheme;
@@ -265,12 +265,7 @@ fn a_misbehaving_subscriber_is_logged_and_the_relay_keeps_serving() {
     runtime.block_on(async {
         let mut ws = raw_subscriber(addr, &channel, &token).await;
         let sender = std::thread::spawn(move || post(addr, &format!("{path}/hook"), &[], b"{}"));
-        let request = loop {
-            match ws.next().await.unwrap().unwrap() {
-                Message::Binary(bytes) => break bytes,
-                _ => continue,
-            }
-        };
+        let request = next_binary(&mut ws).await;
         assert_eq!(
             request[4], b'{',
             "a subscriber that did not ask gets JSON heads"
@@ -340,7 +335,7 @@ fn a_misbehaving_subscriber_is_logged_and_the_relay_keeps_serving() {
 /// a cut binary head is dropped with a log line like any malformed frame.
 #[test]
 fn a_subscriber_that_asks_gets_binary_heads_both_ways() {
-    use futures_util::{SinkExt, StreamExt};
+    use futures_util::SinkExt;
     use hookline::relay::frame::{self, AnswerHead, Frames, RequestHead};
     use tokio_tungstenite::tungstenite::Message;
 
@@ -365,12 +360,7 @@ fn a_subscriber_that_asks_gets_binary_heads_both_ways() {
                 b"{\"a\":1}",
             )
         });
-        let request = loop {
-            match ws.next().await.unwrap().unwrap() {
-                Message::Binary(bytes) => break bytes,
-                _ => continue,
-            }
-        };
+        let request = next_binary(&mut ws).await;
         assert_eq!(request[4], 0x01, "a binary head");
         let (head, body) = frame::decode::<RequestHead>(&request).unwrap();
         assert_eq!(
@@ -406,12 +396,7 @@ fn a_subscriber_that_asks_gets_binary_heads_both_ways() {
         // An answer with a header name HTTP cannot carry: the sender gets a 502 at once.
         let target = format!("{path}/again");
         let sender = std::thread::spawn(move || post(addr, &target, &[], b"{}"));
-        let request = loop {
-            match ws.next().await.unwrap().unwrap() {
-                Message::Binary(bytes) => break bytes,
-                _ => continue,
-            }
-        };
+        let request = next_binary(&mut ws).await;
         let (head, _) = frame::decode::<RequestHead>(&request).unwrap();
         let answer = AnswerHead {
             id: head.id,

@@ -96,3 +96,17 @@ pub async fn raw_subscriber_asking(
     let greeting = serde_json::from_str(hello.to_text().unwrap()).unwrap();
     (ws, greeting)
 }
+
+/// The next binary message on a raw subscriber's link (a request frame), skipping pings.
+pub async fn next_binary(
+    ws: &mut tokio_tungstenite::WebSocketStream<tokio::net::TcpStream>,
+) -> bytes::Bytes {
+    use futures_util::StreamExt;
+    loop {
+        if let tokio_tungstenite::tungstenite::Message::Binary(bytes) =
+            ws.next().await.unwrap().unwrap()
+        {
+            return bytes;
+        }
+    }
+}
