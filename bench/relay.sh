@@ -17,6 +17,11 @@
 #
 # With HOOKLINE_BASELINE=/path/to/an/older/hookline, the same run also measures a relay +
 # listen pair of that build, for a before/after comparison on the same machine state.
+#
+# Each run ends with the proxies pinned: every proxy process (nginx's two hops, relay +
+# listen, bore's two ends) alone on the last CPU and wrk (one thread) with the sink on CPU
+# 0, one after the other. Nothing else competes with the chain for its core, so this ratio
+# moves far less from run to run than the shared one.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${1:-3}
@@ -39,6 +44,7 @@ need curl curl
 need python3 python3
 need pgrep procps
 need bc bc
+need taskset util-linux
 
 cargo build --release --quiet --bin hookline
 HOOKLINE=$PWD/target/release/hookline
@@ -86,6 +92,7 @@ if [ -n "${HOOKLINE_BASELINE:-}" ]; then
   PIDS+=($!)
   for _ in $(seq 100); do grep -q 'listening on' "$WORK/listen-base.err" 2>/dev/null && break; sleep 0.05; done
   PUBLIC_BASE=$(sed -n 's/^public URL: //p' "$WORK/listen-base.err")
+  BASE_PIDS=$(pgrep -f "$HOOKLINE_BASELINE (relay|listen)" | tr '\n' ' ')
 fi
 
 cat > "$WORK/post.lua" <<LUA
@@ -111,6 +118,15 @@ cpu_run() {
   after=$(ticks "$@")
   echo "$(rps < "$WORK/wrk.txt") $(echo "($after - $before) * 1000000 / $TICK / $(awk '/requests in/ {print $1}' "$WORK/wrk.txt")" | bc -l)"
 }
+# `pin CPUS PID…`: every thread of each process onto CPUS.
+pin() {
+  local cpus=$1; shift
+  for p in "$@"; do taskset -a -pc "$cpus" "$p" > /dev/null; done
+}
+workers() { pgrep -P "$(cat "$1/nginx.pid")"; }
+LAST=$(( $(nproc) - 1 ))
+# `pinned_rps URL`: wrk on CPU 0, one thread, c32.
+pinned_rps() { taskset -c 0 wrk -t1 -c32 -d"${DUR}s" -s "$WORK/post.lua" "$1" | rps; }
 for r in $(seq "$RUNS"); do
   direct=$(wrk -t2 -c32 -d"${DUR}s" -s "$WORK/post.lua" "$SINK/hooks/job" | rps)
   read -r relayed relayed_us <<<"$(cpu_run "$PUBLIC/hooks/job" "$RELAY_PID" "$LISTEN_PID")"
@@ -132,5 +148,21 @@ for r in $(seq "$RUNS"); do
   printf 'run %s: c32 direct %.0f req/s  relayed %.0f (%.2fx)  | nginx proxy 1 hop %.0f (%.2fx)  2 hops %.0f (%.2fx) | c1 p50 direct %.3f ms  relayed %.3f ms  added %.3f ms\n' \
     "$r" "$direct" "$relayed" "$(ratio "$relayed" "$direct")" "$nginx1" "$(ratio "$nginx1" "$direct")" \
     "$nginx2" "$(ratio "$nginx2" "$direct")" "$direct_p50" "$relayed_p50" "$(echo "$relayed_p50-$direct_p50" | bc -l)"
+  if [ "$LAST" -ge 1 ]; then
+    PROXIES="$(workers "$WORK/proxy1") $(workers "$WORK/proxy2") $RELAY_PID $LISTEN_PID $BORE_SERVER_PID $BORE_LOCAL_PID ${BASE_PIDS:-}"
+    pin 0 $(workers "$WORK")
+    pin "$LAST" $PROXIES
+    pinned_nginx2=$(pinned_rps "$PROXY2/hooks/job")
+    pinned_relayed=$(pinned_rps "$PUBLIC/hooks/job")
+    pinned_bore=$(pinned_rps "$BORED/hooks/job")
+    base_note=""
+    if [ -n "${PUBLIC_BASE:-}" ]; then
+      pinned_base=$(pinned_rps "$PUBLIC_BASE/hooks/job")
+      base_note=$(printf ' | baseline %.0f: this build / baseline %.2fx' "$pinned_base" "$(ratio "$pinned_relayed" "$pinned_base")")
+    fi
+    pin "0-$LAST" $(workers "$WORK") $PROXIES
+    printf 'run %s: pinned (proxies alone on CPU %s): nginx 2 hops %.0f req/s, relay + listen %.0f (%.2fx of nginx 2 hops), bore %.0f (relay + listen %.2fx of bore)%s\n' \
+      "$r" "$LAST" "$pinned_nginx2" "$pinned_relayed" "$(ratio "$pinned_relayed" "$pinned_nginx2")" "$pinned_bore" "$(ratio "$pinned_relayed" "$pinned_bore")" "$base_note"
+  fi
 done
 grep -c 'link lost' "$WORK/listen.err" | xargs printf 'relay link drops during the run: %s\n'
