@@ -137,7 +137,9 @@ pub fn append_pairs<'a>(
             .map_err(|_| format!("header name `{name}` is not valid"))?;
         let v = http::HeaderValue::from_bytes(&value_bytes(value))
             .map_err(|_| format!("header {name}: the value is not valid"))?;
-        map.append(n, v);
+        // A map holds at most 32,768 entries (a capture can say anything).
+        map.try_append(n, v)
+            .map_err(|_| "too many headers (at most 32768)".to_string())?;
     }
     Ok(())
 }
@@ -173,6 +175,17 @@ mod tests {
         assert_eq!(auth.unwrap().to_str().unwrap(), "Basic dXNlcjpwQHNz");
         let plain: http::Uri = "https://example.com/x".parse().unwrap();
         assert_eq!(split_userinfo(&plain), (plain.clone(), None));
+    }
+
+    #[test]
+    fn more_headers_than_a_map_holds_are_an_error_not_a_panic() {
+        let pairs: Vec<Header> = (0..40_000)
+            .map(|i| (format!("x-{i}"), "v".into()))
+            .collect();
+        assert_eq!(
+            append_pairs(&mut HeaderMap::new(), &pairs),
+            Err("too many headers (at most 32768)".to_string())
+        );
     }
 
     #[test]

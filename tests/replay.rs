@@ -442,6 +442,27 @@ fn a_secret_without_resign_is_warned_about() {
     );
 }
 
+/// A capture with more headers than HTTP can carry in one message (40,000; a map holds
+/// 32,768) is a one-line error naming the file and line, exit 2; it used to be a panic.
+#[test]
+fn a_capture_with_too_many_headers_is_an_error_not_a_crash() {
+    let dir = tempfile::tempdir().unwrap();
+    let headers: Vec<[String; 2]> = (0..40_000)
+        .map(|i| [format!("x-{i}"), "v".into()])
+        .collect();
+    let capture = serde_json::json!({"hookline": 1, "headers": headers, "body": "{}"});
+    fs::write(dir.path().join("big.jsonl"), format!("{capture}\n")).unwrap();
+    let out = replay(dir.path(), &["big.jsonl", "--to", "http://127.0.0.1:9"]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("big.jsonl:1: too many headers (at most 32768)"),
+        "{}",
+        out.stderr
+    );
+    assert!(!out.stderr.contains("panicked"), "{}", out.stderr);
+}
+
 /// A date alone is that day's start (UTC); a `.json` file holding JSON lines says what it
 /// is and how to read it.
 #[test]

@@ -61,7 +61,11 @@ impl Headers {
         }
         match (HeaderName::from_bytes(name), value) {
             (Ok(name), Ok(value)) => {
-                self.map.append(name, value);
+                // A map holds at most 32,768 entries; past that a hostile peer's head is
+                // refused rather than a panic.
+                if self.map.try_append(name, value).is_err() {
+                    self.invalid = Some("too many headers".into());
+                }
             }
             (Err(_), _) => {
                 let name = crate::text::printable(&String::from_utf8_lossy(name)).into_owned();
@@ -330,9 +334,10 @@ impl<'a> Reader<'a> {
 
     fn headers(&mut self) -> Result<Headers, FrameError> {
         let count = self.u32()? as usize;
-        // Each pair takes at least 8 bytes: a count the head cannot hold reserves nothing.
+        // Each pair takes at least 8 bytes: a count the head cannot hold reserves nothing,
+        // and a long list grows as it is read (the map's own limit is 32,768).
         let mut headers = Headers {
-            map: HeaderMap::with_capacity(count.min((self.end - self.at) / 8)),
+            map: HeaderMap::with_capacity(count.min((self.end - self.at) / 8).min(64)),
             invalid: None,
         };
         for _ in 0..count {
@@ -447,6 +452,32 @@ mod tests {
                 again.headers.invalid.as_deref(),
                 Some("header name `x(y)` is not valid")
             );
+        }
+    }
+
+    /// More headers than a map holds: named, not a panic, in both forms.
+    #[test]
+    fn forty_thousand_headers_are_refused_not_a_crash() {
+        let mut json = br#"{"id":1,"status":200,"headers":["#.to_vec();
+        let mut binary = BytesMut::new();
+        binary.put_u8(BINARY);
+        binary.put_u64(1);
+        binary.put_u16(200);
+        binary.put_u32(40_000);
+        for i in 0..40_000 {
+            let name = format!("x-{i}");
+            json.extend_from_slice(format!(r#"["{name}","v"],"#).as_bytes());
+            put_bytes(&mut binary, name.as_bytes());
+            put_bytes(&mut binary, b"v");
+        }
+        json.pop();
+        json.extend_from_slice(b"]}");
+        for head in [&json[..], &binary[..]] {
+            let mut frame = BytesMut::new();
+            frame.put_u32(head.len() as u32);
+            frame.put_slice(head);
+            let (answer, _) = decode::<AnswerHead>(&frame.freeze()).unwrap();
+            assert_eq!(answer.headers.invalid.as_deref(), Some("too many headers"));
         }
     }
 
