@@ -763,6 +763,59 @@ fn listen_does_not_trust_the_relay() {
     drop(sub);
 }
 
+/// A relayed request still in flight when the link drops is finished like a local one:
+/// forwarded to the app and printed, though its answer has nowhere to go.
+#[test]
+fn a_relayed_request_in_flight_when_the_link_drops_still_ends_as_an_event() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = start_app(Duration::from_millis(1500));
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    let (addr, accepted) = fake_relay(&rt, "http://relay.test/c/abc");
+    let forward = format!("http://{}", app.addr);
+    let relay_url = format!("http://{addr}/abc");
+    let sub = subscriber(
+        dir.path(),
+        &relay_url,
+        &["--relay-token", "t", "--forward-to", &forward, "--json"],
+    );
+    let mut ws = rt.block_on(accepted).unwrap();
+    rt.block_on(async {
+        let head = RequestHead {
+            id: 1,
+            method: "POST".into(),
+            path: "/in-flight".into(),
+            query: None,
+            headers: [("content-type", "application/json")].into_iter().collect(),
+            client: None,
+            https: false,
+        };
+        let frame = frame::encode(&head, br#"{"type":"late.event"}"#, frame::Frames::Json);
+        ws.send(Message::Binary(frame)).await.unwrap();
+        // Listen has it once the app has it; then the link goes, mid-request.
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while app.seen.lock().unwrap().is_empty() {
+            assert!(Instant::now() < deadline, "the app never got the request");
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        drop(ws);
+    });
+    // The app answers 1.5 s after it got the request.
+    std::thread::sleep(Duration::from_millis(2500));
+    let out = sub.stop();
+    let events = json_lines(&out.stdout);
+    let event = events
+        .iter()
+        .find(|e| e["path"] == "/in-flight")
+        .unwrap_or_else(|| panic!("no event printed: {}\n{}", out.stdout, out.stderr));
+    assert_eq!(event["event"], "late.event");
+    assert_eq!(event["forward"]["status"], 418, "{event}");
+    assert!(out.stderr.contains("link lost"), "{}", out.stderr);
+}
+
 // 14. Secrets: never echoed, loose files warned about, bounded reads, no URL credentials
 // in output or dead letters (sent as Basic auth instead).
 #[test]
