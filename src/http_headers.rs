@@ -133,14 +133,27 @@ pub fn append_pairs<'a>(
     pairs: impl IntoIterator<Item = &'a Header>,
 ) -> Result<(), String> {
     for (name, value) in pairs {
-        let n = HeaderName::from_bytes(name.as_bytes())
-            .map_err(|_| format!("header name `{name}` is not valid"))?;
-        let v = http::HeaderValue::from_bytes(&value_bytes(value))
-            .map_err(|_| format!("header {name}: the value is not valid"))?;
-        // A map holds at most 32,768 entries (a capture can say anything).
-        map.try_append(n, v)
-            .map_err(|_| "too many headers (at most 32768)".to_string())?;
+        let value = http::HeaderValue::from_bytes(&value_bytes(value));
+        append_header(map, name.as_bytes(), value)?;
     }
+    Ok(())
+}
+
+/// Appends one header whose name and value came from outside (a flag, a capture, a peer);
+/// the error names it, printably. A map holds at most 32,768 entries: more is an error,
+/// not a panic.
+pub fn append_header(
+    map: &mut HeaderMap,
+    name: &[u8],
+    value: Result<http::HeaderValue, http::header::InvalidHeaderValue>,
+) -> Result<(), String> {
+    let Ok(name) = HeaderName::from_bytes(name) else {
+        let shown = crate::text::printable(&String::from_utf8_lossy(name)).into_owned();
+        return Err(format!("header name `{shown}` is not valid"));
+    };
+    let value = value.map_err(|_| format!("header {name}: the value is not valid"))?;
+    map.try_append(name, value)
+        .map_err(|_| "too many headers (at most 32768)".to_string())?;
     Ok(())
 }
 

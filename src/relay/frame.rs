@@ -7,10 +7,10 @@
 use std::net::IpAddr;
 
 use bytes::{BufMut, Bytes, BytesMut};
-use http::{HeaderMap, HeaderName, HeaderValue};
+use http::{HeaderMap, HeaderValue};
 use serde::{Deserialize, Serialize};
 
-use crate::http_headers::{value_bytes, value_text};
+use crate::http_headers::{append_header, value_bytes, value_text};
 
 /// A request posted to a channel's public URL, as relayed to its subscriber.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -55,25 +55,10 @@ impl From<HeaderMap> for Headers {
 }
 
 impl Headers {
+    /// The first pair HTTP cannot carry is kept as the reason; the rest are skipped.
     fn push(&mut self, name: &[u8], value: Result<HeaderValue, http::header::InvalidHeaderValue>) {
-        if self.invalid.is_some() {
-            return;
-        }
-        match (HeaderName::from_bytes(name), value) {
-            (Ok(name), Ok(value)) => {
-                // A map holds at most 32,768 entries; past that a hostile peer's head is
-                // refused rather than a panic.
-                if self.map.try_append(name, value).is_err() {
-                    self.invalid = Some("too many headers".into());
-                }
-            }
-            (Err(_), _) => {
-                let name = crate::text::printable(&String::from_utf8_lossy(name)).into_owned();
-                self.invalid = Some(format!("header name `{name}` is not valid"));
-            }
-            (Ok(name), Err(_)) => {
-                self.invalid = Some(format!("header {name}: the value is not valid"));
-            }
+        if self.invalid.is_none() {
+            self.invalid = append_header(&mut self.map, name, value).err();
         }
     }
 }
@@ -477,7 +462,10 @@ mod tests {
             frame.put_u32(head.len() as u32);
             frame.put_slice(head);
             let (answer, _) = decode::<AnswerHead>(&frame.freeze()).unwrap();
-            assert_eq!(answer.headers.invalid.as_deref(), Some("too many headers"));
+            assert_eq!(
+                answer.headers.invalid.as_deref(),
+                Some("too many headers (at most 32768)")
+            );
         }
     }
 
