@@ -8,26 +8,54 @@ use http::header::{HeaderMap, HeaderName, CONNECTION};
 
 use crate::signing::Header;
 
-/// Hop-by-hop headers (RFC 9110 §7.6.1), plus the old `keep-alive`/`proxy-connection`;
-/// as names, so removing one needs no parsing.
-static HOP_BY_HOP: [HeaderName; 9] = [
-    CONNECTION,
-    HeaderName::from_static("keep-alive"),
-    HeaderName::from_static("proxy-connection"),
-    http::header::PROXY_AUTHENTICATE,
-    http::header::PROXY_AUTHORIZATION,
-    http::header::TE,
-    http::header::TRAILER,
-    http::header::TRANSFER_ENCODING,
-    http::header::UPGRADE,
+/// Hop-by-hop headers (RFC 9110 §7.6.1), plus the old `keep-alive`/`proxy-connection`.
+const HOP_BY_HOP_NAMES: [&str; 9] = [
+    "connection",
+    "keep-alive",
+    "proxy-connection",
+    "proxy-authenticate",
+    "proxy-authorization",
+    "te",
+    "trailer",
+    "transfer-encoding",
+    "upgrade",
 ];
 
-/// Whether a header name is hop-by-hop, in any letter case. (The lengths of these names
-/// are 2, 7, 10 and 16 to 19: `strip_hop_by_hop` skips any other name.)
+/// The same, as names, so removing one needs no parsing (`from_static` gives the
+/// standard ones their standard form).
+static HOP_BY_HOP: [HeaderName; 9] = {
+    const fn name(i: usize) -> HeaderName {
+        HeaderName::from_static(HOP_BY_HOP_NAMES[i])
+    }
+    [
+        name(0),
+        name(1),
+        name(2),
+        name(3),
+        name(4),
+        name(5),
+        name(6),
+        name(7),
+        name(8),
+    ]
+};
+
+/// Bit `n` set when some hop-by-hop name is `n` bytes long: other names need no compare.
+const HOP_BY_HOP_LENGTHS: u32 = {
+    let mut lengths = 0;
+    let mut i = 0;
+    while i < HOP_BY_HOP_NAMES.len() {
+        lengths |= 1 << HOP_BY_HOP_NAMES[i].len();
+        i += 1;
+    }
+    lengths
+};
+
+/// Whether a header name is hop-by-hop, in any letter case.
 pub fn is_hop_by_hop(name: &str) -> bool {
-    HOP_BY_HOP
+    HOP_BY_HOP_NAMES
         .iter()
-        .any(|h| h.as_str().eq_ignore_ascii_case(name))
+        .any(|h| h.eq_ignore_ascii_case(name))
 }
 
 /// Removes hop-by-hop headers, including any that `Connection` names.
@@ -38,9 +66,8 @@ pub fn strip_hop_by_hop(headers: &mut HeaderMap) {
     let mut present = 0u16;
     for name in headers.keys() {
         let name = name.as_str();
-        // Only names of a hop-by-hop name's length are compared.
-        if matches!(name.len(), 2 | 7 | 10 | 16..=19) {
-            if let Some(i) = HOP_BY_HOP.iter().position(|h| h.as_str() == name) {
+        if name.len() < 32 && HOP_BY_HOP_LENGTHS & (1 << name.len()) != 0 {
+            if let Some(i) = HOP_BY_HOP_NAMES.iter().position(|h| *h == name) {
                 present |= 1 << i;
             }
         }
@@ -48,7 +75,7 @@ pub fn strip_hop_by_hop(headers: &mut HeaderMap) {
     if present == 0 {
         return;
     }
-    // HOP_BY_HOP[0] is `Connection`.
+    // HOP_BY_HOP_NAMES[0] is `connection`.
     if present & 1 != 0 {
         // `close` is an option, not a header; hop-by-hop names go below anyway.
         let named: Vec<HeaderName> = headers
