@@ -376,7 +376,7 @@ fn the_relay_sanitises_answers_closes_replaced_links_and_counts_ids_per_channel(
                 status,
                 headers: headers.iter().copied().collect(),
             };
-            Message::Binary(frame::encode(&head, b"ok", frame::Frames::Json))
+            Message::Binary(frame::encode(&head, b"ok", frame::HeadForm::Json))
         };
         for i in 0..3 {
             let path = a_path.clone();
@@ -687,7 +687,7 @@ fn listen_does_not_trust_the_relay() {
             client: None,
             https: false,
         };
-        Message::Binary(frame::encode(&head, body, frame::Frames::Json))
+        Message::Binary(frame::encode(&head, body, frame::HeadForm::Json))
     };
     let answers = rt.block_on(async {
         ws.send(request(1, &[("content-length", "999")], b"four"))
@@ -793,7 +793,7 @@ fn a_relayed_request_in_flight_when_the_link_drops_still_ends_as_an_event() {
             client: None,
             https: false,
         };
-        let frame = frame::encode(&head, br#"{"type":"late.event"}"#, frame::Frames::Json);
+        let frame = frame::encode(&head, br#"{"type":"late.event"}"#, frame::HeadForm::Json);
         ws.send(Message::Binary(frame)).await.unwrap();
         // Listen has it once the app has it; then the link goes, mid-request.
         let deadline = Instant::now() + Duration::from_secs(10);

@@ -279,7 +279,7 @@ fn a_misbehaving_subscriber_is_logged_and_the_relay_keeps_serving() {
                 status,
                 headers: [("x-from", "test")].into_iter().collect(),
             };
-            Message::Binary(frame::encode(&head, body, frame::Frames::Json))
+            Message::Binary(frame::encode(&head, body, frame::HeadForm::Json))
         };
         ws.send(Message::Binary(vec![0, 0, 0, 200, b'{'].into()))
             .await
@@ -336,7 +336,7 @@ fn a_misbehaving_subscriber_is_logged_and_the_relay_keeps_serving() {
 #[test]
 fn a_subscriber_that_asks_gets_binary_heads_both_ways() {
     use futures_util::SinkExt;
-    use hookline::relay::frame::{self, AnswerHead, Frames, RequestHead};
+    use hookline::relay::frame::{self, AnswerHead, HeadForm, RequestHead};
     use tokio_tungstenite::tungstenite::Message;
 
     let dir = tempfile::tempdir().unwrap();
@@ -383,7 +383,7 @@ fn a_subscriber_that_asks_gets_binary_heads_both_ways() {
             status: 201,
             headers: [("x-from", "binary")].into_iter().collect(),
         };
-        let frame = frame::encode(&answer, b"made", Frames::Binary);
+        let frame = frame::encode(&answer, b"made", HeadForm::Binary);
         // Cut inside the head: dropped, the link stays up.
         let mut cut = frame[..12].to_vec();
         cut[..4].copy_from_slice(&8u32.to_be_bytes());
@@ -403,7 +403,7 @@ fn a_subscriber_that_asks_gets_binary_heads_both_ways() {
             status: 200,
             headers: [("x-ok", "1")].into_iter().collect(),
         };
-        let mut bad = frame::encode(&answer, b"", Frames::Binary).to_vec();
+        let mut bad = frame::encode(&answer, b"", HeadForm::Binary).to_vec();
         let at = bad.windows(4).position(|w| w == b"x-ok").unwrap();
         bad[at..at + 4].copy_from_slice(b"x(y)");
         ws.send(Message::Binary(bad.into())).await.unwrap();

@@ -16,7 +16,7 @@ use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::{self, Message};
 
 use super::credentials;
-use super::frame::{Frames, FRAMES_HEADER};
+use super::frame::{HeadForm, FRAMES_HEADER};
 use crate::delivery;
 use crate::server::Io;
 
@@ -297,14 +297,14 @@ impl Relay {
             .as_str()
             .map(|u| crate::text::printable(u).into_owned())
             .ok_or_else(|| lost("the relay's greeting is malformed".into()))?;
-        let frames = match greeting["frames"].as_str() {
-            Some("binary") => Frames::Binary,
-            _ => Frames::Json,
+        let form = match greeting["frames"].as_str() {
+            Some("binary") => HeadForm::Binary,
+            _ => HeadForm::Json,
         };
         Ok(Link {
             ws,
             public_url,
-            frames,
+            form,
         })
     }
 }

@@ -13,7 +13,7 @@ use http_body_util::{BodyExt, Full};
 use tokio_tungstenite::tungstenite::{self, Message};
 use tokio_tungstenite::WebSocketStream;
 
-use super::frame::{self, AnswerHead, Frames, RequestHead};
+use super::frame::{self, AnswerHead, HeadForm, RequestHead};
 use super::wire::{send_queued, Beat, Heartbeat, DEAD_AFTER};
 use crate::http_headers::strip_hop_by_hop;
 use crate::server::Io;
@@ -36,7 +36,7 @@ pub struct Link {
     pub(super) ws: WebSocketStream<Box<dyn Io>>,
     pub public_url: String,
     /// How the relay reads heads (what its greeting said).
-    pub(super) frames: Frames,
+    pub(super) form: HeadForm,
 }
 
 impl Link {
@@ -51,7 +51,7 @@ impl Link {
         mut stopping: tokio::sync::watch::Receiver<bool>,
         grace: Duration,
     ) -> Ended {
-        let form = self.frames;
+        let form = self.form;
         let (mut sink, mut stream) = self.ws.split();
         let (answers, mut answered) = tokio::sync::mpsc::channel::<Bytes>(256);
         let in_flight = Arc::new(tokio::sync::Semaphore::new(max_in_flight));
@@ -161,7 +161,7 @@ pub enum Ended {
 }
 
 /// The 503 for a request that found every in-flight place taken.
-fn busy_answer(bytes: &Bytes, form: Frames) -> Option<Bytes> {
+fn busy_answer(bytes: &Bytes, form: HeadForm) -> Option<Bytes> {
     let (head, _): (RequestHead, Bytes) = frame::decode(bytes).ok()?;
     let body = br#"{"error":"too many relayed requests in flight at the subscriber"}"#;
     let answer = AnswerHead {
@@ -176,7 +176,7 @@ fn busy_answer(bytes: &Bytes, form: Frames) -> Option<Bytes> {
 
 /// One relayed request through the engine, exactly like a local one; `None` for a
 /// malformed frame (reported, and dropped: the relay answers that sender 504 in time).
-async fn answer<A: Answerer>(engine: &A, bytes: Bytes, form: Frames) -> Option<Bytes> {
+async fn answer<A: Answerer>(engine: &A, bytes: Bytes, form: HeadForm) -> Option<Bytes> {
     let (head, body): (RequestHead, Bytes) = match frame::decode(&bytes) {
         Ok(decoded) => decoded,
         Err(e) => {

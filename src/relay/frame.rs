@@ -2,7 +2,7 @@
 //! a 4-byte big-endian length, that many bytes of head (id, method, path, query, header
 //! pairs in order; or id, status, header pairs), then the body bytes exactly as they came.
 //! A head is JSON or, when both ends said they read it, a compact binary form (see
-//! [`Frames`]); a reader tells them apart by the head's first byte. Pure: no I/O.
+//! [`HeadForm`]); a reader tells them apart by the head's first byte. Pure: no I/O.
 
 use std::net::IpAddr;
 
@@ -104,7 +104,7 @@ impl<'de> Deserialize<'de> for Headers {
 /// subscriber asks for it with [`FRAMES_HEADER`] and the relay's greeting says whether
 /// it agreed; between relays over NATS, heads stay JSON so versions can mix.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Frames {
+pub enum HeadForm {
     Json,
     Binary,
 }
@@ -132,15 +132,15 @@ pub trait Head: Serialize + for<'de> Deserialize<'de> + Sized {
     fn read_binary(input: &mut Reader<'_>) -> Result<Self, FrameError>;
 }
 
-pub fn encode<T: Head>(head: &T, body: &[u8], frames: Frames) -> Bytes {
+pub fn encode<T: Head>(head: &T, body: &[u8], form: HeadForm) -> Bytes {
     // The head is written in place after room for its length: one buffer, one copy.
     let mut out = BytesMut::with_capacity(4 + 256 + body.len());
     out.put_u32(0);
-    match frames {
-        Frames::Json => {
+    match form {
+        HeadForm::Json => {
             serde_json::to_writer((&mut out).writer(), head).expect("a frame head serialises")
         }
-        Frames::Binary => {
+        HeadForm::Binary => {
             out.put_u8(BINARY);
             head.write_binary(&mut out);
         }
@@ -366,8 +366,8 @@ mod tests {
         ) {
             let headers = headers.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
             let head = RequestHead { id, method, path, query, headers, client, https };
-            for frames in [Frames::Json, Frames::Binary] {
-                let frame = encode(&head, &body, frames);
+            for form in [HeadForm::Json, HeadForm::Binary] {
+                let frame = encode(&head, &body, form);
                 let (again, bytes): (RequestHead, Bytes) = decode(&frame).unwrap();
                 prop_assert_eq!(&again, &head);
                 prop_assert_eq!(&bytes[..], &body[..]);
@@ -383,8 +383,8 @@ mod tests {
         ) {
             let headers = headers.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
             let head = AnswerHead { id, status, headers };
-            for frames in [Frames::Json, Frames::Binary] {
-                let (again, bytes): (AnswerHead, Bytes) = decode(&encode(&head, &body, frames)).unwrap();
+            for form in [HeadForm::Json, HeadForm::Binary] {
+                let (again, bytes): (AnswerHead, Bytes) = decode(&encode(&head, &body, form)).unwrap();
                 prop_assert_eq!(&again, &head);
                 prop_assert_eq!(&bytes[..], &body[..]);
             }
@@ -408,7 +408,7 @@ mod tests {
                 client: Some(IpAddr::from([0u8; 16])),
                 https: true,
             };
-            let frame = encode(&head, b"", Frames::Binary);
+            let frame = encode(&head, b"", HeadForm::Binary);
             let head_len = frame.len() - 4;
             let cut = cut % head_len;
             let mut shorter = BytesMut::new();
@@ -421,13 +421,13 @@ mod tests {
     /// A pair HTTP cannot carry leaves the frame readable and says which it was.
     #[test]
     fn an_invalid_header_is_named_not_a_broken_frame() {
-        for frames in [Frames::Json, Frames::Binary] {
+        for form in [HeadForm::Json, HeadForm::Binary] {
             let head = AnswerHead {
                 id: 3,
                 status: 200,
                 headers: [("x-ok", "1")].into_iter().collect(),
             };
-            let frame = encode(&head, b"", frames);
+            let frame = encode(&head, b"", form);
             // The same head with the name `x(y)` put in place of `x-ok` (same length).
             let at = frame.windows(4).position(|w| w == b"x-ok").unwrap();
             let mut bad = frame.to_vec();
@@ -478,8 +478,8 @@ mod tests {
             status: 200,
             headers: map.into(),
         };
-        for frames in [Frames::Json, Frames::Binary] {
-            let (again, _) = decode::<AnswerHead>(&encode(&head, b"", frames)).unwrap();
+        for form in [HeadForm::Json, HeadForm::Binary] {
+            let (again, _) = decode::<AnswerHead>(&encode(&head, b"", form)).unwrap();
             assert_eq!(again.headers.map["x-latin"].as_bytes(), b"caf\xe9");
         }
     }

@@ -11,7 +11,7 @@ use std::time::Duration;
 use bytes::Bytes;
 use tokio::sync::{mpsc, oneshot, watch, Notify};
 
-use super::frame::{self, AnswerHead, Frames, RequestHead};
+use super::frame::{self, AnswerHead, HeadForm, RequestHead};
 
 /// Why a relayed request got no answer.
 #[derive(Debug, PartialEq, Eq)]
@@ -41,7 +41,7 @@ pub trait Hub: Send + Sync + 'static {
     fn attach(
         &self,
         channel: &str,
-        frames: Frames,
+        form: HeadForm,
     ) -> impl Future<Output = (Subscription, mpsc::Receiver<Bytes>)> + Send;
     /// Ends a subscription; its unanswered requests get [`DispatchError::Gone`].
     fn detach(&self, subscription: &Subscription);
@@ -85,7 +85,7 @@ type Pending = HashMap<u64, oneshot::Sender<(AnswerHead, Bytes)>>;
 struct Link {
     frames: mpsc::Sender<Bytes>,
     /// How this subscriber reads heads.
-    form: Frames,
+    form: HeadForm,
     /// The requests in flight on this link, waiting for their answers.
     pending: Mutex<Pending>,
     /// Request ids count per link, so a subscriber learns nothing of other channels' traffic.
@@ -131,8 +131,8 @@ impl Drop for Reservation {
 impl Hub for LocalHub {
     type Reservation = Reservation;
 
-    async fn attach(&self, channel: &str, frames: Frames) -> (Subscription, mpsc::Receiver<Bytes>) {
-        self.attach_here(channel, frames)
+    async fn attach(&self, channel: &str, form: HeadForm) -> (Subscription, mpsc::Receiver<Bytes>) {
+        self.attach_here(channel, form)
     }
 
     fn detach(&self, subscription: &Subscription) {
@@ -173,7 +173,7 @@ impl LocalHub {
     pub(super) fn attach_here(
         &self,
         channel: &str,
-        form: Frames,
+        form: HeadForm,
     ) -> (Subscription, mpsc::Receiver<Bytes>) {
         let (frames, rx) = mpsc::channel(self.max_in_flight.max(1));
         let link = Arc::new(Link {
@@ -264,8 +264,8 @@ mod tests {
     fn ids_count_per_link_and_a_reservation_frees_its_place() {
         let hub = LocalHub::new(1);
         assert!(matches!(hub.reserve("a"), Err(DispatchError::NoSubscriber)));
-        let (_a, _rx_a) = hub.attach_here("a", Frames::Json);
-        let (_b, _rx_b) = hub.attach_here("b", Frames::Json);
+        let (_a, _rx_a) = hub.attach_here("a", HeadForm::Json);
+        let (_b, _rx_b) = hub.attach_here("b", HeadForm::Json);
         let first = hub.reserve("a").unwrap();
         assert!(matches!(hub.reserve("a"), Err(DispatchError::Busy)));
         assert_eq!(hub.reserve("b").unwrap().id, 1, "b's ids do not follow a's");
@@ -276,8 +276,8 @@ mod tests {
     #[tokio::test]
     async fn a_replaced_subscription_is_told() {
         let hub = LocalHub::new(4);
-        let (old, _rx) = hub.attach("a", Frames::Json).await;
-        let (_new, _rx2) = hub.attach("a", Frames::Json).await;
+        let (old, _rx) = hub.attach("a", HeadForm::Json).await;
+        let (_new, _rx2) = hub.attach("a", HeadForm::Json).await;
         tokio::time::timeout(Duration::from_secs(1), old.replaced())
             .await
             .expect("the older subscription learns it was replaced");

@@ -19,7 +19,7 @@ use futures_util::StreamExt;
 use tokio::sync::mpsc;
 
 use super::events::{RelayEvent, RelayReporter};
-use super::frame::{self, AnswerHead, Frames, RequestHead};
+use super::frame::{self, AnswerHead, HeadForm, RequestHead};
 use super::hub::{self, DispatchError, Hub, LocalHub, Subscription};
 
 /// The header that carries an instance's error answer instead of the subscriber's.
@@ -149,7 +149,7 @@ pub enum NatsReservation {
 impl Hub for NatsHub {
     type Reservation = NatsReservation;
 
-    async fn attach(&self, channel: &str, form: Frames) -> (Subscription, mpsc::Receiver<Bytes>) {
+    async fn attach(&self, channel: &str, form: HeadForm) -> (Subscription, mpsc::Receiver<Bytes>) {
         let shared = &self.shared;
         let (subscription, frames) = shared.local.attach_here(channel, form);
         // The channel's requests first, so there is no moment with nobody taking them;
@@ -217,7 +217,7 @@ impl Hub for NatsHub {
         let mut headers = HeaderMap::new();
         headers.insert(WAIT_HEADER, wait.as_millis().to_string().as_str());
         let request = async_nats::Request::new()
-            .payload(frame::encode(&head, body, Frames::Json))
+            .payload(frame::encode(&head, body, HeadForm::Json))
             .headers(headers)
             .timeout(Some(wait));
         let answer = match self.shared.client.send_request(subject, request).await {
@@ -292,7 +292,7 @@ async fn answer_one(shared: Arc<Shared>, channel: String, request: Message) {
     let client = &shared.client;
     let error = match outcome {
         Ok((head, body)) => match client
-            .publish(reply.clone(), frame::encode(&head, &body, Frames::Json))
+            .publish(reply.clone(), frame::encode(&head, &body, HeadForm::Json))
             .await
         {
             Ok(()) => return,

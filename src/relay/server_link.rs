@@ -17,7 +17,7 @@ use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::WebSocketStream;
 
 use super::events::RelayEvent;
-use super::frame::{self, AnswerHead, Frames, FRAMES_HEADER};
+use super::frame::{self, AnswerHead, HeadForm, FRAMES_HEADER};
 use super::hub::{Hub, Subscription};
 use super::replies::{unauthorized, Reply};
 use super::wire::{link_config, send_queued, Beat, Heartbeat};
@@ -52,8 +52,8 @@ impl<H: Hub> Relay<H> {
         let accept = tokio_tungstenite::tungstenite::handshake::derive_accept_key(key.as_bytes());
         // A subscriber that reads binary heads says so; older ones get JSON.
         let form = match req.headers().get(FRAMES_HEADER) {
-            Some(v) if v.as_bytes().eq_ignore_ascii_case(b"binary") => Frames::Binary,
-            _ => Frames::Json,
+            Some(v) if v.as_bytes().eq_ignore_ascii_case(b"binary") => HeadForm::Binary,
+            _ => HeadForm::Json,
         };
         let on_upgrade = hyper::upgrade::on(&mut req);
         let channel = channel.to_string();
@@ -82,7 +82,7 @@ impl<H: Hub> Relay<H> {
         reply
     }
 
-    async fn serve_subscriber<S>(&self, ws: WebSocketStream<S>, channel: &str, form: Frames)
+    async fn serve_subscriber<S>(&self, ws: WebSocketStream<S>, channel: &str, form: HeadForm)
     where
         S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin,
     {
@@ -100,7 +100,7 @@ impl<H: Hub> Relay<H> {
         ws: WebSocketStream<S>,
         subscription: &Subscription,
         frames: &mut tokio::sync::mpsc::Receiver<Bytes>,
-        form: Frames,
+        form: HeadForm,
     ) -> String
     where
         S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin,
@@ -110,7 +110,7 @@ impl<H: Hub> Relay<H> {
             "hookline_relay": 1,
             "public_url": format!("{}/c/{}", self.settings.public_url, subscription.channel),
         });
-        if form == Frames::Binary {
+        if form == HeadForm::Binary {
             hello["frames"] = "binary".into();
         }
         let limit = self.settings.link_timeout;
