@@ -4,14 +4,14 @@
 mod common;
 
 use std::io::{Read, Write};
-use std::net::{SocketAddr, TcpStream};
+use std::net::TcpStream;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
 use common::app::start_app;
 use common::http::{post, request_bytes, Conn};
 use common::process::{json_lines, Listener};
-use common::relay::{base, create_channel, raw_subscriber, relay, split, subscriber};
+use common::relay::{base, create_channel, next_binary, raw_subscriber, relay, split, subscriber};
 use common::{hookline_in, run};
 use futures_util::{SinkExt, StreamExt};
 use hookline::relay::frame::{self, AnswerHead, RequestHead};
@@ -606,22 +606,29 @@ fn channels_expire_only_without_a_subscriber() {
 async fn next_request(
     ws: &mut tokio_tungstenite::WebSocketStream<tokio::net::TcpStream>,
 ) -> RequestHead {
-    loop {
-        if let Message::Binary(bytes) = ws.next().await.unwrap().unwrap() {
-            return frame::decode::<RequestHead>(&bytes).unwrap().0;
-        }
-    }
+    frame::decode::<RequestHead>(&next_binary(ws).await)
+        .unwrap()
+        .0
 }
 
-/// A stand-in relay for listen's side: takes one subscriber, greets it with `public_url`,
-/// and hands the WebSocket to the test.
-fn fake_relay(
-    rt: &tokio::runtime::Runtime,
+/// `listen --relay` (token `t`, `--forward-to` the app, then `args`) to a stand-in relay
+/// that greets it with `public_url`: the runtime the relay's end lives on, the subscriber,
+/// and that end of the link, for the test to play the relay.
+fn listen_behind_fake_relay(
+    dir: &Path,
     public_url: &'static str,
+    app: &common::app::App,
+    args: &[&str],
 ) -> (
-    SocketAddr,
-    tokio::task::JoinHandle<tokio_tungstenite::WebSocketStream<tokio::net::TcpStream>>,
+    tokio::runtime::Runtime,
+    Listener,
+    tokio_tungstenite::WebSocketStream<tokio::net::TcpStream>,
 ) {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
     let listener = rt
         .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
         .unwrap();
@@ -633,7 +640,12 @@ fn fake_relay(
         ws.send(Message::text(hello.to_string())).await.unwrap();
         ws
     });
-    (addr, accepted)
+    let forward = format!("http://{}", app.addr);
+    let mut all = vec!["--relay-token", "t", "--forward-to", &forward];
+    all.extend_from_slice(args);
+    let sub = subscriber(dir, &format!("http://{addr}/abc"), &all);
+    let ws = rt.block_on(accepted).unwrap();
+    (rt, sub, ws)
 }
 
 // 12, 6. listen --relay takes no word of the relay's on trust: the greeting is escaped,
@@ -642,27 +654,11 @@ fn fake_relay(
 fn listen_does_not_trust_the_relay() {
     let dir = tempfile::tempdir().unwrap();
     let app = start_app(Duration::from_millis(1500));
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-        .unwrap();
-    let (addr, accepted) = fake_relay(&rt, "http://relay.test/c/abc\u{1b}]0;owned\u{7}");
-    let forward = format!("http://{}", app.addr);
-    let relay_url = format!("http://{addr}/abc");
-    let sub = subscriber(
+    let (rt, sub, mut ws) = listen_behind_fake_relay(
         dir.path(),
-        &relay_url,
-        &[
-            "--relay-token",
-            "t",
-            "--forward-to",
-            &forward,
-            "--relay-max-in-flight",
-            "1",
-            "--max-body",
-            "1KiB",
-        ],
+        "http://relay.test/c/abc\u{1b}]0;owned\u{7}",
+        &app,
+        &["--relay-max-in-flight", "1", "--max-body", "1KiB"],
     );
     assert!(
         sub.banner
@@ -676,7 +672,6 @@ fn listen_does_not_trust_the_relay() {
         "{:?}",
         sub.banner
     );
-    let mut ws = rt.block_on(accepted).unwrap();
     let request = |id: u64, headers: &[(&str, &str)], body: &[u8]| {
         let head = RequestHead {
             id,
@@ -769,20 +764,8 @@ fn listen_does_not_trust_the_relay() {
 fn a_relayed_request_in_flight_when_the_link_drops_still_ends_as_an_event() {
     let dir = tempfile::tempdir().unwrap();
     let app = start_app(Duration::from_millis(1500));
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-        .unwrap();
-    let (addr, accepted) = fake_relay(&rt, "http://relay.test/c/abc");
-    let forward = format!("http://{}", app.addr);
-    let relay_url = format!("http://{addr}/abc");
-    let sub = subscriber(
-        dir.path(),
-        &relay_url,
-        &["--relay-token", "t", "--forward-to", &forward, "--json"],
-    );
-    let mut ws = rt.block_on(accepted).unwrap();
+    let (rt, sub, mut ws) =
+        listen_behind_fake_relay(dir.path(), "http://relay.test/c/abc", &app, &["--json"]);
     rt.block_on(async {
         let head = RequestHead {
             id: 1,
