@@ -11,18 +11,13 @@ use std::time::{Duration, Instant};
 use common::app::start_app;
 use common::http::{post, request_bytes, Conn};
 use common::process::{json_lines, Listener};
-use common::relay::{base, create_channel, next_binary, raw_subscriber, relay, split, subscriber};
+use common::relay::{
+    base, create_channel, next_binary, raw_subscriber, relay, runtime, split, subscriber,
+};
 use common::{hookline_in, run};
 use futures_util::{SinkExt, StreamExt};
 use hookline::relay::frame::{self, AnswerHead, RequestHead};
 use tokio_tungstenite::tungstenite::Message;
-
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap()
-}
 
 /// Reads until the peer closes; true when it did within `limit`.
 fn closed_within(stream: &mut TcpStream, limit: Duration) -> bool {

@@ -11,7 +11,7 @@ use common::http::{post, Conn};
 use common::process::{json_lines, Listener};
 use common::relay::{
     base, create_channel, next_binary, public_url, raw_subscriber, raw_subscriber_asking, relay,
-    split, subscriber,
+    runtime, split, subscriber,
 };
 use common::{hookline_in, run};
 use hookline::signing::Scheme;
@@ -258,10 +258,7 @@ fn a_misbehaving_subscriber_is_logged_and_the_relay_keeps_serving() {
     let (channel, token, url) = create_channel(dir.path(), &relay);
     let (addr, path) = split(&url);
 
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
+    let runtime = runtime();
     runtime.block_on(async {
         let mut ws = raw_subscriber(addr, &channel, &token).await;
         let sender = std::thread::spawn(move || post(addr, &format!("{path}/hook"), &[], b"{}"));
@@ -343,10 +340,7 @@ fn a_subscriber_that_asks_gets_binary_heads_both_ways() {
     let relay = relay(dir.path(), &[]);
     let (channel, token, url) = create_channel(dir.path(), &relay);
     let (addr, path) = split(&url);
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
+    let runtime = runtime();
     runtime.block_on(async {
         let (mut ws, greeting) =
             raw_subscriber_asking(addr, &channel, &token, &[("hookline-frames", "binary")]).await;

@@ -6,6 +6,14 @@ use std::path::Path;
 use super::process::Listener;
 use super::{hookline_in, run};
 
+/// A one-thread runtime for a test's own WebSocket end.
+pub fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
 pub fn relay(dir: &Path, args: &[&str]) -> Listener {
     let mut all = vec!["relay", "--port", "0"];
     all.extend_from_slice(args);
