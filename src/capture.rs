@@ -183,7 +183,8 @@ impl Capture {
 pub fn looks_like_capture(head: &[u8]) -> bool {
     let start = head.iter().position(|b| !b.is_ascii_whitespace());
     let window = &head[..head.len().min(4096)];
-    start.is_some_and(|i| head[i] == b'{') && window.windows(10).any(|w| w == b"\"hookline\"")
+    start.is_some_and(|i| head[i] == b'{')
+        && memchr::memmem::find(window, b"\"hookline\"").is_some()
 }
 
 /// Fields a command adds to a capture it writes (see [`Capture::to_json_with`]).

@@ -854,3 +854,68 @@ fn fixture_folders_skip_editor_leftovers_and_recurse_with_r() {
     events.sort();
     assert_eq!(events, ["a", "a", "c"]);
 }
+
+/// A folder of many fixtures is read on several threads: the deliveries still go in name
+/// order, and of two broken files the first by name is the one reported, nothing sent.
+#[test]
+fn a_large_folder_is_sent_in_name_order_and_its_first_broken_file_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let fx = dir.path().join("fx");
+    fs::create_dir(&fx).unwrap();
+    for i in 0..1000 {
+        fs::write(fx.join(format!("e{i:04}.json")), format!("{{\"n\":{i}}}")).unwrap();
+    }
+    let listener = Listener::start(dir.path(), &["--json"]);
+    let to = url(&listener, "/");
+    let out = send(
+        dir.path(),
+        &[
+            "fx",
+            "--to",
+            &to,
+            "--secret",
+            "k",
+            "--concurrency",
+            "16",
+            "--json",
+        ],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let sources: Vec<String> = json_lines(&out.stdout)
+        .iter()
+        .filter(|l| l["type"] == "result")
+        .map(|l| l["source"].as_str().unwrap().to_string())
+        .collect();
+    let expected: Vec<String> = (0..1000).map(|i| format!("fx/e{i:04}.json")).collect();
+    let first_wrong = sources.iter().zip(&expected).position(|(a, b)| a != b);
+    assert!(
+        sources.len() == expected.len() && first_wrong.is_none(),
+        "{} results, first out of order at {first_wrong:?}",
+        sources.len()
+    );
+    let mut bodies: Vec<i64> = json_lines(&listener.stop().stdout)
+        .iter()
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l["body"].as_str().unwrap()).unwrap()["n"]
+                .as_i64()
+                .unwrap()
+        })
+        .collect();
+    bodies.sort();
+    assert_eq!(bodies, (0..1000).collect::<Vec<_>>());
+
+    for broken in ["e0700.json", "e0300.json"] {
+        fs::write(fx.join(broken), "{\"hookline\": 1,\n  \"body\": oops}").unwrap();
+    }
+    let listener = Listener::start(dir.path(), &["--json"]);
+    let to = url(&listener, "/");
+    let out = send(dir.path(), &["fx", "--to", &to, "--secret", "k"]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert_eq!(out.stderr.lines().count(), 1, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("fx/e0300.json: line 2, column"),
+        "{}",
+        out.stderr
+    );
+    assert!(listener.stop().stdout.is_empty(), "nothing was sent");
+}
