@@ -4,6 +4,7 @@
 mod common;
 
 use std::fs;
+use std::sync::atomic::AtomicUsize;
 
 use common::http::post;
 use common::process::{json_lines, Listener};
@@ -535,4 +536,121 @@ fn header_values_that_are_not_utf8_are_kept_and_replayed_byte_for_byte() {
     for name in ["x-latin", "x-raw"] {
         assert_eq!(pick(&again, name), pick(&line, name), "{name}");
     }
+}
+
+/// A receiver that answers every request on a connection with 200 and closes the
+/// connection once it has been idle for `idle`. Counts connections and requests.
+fn closing_receiver(
+    idle: std::time::Duration,
+) -> (
+    String,
+    std::sync::Arc<(
+        std::sync::atomic::AtomicUsize,
+        std::sync::atomic::AtomicUsize,
+    )>,
+) {
+    use std::io::{BufRead, BufReader, Read, Write};
+    use std::sync::atomic::Ordering::SeqCst;
+    let server = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/in", server.local_addr().unwrap());
+    let counts = std::sync::Arc::new((AtomicUsize::new(0), AtomicUsize::new(0)));
+    let seen = counts.clone();
+    std::thread::spawn(move || {
+        for stream in server.incoming() {
+            let Ok(stream) = stream else { continue };
+            seen.0.fetch_add(1, SeqCst);
+            let seen = seen.clone();
+            std::thread::spawn(move || {
+                stream.set_read_timeout(Some(idle)).unwrap();
+                let mut reader = BufReader::new(stream.try_clone().unwrap());
+                let mut writer = stream;
+                loop {
+                    let mut length = 0;
+                    let mut line = String::new();
+                    // A timeout or the peer's close ends the connection.
+                    if reader.read_line(&mut line).unwrap_or(0) == 0 {
+                        return;
+                    }
+                    loop {
+                        let mut line = String::new();
+                        if reader.read_line(&mut line).unwrap_or(0) == 0 {
+                            return;
+                        }
+                        let line = line.trim_end().to_ascii_lowercase();
+                        if line.is_empty() {
+                            break;
+                        }
+                        if let Some(n) = line.strip_prefix("content-length:") {
+                            length = n.trim().parse().unwrap();
+                        }
+                    }
+                    let mut body = vec![0; length];
+                    if reader.read_exact(&mut body).is_err() {
+                        return;
+                    }
+                    seen.1.fetch_add(1, SeqCst);
+                    if writer
+                        .write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n")
+                        .is_err()
+                    {
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    (url, counts)
+}
+
+/// Back-to-back deliveries share one kept-alive connection; one the receiver has closed
+/// while idle is not reused: the next delivery opens a new one and succeeds first time.
+#[test]
+fn kept_alive_connections_are_reused_and_closed_ones_are_not() {
+    use std::sync::atomic::Ordering::SeqCst;
+    let dir = tempfile::tempdir().unwrap();
+    let line = r#"{"hookline":1,"body":"x"}"#;
+    fs::write(dir.path().join("five.jsonl"), [line; 5].join("\n")).unwrap();
+    fs::write(dir.path().join("three.jsonl"), [line; 3].join("\n")).unwrap();
+    let (to, counts) = closing_receiver(std::time::Duration::from_millis(300));
+
+    let out = replay(
+        dir.path(),
+        &["five.jsonl", "--to", &to, "--concurrency", "1"],
+    );
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert_eq!(counts.1.load(SeqCst), 5);
+    assert_eq!(counts.0.load(SeqCst), 1, "five requests, one connection");
+
+    // Half a second apart: the receiver closes each connection before the next request.
+    let out = replay(
+        dir.path(),
+        &[
+            "three.jsonl",
+            "--to",
+            &to,
+            "--concurrency",
+            "1",
+            "--rate",
+            "2",
+            "--retries",
+            "0",
+            "--json",
+        ],
+    );
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    let results: Vec<Value> = json_lines(&out.stdout)
+        .into_iter()
+        .filter(|l| l["type"] == "result")
+        .collect();
+    assert_eq!(results.len(), 3);
+    for result in &results {
+        assert_eq!(result["result"], "delivered", "{result}");
+        assert_eq!(result["attempts"].as_array().unwrap().len(), 1, "{result}");
+    }
+    assert_eq!(counts.1.load(SeqCst), 8);
+    assert_eq!(
+        counts.0.load(SeqCst),
+        4,
+        "a new connection for each of the three"
+    );
 }

@@ -7,6 +7,7 @@
 pub mod batch;
 pub mod dead_letter;
 mod policy;
+mod pool;
 pub mod proxy;
 pub mod resign;
 
@@ -16,9 +17,9 @@ use bytes::Bytes;
 use http::{HeaderMap, Method, Uri};
 use http_body_util::{BodyExt, Full};
 use hyper_rustls::HttpsConnector;
-use hyper_util::rt::TokioExecutor;
 
 pub use policy::{parse_retry_after, Policy};
+use pool::Pool;
 use proxy::ProxyConnector;
 pub use proxy::{Proxies, ProxySetting};
 
@@ -64,8 +65,8 @@ pub struct Client {
 }
 
 enum Inner {
-    Plain(hyper_util::client::legacy::Client<ProxyConnector, Full<Bytes>>),
-    Tls(hyper_util::client::legacy::Client<HttpsConnector<ProxyConnector>, Full<Bytes>>),
+    Plain(Pool<ProxyConnector>),
+    Tls(Pool<HttpsConnector<ProxyConnector>>),
 }
 
 /// How a [`Client`] connects.
@@ -85,12 +86,6 @@ impl Default for Client {
     }
 }
 
-fn builder() -> hyper_util::client::legacy::Builder {
-    let mut builder = hyper_util::client::legacy::Client::builder(TokioExecutor::new());
-    builder.pool_idle_timeout(Duration::from_secs(60));
-    builder
-}
-
 impl Client {
     /// For http:// URLs only (proxies from the environment).
     pub fn new() -> Self {
@@ -106,19 +101,17 @@ impl Client {
     }
 
     pub fn build(options: ClientOptions) -> Self {
-        let mut builder = builder();
-        builder.http1_title_case_headers(options.title_case);
         let proxies = Proxies::new(&options.proxy);
         let connector = ProxyConnector::new(proxies.clone());
         let inner = match options.tls {
-            None => Inner::Plain(builder.build(connector)),
+            None => Inner::Plain(Pool::new(connector, options.title_case)),
             Some(config) => {
                 let https = hyper_rustls::HttpsConnectorBuilder::new()
                     .with_tls_config(config)
                     .https_or_http()
                     .enable_http1()
                     .wrap_connector(connector);
-                Inner::Tls(builder.build(https))
+                Inner::Tls(Pool::new(https, options.title_case))
             }
         };
         Client { inner, proxies }
@@ -163,31 +156,26 @@ impl Client {
                 http::HeaderValue::from_static("close"),
             );
         }
-        let response = match &self.inner {
-            Inner::Plain(client) => client.request(outgoing).await,
-            Inner::Tls(client) => client.request(outgoing).await,
-        }
-        .map_err(describe)?;
+        let (response, conn) = match &self.inner {
+            Inner::Plain(pool) => pool.send(outgoing).await,
+            Inner::Tls(pool) => pool.send(outgoing).await,
+        }?;
         let (parts, body) = response.into_parts();
-        let body = body.collect().await.map_err(|e| e.to_string())?.to_bytes();
+        let body = body
+            .collect()
+            .await
+            .map_err(|e| pool::describe(&e))?
+            .to_bytes();
+        match &self.inner {
+            Inner::Plain(pool) => pool.done(conn),
+            Inner::Tls(pool) => pool.done(conn),
+        }
         Ok(Answer {
             status: parts.status.as_u16(),
             headers: parts.headers,
             body,
         })
     }
-}
-
-/// The client error with its causes ("client error (Connect): tcp connect error:
-/// Connection refused"), not only the outermost "client error (Connect)".
-fn describe(e: hyper_util::client::legacy::Error) -> String {
-    let mut text = e.to_string();
-    let mut source = std::error::Error::source(&e);
-    while let Some(cause) = source {
-        text = format!("{text}: {cause}");
-        source = cause.source();
-    }
-    text
 }
 
 /// What [`Client::deliver`] reports as it goes, for the output layer to render.
