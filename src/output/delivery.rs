@@ -117,6 +117,21 @@ impl Printer {
             Display::Lines(writer) => writer.push_parts(false, &[text, "\n"], |()| {}),
         }
     }
+
+    /// One JSON object as a line, serialised straight into the writer's buffer.
+    fn json_line(&self, value: &impl serde::Serialize) {
+        match &self.display {
+            Display::Lines(writer) => writer.push_with(
+                false,
+                |buf| {
+                    serde_json::to_writer(&mut *buf, value).expect("a JSON line serialises");
+                    buf.push(b'\n');
+                },
+                |()| {},
+            ),
+            _ => self.line(&serde_json::to_string(value).expect("a JSON line serialises")),
+        }
+    }
 }
 
 impl<J: Job> Reporter<J> for Printer {
@@ -141,12 +156,18 @@ impl<J: Job> Reporter<J> for Printer {
                         bar.set_message(format!("{failed} failed"));
                     }
                 }
-                self.line(&result_line(job, delivery, dead_letter, json));
+                match json {
+                    true => self.json_line(&ResultLine::new(job, delivery, dead_letter)),
+                    false => self.line(&result_text(job, delivery, dead_letter)),
+                }
             }
             _ if self.detail == Detail::Results => {}
             _ if matches!(self.display, Display::Live(_) | Display::Bar(_)) => {}
             Event::Sending { .. } => {}
-            Event::Attempted { record, of } => self.line(&attempt_line(job, record, *of, json)),
+            Event::Attempted { record, of } => match json {
+                true => self.json_line(&AttemptLine::new(job, record, *of)),
+                false => self.line(&attempt_text(job, record, *of)),
+            },
             Event::Waiting { next, delay } => {
                 if !json {
                     let wait = format!("attempt {next} in {}", ms(*delay));
@@ -286,27 +307,31 @@ fn outcome(record: &AttemptRecord) -> String {
     }
 }
 
-/// `{"type":"attempt",…}`, or `source  attempt 2/4  503  1.0 ms`.
-fn attempt_line<J: Job>(job: &J, record: &AttemptRecord, of: u32, json: bool) -> String {
-    if json {
-        #[derive(serde::Serialize)]
-        struct Line<'a> {
-            r#type: &'static str,
-            source: &'a str,
-            delivery_id: Option<&'a str>,
-            of: u32,
-            #[serde(flatten)]
-            record: &'a AttemptRecord,
-        }
-        let line = Line {
+/// `{"type":"attempt",…}`: the source, then the attempt record's fields.
+#[derive(serde::Serialize)]
+struct AttemptLine<'a> {
+    r#type: &'static str,
+    source: &'a str,
+    delivery_id: Option<&'a str>,
+    of: u32,
+    #[serde(flatten)]
+    record: &'a AttemptRecord,
+}
+
+impl<'a> AttemptLine<'a> {
+    fn new<J: Job>(job: &'a J, record: &'a AttemptRecord, of: u32) -> Self {
+        AttemptLine {
             r#type: "attempt",
             source: job.source(),
             delivery_id: job.delivery_id(),
             of,
             record,
-        };
-        return serde_json::to_string(&line).expect("an attempt line serialises");
+        }
     }
+}
+
+/// `source  attempt 2/4  503  1.0 ms`.
+fn attempt_text<J: Job>(job: &J, record: &AttemptRecord, of: u32) -> String {
     let result = match (record.status, &record.error) {
         (Some(s @ 200..=299), _) => s.to_string().green().bold().to_string(),
         (Some(s), _) => s.to_string().yellow().bold().to_string(),
@@ -321,46 +346,61 @@ fn attempt_line<J: Job>(job: &J, record: &AttemptRecord, of: u32, json: bool) ->
     )
 }
 
-/// A delivery's end, as one object or one line. The JSON shape, for `send` and `replay`
-/// alike, is documented in docs/send-and-replay.md.
-fn result_line<J: Job>(
-    job: &J,
-    d: &Delivery,
-    dead_letter: &Option<Result<std::path::PathBuf, String>>,
-    json: bool,
-) -> String {
-    let written = match dead_letter {
-        Some(Ok(path)) => Some(path.display().to_string()),
-        _ => None,
-    };
-    if json {
-        #[derive(serde::Serialize)]
-        struct Line<'a> {
-            r#type: &'static str,
-            source: &'a str,
-            delivery_id: Option<&'a str>,
-            method: &'a str,
-            url: String,
-            result: &'static str,
-            status: Option<u16>,
-            reason: Option<String>,
-            attempts: &'a [AttemptRecord],
-            dead_letter: Option<String>,
-        }
-        let line = Line {
+/// A delivery's end as one object. The shape, for `send` and `replay` alike, is
+/// documented in docs/send-and-replay.md.
+#[derive(serde::Serialize)]
+struct ResultLine<'a> {
+    r#type: &'static str,
+    source: &'a str,
+    delivery_id: Option<&'a str>,
+    method: &'a str,
+    url: Text<&'a http::Uri>,
+    result: &'static str,
+    status: Option<u16>,
+    reason: Option<String>,
+    attempts: &'a [AttemptRecord],
+    dead_letter: Option<Text<std::path::Display<'a>>>,
+}
+
+impl<'a> ResultLine<'a> {
+    fn new<J: Job>(
+        job: &'a J,
+        d: &'a Delivery,
+        dead_letter: &'a Option<Result<std::path::PathBuf, String>>,
+    ) -> Self {
+        ResultLine {
             r#type: "result",
             source: job.source(),
             delivery_id: job.delivery_id(),
             method: job.method().as_str(),
-            url: job.url().to_string(),
+            url: Text(job.url()),
             result: d.verdict.name(),
             status: d.verdict.status(),
             reason: d.verdict.failure(),
             attempts: &d.attempts,
-            dead_letter: written,
-        };
-        return serde_json::to_string(&line).expect("a result line serialises");
+            dead_letter: match dead_letter {
+                Some(Ok(path)) => Some(Text(path.display())),
+                _ => None,
+            },
+        }
     }
+}
+
+/// A value as the text it displays as, written without making a `String` first.
+struct Text<T>(T);
+
+impl<T: std::fmt::Display> serde::Serialize for Text<T> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(&self.0)
+    }
+}
+
+/// A delivery's end as a line: `source  delivered 202 on attempt 1  1.0 ms  POST /path`.
+fn result_text<J: Job>(
+    job: &J,
+    d: &Delivery,
+    dead_letter: &Option<Result<std::path::PathBuf, String>>,
+) -> String {
     let attempts = d.attempts.len();
     let s = if attempts == 1 { "" } else { "s" };
     let verdict = match &d.verdict {
@@ -385,8 +425,8 @@ fn result_line<J: Job>(
     if let Some(id) = job.delivery_id() {
         line.push_str(&format!("  (delivery {id})"));
     }
-    if let Some(path) = written {
-        line.push_str(&format!("  → {path}"));
+    if let Some(Ok(path)) = dead_letter {
+        line.push_str(&format!("  → {}", path.display()));
     }
     line
 }
