@@ -97,7 +97,8 @@ where
         loop {
             let (mut conn, reused) = match self.take(&origin) {
                 Some(conn) => (conn, true),
-                None => (self.connect(&origin, &url).await?, false),
+                // Boxed: connecting is rare, and its future would make every send's large.
+                None => (Box::pin(self.connect(&origin, &url)).await?, false),
             };
             *request.uri_mut() = if conn.proxied {
                 url.clone()
