@@ -243,7 +243,9 @@ impl<J: Job, R: Reporter<J>> Feed<J, R> {
             if let Some(mut before) = after {
                 let _ = before.wait_for(|done| *done).await;
             }
-            shared.deliver(index, &job, &track).await;
+            // Boxed: tokio copies a task's whole future as it spawns, polls and reaps it;
+            // a delivery's is kilobytes.
+            Box::pin(shared.deliver(index, &job, &track)).await;
             let _ = done_tx.send(true);
             index
         });
