@@ -1,17 +1,19 @@
 #!/usr/bin/env bash
 # Instructions per event, counted by valgrind (callgrind): a figure the shared, noisy cores
-# cannot move, for comparing two builds change by change. Two cases:
+# cannot move, for comparing two builds change by change. Three cases:
 #   listen   `listen --secret S --json` receiving the signed 1 KB body of bench/listen-cpu.sh
 #   relayed  a request through `relay` + `listen --relay --forward-to` an nginx sink, the
 #            pretty-printed fixture of bench/relay.sh; each of the two processes counted
-# Each is run with 1,000 and with N requests (ab -k -c8) and the difference divided by
-# N - 1,000, so start-up and shutdown drop out.
+#   send     `send DIR --concurrency 32 --json` of a folder of that fixture into the sink,
+#            as bench/send.sh (per delivery: reading its file, signing, sending, two lines)
+# Each is run with 1,000 and with N requests (ab -k -c8; send: that many files) and the
+# difference divided by N - 1,000, so start-up and shutdown drop out.
 #
 #   bench/instructions.sh [N]
 #
 # HOOKLINE_BASELINE=/path/to/an/older/hookline: that build too. Under valgrind, sha2 finds
-# no SHA extensions and hashes in software: the `listen` case's count includes that
-# (the relayed case verifies nothing). Counts are user-space instructions only; the
+# no SHA extensions and hashes in software: the `listen` and `send` counts include that
+# (~60,000 for listen's 1 KB body and send's fixture; the relayed case verifies nothing). Counts are user-space instructions only; the
 # kernel's share (sockets, wake-ups) is in bench/listen-cpu.sh and bench/relay.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -76,17 +78,32 @@ relayed_run() {
   rm -f "$WORK"/cg.relay* "$WORK"/cg.rlisten*
 }
 
+# send_run BIN FILES → instructions of `send` of a folder of FILES fixtures
+send_run() {
+  local dir="$WORK/fixtures-$2"
+  if [ ! -d "$dir" ]; then
+    mkdir -p "$dir"
+    for i in $(seq -w 1 "$2"); do cp fixtures/generic/job.completed.json "$dir/job-$i.json"; done
+  fi
+  valgrind --tool=callgrind --callgrind-out-file="$WORK/cg.send" "$1" send "$dir" \
+    --to "$SINK/hooks" --secret "$SECRET" --concurrency 32 --json > "$WORK/send.out" 2> "$WORK/send.err"
+  [ "$(grep -c '"result":"delivered"' "$WORK/send.out")" = "$2" ] || { echo "send: not all delivered" >&2; exit 1; }
+  counted "$WORK/cg.send"
+  rm -f "$WORK"/cg.send*
+}
+
 per_event() { echo "($2 - $1) / ($N - 1000)" | bc; }
 
 measure() {
   local name=$1 bin=$2
-  local l1 l2 r1 r2
+  local l1 l2 r1 r2 s1 s2
   l1=$(listen_run "$bin" 1000); l2=$(listen_run "$bin" "$N")
   read -r r1 q1 <<<"$(relayed_run "$bin" 1000)"
   read -r r2 q2 <<<"$(relayed_run "$bin" "$N")"
-  printf '%-9s listen %7d instructions/event | relayed: relay %7d, listen %7d, both %7d\n' \
+  s1=$(send_run "$bin" 1000); s2=$(send_run "$bin" "$N")
+  printf '%-9s listen %7d instructions/event | relayed: relay %7d, listen %7d, both %7d | send %7d per delivery\n' \
     "$name" "$(per_event "$l1" "$l2")" "$(per_event "$r1" "$r2")" "$(per_event "$q1" "$q2")" \
-    "$(( $(per_event "$r1" "$r2") + $(per_event "$q1" "$q2") ))"
+    "$(( $(per_event "$r1" "$r2") + $(per_event "$q1" "$q2") ))" "$(per_event "$s1" "$s2")"
 }
 
 measure "this" "$HOOKLINE"
