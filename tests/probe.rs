@@ -5,7 +5,7 @@
 mod common;
 
 use std::collections::BTreeMap;
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufReader, Write};
 use std::net::TcpListener;
 use std::sync::Arc;
 use std::time::Duration;
@@ -35,31 +35,11 @@ fn receiver(answer: impl Fn(&Seen) -> (u16, Duration) + Send + Sync + 'static) -
                 let mut reader = BufReader::new(stream.try_clone().unwrap());
                 let mut writer = stream;
                 loop {
-                    let mut headers = Vec::new();
-                    let mut line = String::new();
-                    if reader.read_line(&mut line).unwrap_or(0) == 0 {
+                    let Some(common::http::Received { headers, body }) =
+                        common::http::read_request(&mut reader)
+                    else {
                         return;
-                    }
-                    loop {
-                        let mut line = String::new();
-                        if reader.read_line(&mut line).unwrap_or(0) == 0 {
-                            return;
-                        }
-                        let line = line.trim_end();
-                        if line.is_empty() {
-                            break;
-                        }
-                        let (name, value) = line.split_once(':').unwrap();
-                        headers.push((name.to_string(), value.trim().to_string()));
-                    }
-                    let length: usize = headers
-                        .iter()
-                        .find(|(n, _)| n.eq_ignore_ascii_case("content-length"))
-                        .map_or(0, |(_, v)| v.parse().unwrap());
-                    let mut body = vec![0; length];
-                    if reader.read_exact(&mut body).is_err() {
-                        return;
-                    }
+                    };
                     let (status, delay) = answer(&Seen { headers, body });
                     std::thread::sleep(delay);
                     let reply = format!("HTTP/1.1 {status} X\r\ncontent-length: 0\r\n\r\n");

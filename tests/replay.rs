@@ -5,6 +5,7 @@ mod common;
 
 use std::fs;
 use std::sync::atomic::AtomicUsize;
+use std::sync::Arc;
 
 use common::http::post;
 use common::process::{json_lines, Listener};
@@ -538,22 +539,17 @@ fn header_values_that_are_not_utf8_are_kept_and_replayed_byte_for_byte() {
     }
 }
 
+/// Connections, then requests, a test receiver has seen.
+type Counts = (AtomicUsize, AtomicUsize);
+
 /// A receiver that answers every request on a connection with 200 and closes the
-/// connection once it has been idle for `idle`. Counts connections and requests.
-fn closing_receiver(
-    idle: std::time::Duration,
-) -> (
-    String,
-    std::sync::Arc<(
-        std::sync::atomic::AtomicUsize,
-        std::sync::atomic::AtomicUsize,
-    )>,
-) {
-    use std::io::{BufRead, BufReader, Read, Write};
+/// connection once it has been idle for `idle`.
+fn closing_receiver(idle: std::time::Duration) -> (String, Arc<Counts>) {
+    use std::io::{BufReader, Write};
     use std::sync::atomic::Ordering::SeqCst;
     let server = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}/in", server.local_addr().unwrap());
-    let counts = std::sync::Arc::new((AtomicUsize::new(0), AtomicUsize::new(0)));
+    let counts = Arc::new((AtomicUsize::new(0), AtomicUsize::new(0)));
     let seen = counts.clone();
     std::thread::spawn(move || {
         for stream in server.incoming() {
@@ -564,30 +560,8 @@ fn closing_receiver(
                 stream.set_read_timeout(Some(idle)).unwrap();
                 let mut reader = BufReader::new(stream.try_clone().unwrap());
                 let mut writer = stream;
-                loop {
-                    let mut length = 0;
-                    let mut line = String::new();
-                    // A timeout or the peer's close ends the connection.
-                    if reader.read_line(&mut line).unwrap_or(0) == 0 {
-                        return;
-                    }
-                    loop {
-                        let mut line = String::new();
-                        if reader.read_line(&mut line).unwrap_or(0) == 0 {
-                            return;
-                        }
-                        let line = line.trim_end().to_ascii_lowercase();
-                        if line.is_empty() {
-                            break;
-                        }
-                        if let Some(n) = line.strip_prefix("content-length:") {
-                            length = n.trim().parse().unwrap();
-                        }
-                    }
-                    let mut body = vec![0; length];
-                    if reader.read_exact(&mut body).is_err() {
-                        return;
-                    }
+                // A timeout or the peer's close ends the connection.
+                while common::http::read_request(&mut reader).is_some() {
                     seen.1.fetch_add(1, SeqCst);
                     if writer
                         .write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n")

@@ -115,3 +115,40 @@ pub fn request_bytes(method: &str, target: &str, headers: &[(&str, &str)], body:
 pub fn post(addr: SocketAddr, target: &str, headers: &[(&str, &str)], body: &[u8]) -> Response {
     Conn::open(addr).request("POST", target, headers, body)
 }
+
+/// A request as a test server read it: headers as sent, the body by Content-Length.
+#[allow(dead_code)] // not every test binary has a server of its own
+pub struct Received {
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+/// The server side: the next request on a connection. `None` when the peer closed the
+/// connection, a read timed out, or the request was cut short.
+#[allow(dead_code)]
+pub fn read_request(reader: &mut impl BufRead) -> Option<Received> {
+    let mut request_line = String::new();
+    if reader.read_line(&mut request_line).unwrap_or(0) == 0 {
+        return None;
+    }
+    let mut headers = Vec::new();
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line).unwrap_or(0) == 0 {
+            return None;
+        }
+        let line = line.trim_end();
+        if line.is_empty() {
+            break;
+        }
+        let (name, value) = line.split_once(':')?;
+        headers.push((name.to_string(), value.trim().to_string()));
+    }
+    let length: usize = headers
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case("content-length"))
+        .map_or(0, |(_, v)| v.parse().unwrap());
+    let mut body = vec![0; length];
+    reader.read_exact(&mut body).ok()?;
+    Some(Received { headers, body })
+}
