@@ -16,7 +16,7 @@
 
 use std::collections::HashMap;
 use std::error::Error as StdError;
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
@@ -37,7 +37,7 @@ const IDLE_FOR: Duration = Duration::from_secs(60);
 pub struct Pool<C> {
     connector: C,
     title_case: bool,
-    idle: Arc<Mutex<HashMap<Origin, Vec<Idle>>>>,
+    idle: Mutex<HashMap<Origin, Vec<Idle>>>,
 }
 
 #[derive(Clone, PartialEq, Eq, Hash)]
@@ -70,7 +70,7 @@ where
         Pool {
             connector,
             title_case,
-            idle: Arc::default(),
+            idle: Mutex::default(),
         }
     }
 
