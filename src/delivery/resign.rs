@@ -14,7 +14,7 @@ use crate::capture::Capture;
 use crate::delivery;
 use crate::http_headers::{append_pairs, is_hop_by_hop};
 use crate::secret::Secret;
-use crate::signing::{header_values, is_signing_header, Scheme, Signer};
+use crate::signing::{first_value, is_signing_header, Scheme, Signer};
 
 /// What re-signs: the secret, and the scheme when one was chosen (else the capture's).
 pub struct Resign {
@@ -58,7 +58,7 @@ impl Resign {
             .map_err(|e| anyhow!("the secret cannot sign {scheme}: {e}"))?;
         let id = ["webhook-id", "svix-id"]
             .iter()
-            .find_map(|name| header_values(&capture.headers, name).next())
+            .find_map(|name| first_value(&capture.headers, name))
             .map(str::to_string)
             .unwrap_or_else(|| crate::ids::new_id("msg_"));
         Ok(Resigner {

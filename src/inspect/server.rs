@@ -220,8 +220,7 @@ impl Inspector {
         let parsed = text.and_then(|t| serde_json::from_str::<Value>(t).ok());
         let kind = if parsed.is_some() {
             "json"
-        } else if crate::signing::header_values(&capture.headers, "content-type")
-            .next()
+        } else if crate::signing::first_value(&capture.headers, "content-type")
             .is_some_and(|t| t.starts_with("application/x-www-form-urlencoded"))
         {
             "form"

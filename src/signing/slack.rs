@@ -2,7 +2,7 @@
 
 use super::encoding::{hex_tag, prefixed_hex};
 use super::{
-    header_values, malformed, parse_timestamp, Header, HeaderNames, Presented, Rejection, Tag,
+    first_value, malformed, parse_timestamp, Header, HeaderNames, Presented, Rejection, Tag,
 };
 
 pub(super) const HEADERS: HeaderNames = HeaderNames {
@@ -28,8 +28,7 @@ pub(super) fn headers(tag: &Tag, timestamp: i64) -> Vec<Header> {
 
 pub(super) fn parse(headers: &[Header]) -> Result<Presented, Rejection> {
     let candidates = prefixed_hex(headers, HEADERS.signature, "v0=")?;
-    let ts = header_values(headers, TIMESTAMP)
-        .next()
+    let ts = first_value(headers, TIMESTAMP)
         .ok_or_else(|| malformed(format!("no {TIMESTAMP} header")))?;
     Ok(Presented {
         candidates,

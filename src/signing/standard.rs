@@ -8,8 +8,8 @@ use base64::Engine;
 
 use super::encoding::{base64_tag, decode_base64_tag};
 use super::{
-    header_values, malformed, missing, parse_timestamp, Header, HeaderNames, KeyError, Presented,
-    Rejection, Tag,
+    first_value, header_values, malformed, missing, parse_timestamp, Header, HeaderNames, KeyError,
+    Presented, Rejection, Tag,
 };
 
 pub(super) const HEADERS: HeaderNames = HeaderNames {
@@ -51,12 +51,9 @@ pub(super) fn headers(tag: &Tag, timestamp: i64, id: &str) -> Vec<Header> {
 
 pub(super) fn parse(headers: &[Header]) -> Result<Presented, Rejection> {
     // Use the webhook-* set when it carries a signature, else the svix-* set.
-    let names = if header_values(headers, HEADERS.signature).next().is_some() {
+    let names = if first_value(headers, HEADERS.signature).is_some() {
         &HEADERS
-    } else if header_values(headers, SVIX_HEADERS.signature)
-        .next()
-        .is_some()
-    {
+    } else if first_value(headers, SVIX_HEADERS.signature).is_some() {
         &SVIX_HEADERS
     } else {
         return Err(missing(&[HEADERS.signature, SVIX_HEADERS.signature]));
@@ -79,9 +76,7 @@ pub(super) fn parse(headers: &[Header]) -> Result<Presented, Rejection> {
         )));
     }
     let required = |name: &'static str| {
-        header_values(headers, name)
-            .next()
-            .ok_or_else(|| malformed(format!("no {name} header")))
+        first_value(headers, name).ok_or_else(|| malformed(format!("no {name} header")))
     };
     let id_name = names.id.unwrap_or_default();
     let ts_name = names.timestamp.unwrap_or_default();
