@@ -51,6 +51,15 @@ struct Idle {
     since: Instant,
 }
 
+impl Idle {
+    fn new(conn: Conn) -> Self {
+        Idle {
+            conn,
+            since: Instant::now(),
+        }
+    }
+}
+
 /// One connection's sending half.
 pub struct Conn {
     sender: SendRequest<Full<Bytes>>,
@@ -122,13 +131,14 @@ where
         if conn.sender.is_closed() {
             return;
         }
-        crate::lock(&self.idle)
-            .entry(conn.origin.clone())
-            .or_default()
-            .push(Idle {
-                conn,
-                since: Instant::now(),
-            });
+        let mut idle = crate::lock(&self.idle);
+        // The origin is cloned as a key only for the first connection to it.
+        match idle.get_mut(&conn.origin) {
+            Some(list) => list.push(Idle::new(conn)),
+            None => {
+                idle.insert(conn.origin.clone(), vec![Idle::new(conn)]);
+            }
+        }
     }
 
     /// The most recently used idle connection that can take a request. Closed and stale
@@ -195,7 +205,7 @@ fn origin_form(url: &Uri) -> Uri {
 
 /// An error with its causes ("tcp connect error: Connection refused (os error 111)"), not
 /// only the outermost.
-pub fn describe(e: &(dyn StdError + 'static)) -> String {
+pub(super) fn describe(e: &(dyn StdError + 'static)) -> String {
     let mut text = e.to_string();
     let mut source = e.source();
     while let Some(cause) = source {
