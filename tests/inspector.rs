@@ -115,15 +115,16 @@ impl Browser {
             .await;
     }
 
+    /// The shown text of the element `css` names once it is there. Looked up and read in one
+    /// step: the detail pane is re-rendered as events arrive, so an element found in one
+    /// WebDriver call may be gone by the next.
     async fn text(&self, css: &str) -> String {
-        self.client
-            .wait()
-            .for_element(Locator::Css(css))
-            .await
-            .unwrap_or_else(|e| panic!("{css}: {e}"))
-            .text()
-            .await
-            .unwrap()
+        let script =
+            format!("const e = document.querySelector({css:?}); return e ? e.innerText : null;");
+        let value = self
+            .until(&script, Duration::from_secs(10), Value::is_string)
+            .await;
+        value.as_str().unwrap().trim().to_string()
     }
 
     /// Sets a field's value as typing would (the page listens for `input`).
