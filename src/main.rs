@@ -11,6 +11,7 @@ use hookline::commands::{self, EXIT_USAGE};
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
+    hookline::memory::small_pages();
     // hookline.toml is read before the command line: its command tables are the flags'
     // defaults. `man` and `completions` never depend on it.
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();

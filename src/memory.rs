@@ -15,11 +15,15 @@ thread_local! {
     static LAST: Cell<Option<Instant>> = const { Cell::new(None) };
 }
 
-/// No transparent huge pages for this process. mimalloc asks for them, and a server
-/// whose memory comes and goes (bodies freed, the inspector's events replaced) then has
-/// each fault zero 2 MiB: listen with the inspector on spent 6–10% of its CPU in the
-/// kernel's `clear_page_erms` for that (bench/listen.sh, perf). Linux only; elsewhere, or
-/// if the kernel refuses, nothing changes.
+/// No transparent huge pages for this process (every command: `main` asks first).
+/// mimalloc asks for them, and then each first touch of its memory has the kernel find and
+/// zero 2 MiB. A server whose memory comes and goes (bodies freed, the inspector's events
+/// replaced) paid that again and again: listen with the inspector on spent 6–10% of its
+/// CPU in `clear_page_erms` (bench/listen.sh, perf). A short run gains nothing from them
+/// either: `send` of 5,000 files peaked at 51 MB with them and 33 MB without, in the same
+/// median time, and with them a run now and then stalled while the kernel compacted
+/// memory to find 2 MiB pages.
+/// Linux only; elsewhere, or if the kernel refuses, nothing changes.
 pub fn small_pages() {
     #[cfg(target_os = "linux")]
     // SAFETY: PR_SET_THP_DISABLE takes integer arguments only and affects this process.

@@ -30,7 +30,6 @@ pub fn run(config: &Config, args: ListenArgs) -> Result<ExitCode> {
             "it goes on chaos failures; add --fail-rate or --responses",
         );
     }
-    crate::memory::small_pages();
     let addr = super::bind_address(&args.bind, args.port, 9000)?;
     let (tls_config, tls_note) = server_tls(&args)?;
     let tls_on = tls_config.is_some();
