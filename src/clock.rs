@@ -4,8 +4,12 @@ use std::time::Duration;
 
 /// Seconds since the Unix epoch: the one clock read that signing and verifying make.
 pub fn unix_now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
+    unix_seconds(std::time::SystemTime::now())
+}
+
+/// `at` in seconds since the Unix epoch (0 before it).
+pub fn unix_seconds(at: std::time::SystemTime) -> i64 {
+    at.duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs() as i64)
 }
 

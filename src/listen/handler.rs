@@ -90,8 +90,10 @@ where
             let state = state.clone();
             move || {
                 let verify = state.settings.verify.as_ref();
+                // Timestamps are judged against the request's arrival: no second clock read.
+                let now = crate::clock::unix_seconds(at);
                 let verdict =
-                    verify.map(|(options, secrets)| check(options, secrets, &headers, &body));
+                    verify.map(|(options, secrets)| check(options, secrets, &headers, &body, now));
                 let generic_header = verify.and_then(|(o, _)| o.signature_header.as_deref());
                 let scheme_hint = verdict
                     .as_ref()
@@ -413,8 +415,8 @@ fn check(
     keys: &signing::Keys,
     headers: &[Header],
     body: &[u8],
+    now: i64,
 ) -> Verdict {
-    let now = crate::clock::unix_now();
     signing::verify_with(options, keys, headers, body, now).unwrap_or_else(|e| {
         let scheme = signing::detect_scheme(headers, options.signature_header.as_deref())
             .unwrap_or(Scheme::Generic);
