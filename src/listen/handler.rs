@@ -129,9 +129,13 @@ where
             true => Routing::Filtered,
             false => Routing::Event(event_type.as_deref()),
         };
+        // Shared with a forward, not copied for it; the capture takes its bytes back
+        // (without a copy once the forward has let go of them).
+        let body = Bytes::from(body);
         let (reply, forward_record) = state
-            .decide(&parts, &target, &body, verdict.as_ref(), &plan, route)
+            .decide(&mut parts, &target, &body, verdict.as_ref(), &plan, route)
             .await;
+        let body = Vec::from(body);
         let answer = Answer {
             status: reply.status().as_u16(),
             latency_ms: crate::clock::millis(started.elapsed()),
@@ -238,11 +242,12 @@ impl State {
     /// The answer, in this order: a chaos failure, the app's (forwarding, by the route
     /// that matches), 401 for an invalid signature, else the accepted status (or a
     /// script's 2xx).
+    /// Takes the request's headers when it forwards (the capture has its own copy).
     async fn decide(
         &self,
-        parts: &http::request::Parts,
+        parts: &mut http::request::Parts,
         target: &str,
-        body: &[u8],
+        body: &Bytes,
         verdict: Option<&Verdict>,
         plan: &Plan,
         routing: Routing<'_>,
@@ -275,8 +280,8 @@ impl State {
             let (outcome, mut record) = Box::pin(route.forwarder.forward(
                 parts.method.clone(),
                 target,
-                parts.headers.clone(),
-                Bytes::copy_from_slice(body),
+                std::mem::take(&mut parts.headers),
+                body.clone(),
             ))
             .await;
             let reply = match outcome {
