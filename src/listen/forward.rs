@@ -48,36 +48,77 @@ pub struct ForwardRecord {
 pub const KEPT_BODY: usize = 64 * 1024;
 
 /// The app's answer as recorded: headers as `[name, value]` pairs in order, the body as
-/// text when it is UTF-8, else base64, cut at [`KEPT_BODY`] bytes.
-#[derive(Debug, Clone, Serialize)]
+/// text when it is UTF-8, else base64, cut at [`KEPT_BODY`] bytes. Kept as the answer's
+/// own header map and bytes (no string per header, no copy of the body) and written out
+/// only when the event's line is.
+#[derive(Debug, Clone)]
 pub struct AppResponse {
-    pub headers: Vec<(String, String)>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub body: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub body_base64: Option<String>,
-    /// The body's full length, when more than was kept.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub truncated_from: Option<usize>,
+    headers: HeaderMap,
+    /// The first [`KEPT_BODY`] bytes.
+    kept: Bytes,
+    /// The body's full length.
+    len: usize,
 }
 
 impl AppResponse {
     fn of(answer: &delivery::Answer) -> AppResponse {
-        use base64::Engine as _;
-        let kept = &answer.body[..answer.body.len().min(KEPT_BODY)];
-        let (body, body_base64) = match std::str::from_utf8(kept) {
-            Ok(text) => (Some(text.to_string()), None),
-            Err(_) => (
-                None,
-                Some(base64::engine::general_purpose::STANDARD.encode(kept)),
-            ),
-        };
         AppResponse {
-            headers: crate::http_headers::to_pairs(&answer.headers),
-            body,
-            body_base64,
-            truncated_from: (answer.body.len() > KEPT_BODY).then_some(answer.body.len()),
+            headers: answer.headers.clone(),
+            kept: answer.body.slice(..answer.body.len().min(KEPT_BODY)),
+            len: answer.body.len(),
         }
+    }
+
+    /// The kept body, when it is text. Text cut at [`KEPT_BODY`] inside a character stays
+    /// text, without that character's first bytes.
+    pub fn body_text(&self) -> Option<&str> {
+        match std::str::from_utf8(&self.kept) {
+            Ok(text) => Some(text),
+            Err(cut) if cut.error_len().is_none() && self.len > self.kept.len() => {
+                std::str::from_utf8(&self.kept[..cut.valid_up_to()]).ok()
+            }
+            Err(_) => None,
+        }
+    }
+}
+
+impl Serialize for AppResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use base64::Engine as _;
+        use serde::ser::SerializeMap;
+        let headers = Pairs(&self.headers);
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("headers", &headers)?;
+        match self.body_text() {
+            Some(text) => map.serialize_entry("body", text)?,
+            None => map.serialize_entry(
+                "body_base64",
+                &base64::engine::general_purpose::STANDARD.encode(&self.kept),
+            )?,
+        }
+        if self.len > KEPT_BODY {
+            map.serialize_entry("truncated_from", &self.len)?;
+        }
+        map.end()
+    }
+}
+
+/// A header map as `[[name, value]…]`, values as [`value_text`] shows them.
+///
+/// [`value_text`]: crate::http_headers::value_text
+struct Pairs<'a>(&'a HeaderMap);
+
+impl Serialize for Pairs<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.iter().map(|(name, value)| {
+            let value = match std::str::from_utf8(value.as_bytes()) {
+                Ok(text) => std::borrow::Cow::Borrowed(text),
+                Err(_) => {
+                    std::borrow::Cow::Owned(crate::http_headers::value_text(value.as_bytes()))
+                }
+            };
+            (name.as_str(), value)
+        }))
     }
 }
 
@@ -167,5 +208,55 @@ impl Forwarder {
             }
         };
         (outcome, record)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn recorded(headers: &[(&'static str, &[u8])], body: Vec<u8>) -> serde_json::Value {
+        let mut map = HeaderMap::new();
+        for (name, value) in headers {
+            map.append(
+                http::HeaderName::from_static(name),
+                HeaderValue::from_bytes(value).unwrap(),
+            );
+        }
+        let answer = delivery::Answer {
+            status: 500,
+            headers: map,
+            body: Bytes::from(body),
+        };
+        serde_json::to_value(AppResponse::of(&answer)).unwrap()
+    }
+
+    #[test]
+    fn an_answer_is_recorded_as_pairs_and_text_or_base64() {
+        let text = recorded(&[("x-app", b"yes"), ("x-raw", b"caf\xe9")], b"no".to_vec());
+        assert_eq!(
+            text,
+            serde_json::json!({"headers": [["x-app", "yes"], ["x-raw", "\u{0}caf\u{e9}"]], "body": "no"})
+        );
+        let binary = recorded(&[], vec![0xff, 0x00]);
+        assert_eq!(
+            binary,
+            serde_json::json!({"headers": [], "body_base64": "/wA="})
+        );
+    }
+
+    #[test]
+    fn a_long_body_is_cut_and_text_cut_inside_a_character_stays_text() {
+        // "é" is two bytes: the cut falls between them.
+        let mut body = vec![b'a'; KEPT_BODY - 1];
+        body.extend("é and more".as_bytes());
+        let cut = recorded(&[], body.clone());
+        assert_eq!(cut["truncated_from"], body.len());
+        assert_eq!(cut["body"].as_str().unwrap().len(), KEPT_BODY - 1);
+        assert!(cut.get("body_base64").is_none(), "{}", cut["body_base64"]);
+        // Bytes that are not text anywhere stay base64, cut or not.
+        let mut binary = vec![0xff; 10];
+        binary.resize(KEPT_BODY + 10, b'a');
+        assert!(recorded(&[], binary).get("body_base64").is_some());
     }
 }

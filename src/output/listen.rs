@@ -449,7 +449,7 @@ pub fn render_event(event: &Event, full: bool) -> String {
         lines.push(line);
         // An app that failed says why in its body: its first line, shortened.
         let failed = fwd.status.is_some_and(|s| !(200..300).contains(&s));
-        let said = fwd.response.as_ref().and_then(|r| r.body.as_deref());
+        let said = fwd.response.as_ref().and_then(|r| r.body_text());
         if let (true, Some(said)) = (failed, said.map(str::trim).filter(|b| !b.is_empty())) {
             let first = said.lines().next().unwrap_or_default();
             lines.push(format!(
