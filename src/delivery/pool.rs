@@ -14,7 +14,6 @@
 //! connection out meanwhile) is sent again on another connection: it was never written,
 //! so it cannot arrive twice.
 
-use std::collections::HashMap;
 use std::error::Error as StdError;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -37,10 +36,14 @@ const IDLE_FOR: Duration = Duration::from_secs(60);
 pub struct Pool<C> {
     connector: C,
     title_case: bool,
-    idle: Mutex<HashMap<Origin, Vec<Idle>>>,
+    /// Per origin, its idle connections. A list searched in order, not a hash map: the
+    /// origins are the few URLs the user gave (`--to`, `--forward-to` rules, the inspector's
+    /// replay target), and hashing an authority (byte by byte, case-folded) cost more per
+    /// request than comparing it with each of them.
+    idle: Mutex<Vec<(Origin, Vec<Idle>)>>,
 }
 
-#[derive(Clone, PartialEq, Eq, Hash)]
+#[derive(Clone, PartialEq, Eq)]
 struct Origin {
     scheme: Scheme,
     authority: Authority,
@@ -133,10 +136,11 @@ where
         }
         let mut idle = crate::lock(&self.idle);
         // The origin is cloned as a key only for the first connection to it.
-        match idle.get_mut(&conn.origin) {
-            Some(list) => list.push(Idle::new(conn)),
+        match idle.iter_mut().find(|(origin, _)| *origin == conn.origin) {
+            Some((_, list)) => list.push(Idle::new(conn)),
             None => {
-                idle.insert(conn.origin.clone(), vec![Idle::new(conn)]);
+                let origin = conn.origin.clone();
+                idle.push((origin, vec![Idle::new(conn)]));
             }
         }
     }
@@ -145,7 +149,7 @@ where
     /// ones are dropped; one hyper has not yet marked ready stays for later.
     fn take(&self, origin: &Origin) -> Option<Conn> {
         let mut idle = crate::lock(&self.idle);
-        let list = idle.get_mut(origin)?;
+        let (_, list) = idle.iter_mut().find(|(o, _)| o == origin)?;
         let now = Instant::now();
         list.retain(|i| !i.conn.sender.is_closed() && now.duration_since(i.since) < IDLE_FOR);
         let ready = list.iter().rposition(|i| i.conn.sender.is_ready())?;
