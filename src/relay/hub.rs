@@ -108,9 +108,23 @@ impl LocalHub {
     }
 
     /// Tells `subscription` a newer subscriber elsewhere took its channel: its link closes
-    /// (and then detaches itself) as when one here replaces it.
+    /// (and then detaches itself) as when one here replaces it. It takes no request from
+    /// now on: the newer one is told it holds the channel only after this returns, and a
+    /// request here after that must reach it, not a link about to close.
     pub fn kick(&self, subscription: &Subscription) {
+        self.forget(subscription);
         subscription.link.replaced.notify_one();
+    }
+
+    /// Takes `subscription` out of the channel's place, unless a newer one holds it.
+    fn forget(&self, subscription: &Subscription) {
+        let mut links = crate::lock(&self.links);
+        if links
+            .get(&subscription.channel)
+            .is_some_and(|l| Arc::ptr_eq(l, &subscription.link))
+        {
+            links.remove(&subscription.channel);
+        }
     }
 }
 
@@ -197,14 +211,7 @@ impl LocalHub {
     }
 
     pub(super) fn detach_here(&self, subscription: &Subscription) {
-        let mut links = crate::lock(&self.links);
-        if links
-            .get(&subscription.channel)
-            .is_some_and(|l| Arc::ptr_eq(l, &subscription.link))
-        {
-            links.remove(&subscription.channel);
-        }
-        drop(links);
+        self.forget(subscription);
         // Dropping the senders wakes every waiting request with Gone.
         crate::lock(&subscription.link.pending).clear();
         subscription.link.ended.send_replace(true);
@@ -281,5 +288,26 @@ mod tests {
         tokio::time::timeout(Duration::from_secs(1), old.replaced())
             .await
             .expect("the older subscription learns it was replaced");
+    }
+
+    /// Kicked by a newer subscriber on another relay: from that moment no request is
+    /// given to it (it would fail as its link closes), though its link has not closed yet.
+    #[tokio::test]
+    async fn a_kicked_subscription_takes_no_more_requests() {
+        let hub = LocalHub::new(4);
+        let (old, _rx) = hub.attach("a", HeadForm::Json).await;
+        assert!(hub.reserve_here("a").is_ok());
+        hub.kick(&old);
+        assert!(matches!(
+            hub.reserve_here("a"),
+            Err(DispatchError::NoSubscriber)
+        ));
+        tokio::time::timeout(Duration::from_secs(1), old.replaced())
+            .await
+            .expect("the kicked subscription is told");
+        // Its link detaching later leaves a newer subscription here in place.
+        let (_new, _rx2) = hub.attach("a", HeadForm::Json).await;
+        hub.detach(&old);
+        assert!(hub.reserve_here("a").is_ok());
     }
 }
