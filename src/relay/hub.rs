@@ -80,7 +80,9 @@ impl Subscription {
     }
 }
 
-type Pending = HashMap<u64, oneshot::Sender<(AnswerHead, Bytes)>>;
+/// Ids are this relay's own counter, never a sender's choice: foldhash, not SipHash (whose
+/// resistance to chosen keys they do not need; three hashes per relayed request).
+type Pending = HashMap<u64, oneshot::Sender<(AnswerHead, Bytes)>, foldhash::fast::RandomState>;
 
 struct Link {
     frames: mpsc::Sender<Bytes>,
@@ -193,7 +195,7 @@ impl LocalHub {
         let link = Arc::new(Link {
             frames,
             form,
-            pending: Mutex::new(HashMap::new()),
+            pending: Mutex::new(Pending::default()),
             next_id: AtomicU64::new(1),
             replaced: Notify::new(),
             ended: watch::Sender::new(false),
