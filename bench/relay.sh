@@ -6,7 +6,9 @@
 # For scale, the same run also measures nginx itself as one keep-alive reverse proxy in
 # front of the sink, and as two chained (the shape of relay + listen: two processes, each
 # receiving and re-sending every request). On a 2-core machine every process shares the
-# CPU with wrk and the sink, so these show what any proxy path can reach here.
+# CPU with wrk and the sink, so these show what any proxy path can reach here. CPU per
+# request is also split hop by hop: the relay against nginx's front hop, listen against
+# its back hop.
 #
 #   bench/relay.sh [RUNS] [SECONDS]
 #
@@ -109,14 +111,19 @@ ratio() { echo "$1/$2" | bc -l; }
 TICK=$(getconf CLK_TCK)
 ticks() { local t=0; for p in "$@"; do t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat"))); done; echo $t; }
 # `cpu_run URL PID…`: wrk c32 against URL; prints "req/s cpu_us_per_request" (the PIDs' CPU
-# from /proc over the run, divided by the requests wrk counted).
+# from /proc over the run, divided by the requests wrk counted), then each PID's share.
 cpu_run() {
   local url=$1; shift
-  local before after
-  before=$(ticks "$@")
+  local before=() after=() p n total=0 each=""
+  for p in "$@"; do before+=("$(ticks "$p")"); done
   wrk -t2 -c32 -d"${DUR}s" -s "$WORK/post.lua" "$url" > "$WORK/wrk.txt"
-  after=$(ticks "$@")
-  echo "$(rps < "$WORK/wrk.txt") $(echo "($after - $before) * 1000000 / $TICK / $(awk '/requests in/ {print $1}' "$WORK/wrk.txt")" | bc -l)"
+  for p in "$@"; do after+=("$(ticks "$p")"); done
+  n=$(awk '/requests in/ {print $1}' "$WORK/wrk.txt")
+  for i in "${!before[@]}"; do
+    total=$((total + after[i] - before[i]))
+    each="$each $(echo "(${after[i]} - ${before[i]}) * 1000000 / $TICK / $n" | bc -l)"
+  done
+  echo "$(rps < "$WORK/wrk.txt") $(echo "$total * 1000000 / $TICK / $n" | bc -l)$each"
 }
 # `pin CPUS PID…`: every thread of each process onto CPUS.
 pin() {
@@ -129,15 +136,17 @@ LAST=$(( $(nproc) - 1 ))
 pinned_rps() { taskset -c 0 wrk -t1 -c32 -d"${DUR}s" -s "$WORK/post.lua" "$1" | rps; }
 for r in $(seq "$RUNS"); do
   direct=$(wrk -t2 -c32 -d"${DUR}s" -s "$WORK/post.lua" "$SINK/hooks/job" | rps)
-  read -r relayed relayed_us <<<"$(cpu_run "$PUBLIC/hooks/job" "$RELAY_PID" "$LISTEN_PID")"
+  read -r relayed relayed_us relay_us listen_us <<<"$(cpu_run "$PUBLIC/hooks/job" "$RELAY_PID" "$LISTEN_PID")"
   if [ -n "${PUBLIC_BASE:-}" ]; then
     base=$(wrk -t2 -c32 -d"${DUR}s" -s "$WORK/post.lua" "$PUBLIC_BASE/hooks/job" | rps)
     printf 'run %s: relayed, this build %.0f req/s, baseline %.0f (%.2fx)\n' "$r" "$relayed" "$base" "$(ratio "$relayed" "$base")"
   fi
   nginx1=$(wrk -t2 -c32 -d"${DUR}s" -s "$WORK/post.lua" "$PROXY1/hooks/job" | rps)
   # nginx's work is done by each proxy's worker process (one each: worker_processes 1).
-  read -r nginx2 nginx2_us <<<"$(cpu_run "$PROXY2/hooks/job" $(pgrep -P "$(cat "$WORK/proxy1/nginx.pid")") $(pgrep -P "$(cat "$WORK/proxy2/nginx.pid")"))"
-  read -r bore bore_us <<<"$(cpu_run "$BORED/hooks/job" "$BORE_SERVER_PID" "$BORE_LOCAL_PID")"
+  # wrk reaches proxy 2 (the front hop, as the relay), which passes to proxy 1 (the back
+  # hop, as listen), which passes to the sink.
+  read -r nginx2 nginx2_us front_us back_us <<<"$(cpu_run "$PROXY2/hooks/job" $(pgrep -P "$(cat "$WORK/proxy2/nginx.pid")") $(pgrep -P "$(cat "$WORK/proxy1/nginx.pid")"))"
+  read -r bore bore_us _ <<<"$(cpu_run "$BORED/hooks/job" "$BORE_SERVER_PID" "$BORE_LOCAL_PID")"
   direct_p50=$(wrk -t1 -c1 -d"${DUR}s" --latency -s "$WORK/post.lua" "$SINK/hooks/job" | p50)
   relayed_p50=$(wrk -t1 -c1 -d"${DUR}s" --latency -s "$WORK/post.lua" "$PUBLIC/hooks/job" | p50)
   bore_p50=$(wrk -t1 -c1 -d"${DUR}s" --latency -s "$WORK/post.lua" "$BORED/hooks/job" | p50)
@@ -145,6 +154,8 @@ for r in $(seq "$RUNS"); do
     "$r" "$bore" "$relayed" "$(ratio "$relayed" "$bore")" "$(echo "$bore_p50-$direct_p50" | bc -l)" "$(echo "$relayed_p50-$direct_p50" | bc -l)"
   printf 'run %s: CPU per request: bore server + bore local %.1f us, relay + listen %.1f us (%.2fx) | same shape, nginx proxy 2 hops %.1f us: relay + listen / nginx 2 hops %.2fx in req/s, %.2fx in CPU\n' \
     "$r" "$bore_us" "$relayed_us" "$(ratio "$relayed_us" "$bore_us")" "$nginx2_us" "$(ratio "$relayed" "$nginx2")" "$(ratio "$relayed_us" "$nginx2_us")"
+  printf 'run %s: CPU per request, hop by hop: relay %.1f us / nginx front hop %.1f us (%.2fx) | listen %.1f us / nginx back hop %.1f us (%.2fx)\n' \
+    "$r" "$relay_us" "$front_us" "$(ratio "$relay_us" "$front_us")" "$listen_us" "$back_us" "$(ratio "$listen_us" "$back_us")"
   printf 'run %s: c32 direct %.0f req/s  relayed %.0f (%.2fx)  | nginx proxy 1 hop %.0f (%.2fx)  2 hops %.0f (%.2fx) | c1 p50 direct %.3f ms  relayed %.3f ms  added %.3f ms\n' \
     "$r" "$direct" "$relayed" "$(ratio "$relayed" "$direct")" "$nginx1" "$(ratio "$nginx1" "$direct")" \
     "$nginx2" "$(ratio "$nginx2" "$direct")" "$direct_p50" "$relayed_p50" "$(echo "$relayed_p50-$direct_p50" | bc -l)"
