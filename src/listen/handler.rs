@@ -241,8 +241,8 @@ impl State {
 
     /// The answer, in this order: a chaos failure, the app's (forwarding, by the route
     /// that matches), 401 for an invalid signature, else the accepted status (or a
-    /// script's 2xx).
-    /// Takes the request's headers when it forwards (the capture has its own copy).
+    /// script's 2xx). Takes the request's headers when it forwards (the capture has its
+    /// own copy).
     async fn decide(
         &self,
         parts: &mut http::request::Parts,
