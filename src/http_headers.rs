@@ -126,11 +126,31 @@ pub const RAW_MARK: char = '\0';
 
 /// A header value's bytes as a `Header` value: the text when UTF-8, else marked Latin-1.
 pub fn value_text(bytes: &[u8]) -> String {
+    value_str(bytes).into_owned()
+}
+
+/// [`value_text`], borrowing the bytes when they are UTF-8 (the usual case).
+fn value_str(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
     match std::str::from_utf8(bytes) {
-        Ok(text) => text.to_string(),
+        Ok(text) => text.into(),
         Err(_) => std::iter::once(RAW_MARK)
             .chain(bytes.iter().map(|&b| char::from(b)))
-            .collect(),
+            .collect::<String>()
+            .into(),
+    }
+}
+
+/// A header map written as `[[name, value], …]`, values as [`value_text`] shows them,
+/// without a string per header (the relay link's JSON heads, a forward's recorded answer).
+pub struct AsPairs<'a>(pub &'a HeaderMap);
+
+impl serde::Serialize for AsPairs<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(
+            self.0
+                .iter()
+                .map(|(name, value)| (name.as_str(), value_str(value.as_bytes()))),
+        )
     }
 }
 

@@ -86,9 +86,8 @@ impl Serialize for AppResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use base64::Engine as _;
         use serde::ser::SerializeMap;
-        let headers = Pairs(&self.headers);
         let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("headers", &headers)?;
+        map.serialize_entry("headers", &crate::http_headers::AsPairs(&self.headers))?;
         match self.body_text() {
             Some(text) => map.serialize_entry("body", text)?,
             None => map.serialize_entry(
@@ -100,25 +99,6 @@ impl Serialize for AppResponse {
             map.serialize_entry("truncated_from", &self.len)?;
         }
         map.end()
-    }
-}
-
-/// A header map as `[[name, value]…]`, values as [`value_text`] shows them.
-///
-/// [`value_text`]: crate::http_headers::value_text
-struct Pairs<'a>(&'a HeaderMap);
-
-impl Serialize for Pairs<'_> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_seq(self.0.iter().map(|(name, value)| {
-            let value = match std::str::from_utf8(value.as_bytes()) {
-                Ok(text) => std::borrow::Cow::Borrowed(text),
-                Err(_) => {
-                    std::borrow::Cow::Owned(crate::http_headers::value_text(value.as_bytes()))
-                }
-            };
-            (name.as_str(), value)
-        }))
     }
 }
 

@@ -10,7 +10,7 @@ use bytes::{BufMut, Bytes, BytesMut};
 use http::{HeaderMap, HeaderValue};
 use serde::{Deserialize, Serialize};
 
-use crate::http_headers::{append_header, value_bytes, value_text};
+use crate::http_headers::{append_header, value_bytes, AsPairs};
 
 /// A request posted to a channel's public URL, as relayed to its subscriber.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -77,15 +77,10 @@ impl<'a> FromIterator<(&'a str, &'a str)> for Headers {
     }
 }
 
-/// In JSON: `[[name, value], …]`, a value that is not UTF-8 marked as
-/// [`crate::http_headers::value_text`] does.
+/// In JSON: `[[name, value], …]` ([`AsPairs`]).
 impl Serialize for Headers {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_seq(
-            self.map
-                .iter()
-                .map(|(name, value)| (name.as_str(), value_text(value.as_bytes()))),
-        )
+        AsPairs(&self.map).serialize(serializer)
     }
 }
 
