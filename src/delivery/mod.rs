@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use http::{HeaderMap, Method, Uri};
-use http_body_util::{BodyExt, Full};
+use http_body_util::Full;
 use hyper_rustls::HttpsConnector;
 
 pub use policy::{parse_retry_after, Policy};
@@ -156,25 +156,10 @@ impl Client {
                 http::HeaderValue::from_static("close"),
             );
         }
-        let (response, conn) = match &self.inner {
-            Inner::Plain(pool) => pool.send(outgoing).await,
-            Inner::Tls(pool) => pool.send(outgoing).await,
-        }?;
-        let (parts, body) = response.into_parts();
-        let body = body
-            .collect()
-            .await
-            .map_err(|e| pool::describe(&e))?
-            .to_bytes();
         match &self.inner {
-            Inner::Plain(pool) => pool.done(conn),
-            Inner::Tls(pool) => pool.done(conn),
+            Inner::Plain(pool) => pool.exchange(outgoing).await,
+            Inner::Tls(pool) => pool.exchange(outgoing).await,
         }
-        Ok(Answer {
-            status: parts.status.as_u16(),
-            headers: parts.headers,
-            body,
-        })
     }
 }
 

@@ -21,11 +21,13 @@ use std::time::{Duration, Instant};
 use bytes::Bytes;
 use http::uri::{Authority, PathAndQuery, Scheme};
 use http::{HeaderValue, Request, Response, Uri};
-use http_body_util::Full;
+use http_body_util::{BodyExt, Full};
 use hyper::body::Incoming;
 use hyper::client::conn::http1::{self, SendRequest};
 use hyper_util::client::legacy::connect::Connection;
 use tower_service::Service;
+
+use super::Answer;
 
 type BoxError = Box<dyn StdError + Send + Sync>;
 
@@ -64,7 +66,7 @@ impl Idle {
 }
 
 /// One connection's sending half.
-pub struct Conn {
+struct Conn {
     sender: SendRequest<Full<Bytes>>,
     /// Through a forwarding proxy: the request target goes in absolute form.
     proxied: bool,
@@ -87,9 +89,21 @@ where
     }
 
     /// Sends `request` (its URL absolute) on a kept-alive connection to its origin, or a
-    /// new one. Returns the answer's head with the connection to [`Pool::done`] once its
-    /// body has been read.
-    pub async fn send(
+    /// new one, and reads the whole answer; the connection then goes back to its list.
+    pub async fn exchange(&self, request: Request<Full<Bytes>>) -> Result<Answer, String> {
+        let (response, conn) = self.send(request).await?;
+        let (parts, body) = response.into_parts();
+        let body = body.collect().await.map_err(|e| describe(&e))?.to_bytes();
+        self.done(conn);
+        Ok(Answer {
+            status: parts.status.as_u16(),
+            headers: parts.headers,
+            body,
+        })
+    }
+
+    /// The answer's head, with its connection for [`Pool::done`] once the body is read.
+    async fn send(
         &self,
         mut request: Request<Full<Bytes>>,
     ) -> Result<(Response<Incoming>, Conn), String> {
@@ -130,7 +144,7 @@ where
 
     /// A connection whose answer has been read in full, back to its origin's list. hyper
     /// marks it ready for another request when it next runs; [`Pool::take`] waits for that.
-    pub fn done(&self, conn: Conn) {
+    fn done(&self, conn: Conn) {
         if conn.sender.is_closed() {
             return;
         }
@@ -210,7 +224,7 @@ fn origin_form(url: &Uri) -> Uri {
 
 /// An error with its causes ("tcp connect error: Connection refused (os error 111)"), not
 /// only the outermost.
-pub(super) fn describe(e: &(dyn StdError + 'static)) -> String {
+fn describe(e: &(dyn StdError + 'static)) -> String {
     let mut text = e.to_string();
     let mut source = e.source();
     while let Some(cause) = source {
