@@ -314,3 +314,39 @@ fn the_apps_answer_is_recorded_with_its_headers_and_body() {
     let out = human.stop().stdout;
     assert!(out.contains("app said short and"), "{out}");
 }
+
+/// An app's long text answer is recorded cut at 64 KiB, with its full length; a cut that
+/// falls inside a character leaves text (without that character), not base64.
+#[test]
+fn a_long_text_answer_is_recorded_cut_and_still_text() {
+    use std::io::{BufReader, Write};
+    const KEPT: usize = 64 * 1024;
+    // "é" is two bytes, the first of them the 65,536th byte of the body.
+    let mut body = "a".repeat(KEPT - 1);
+    body.push_str("é and more");
+    let app = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let app_url = format!("http://{}", app.local_addr().unwrap());
+    let answer = body.clone();
+    std::thread::spawn(move || {
+        let (stream, _) = app.accept().unwrap();
+        let mut reader = BufReader::new(stream.try_clone().unwrap());
+        common::http::read_request(&mut reader).unwrap();
+        let mut writer = stream;
+        write!(
+            writer,
+            "HTTP/1.1 500 Oops\r\nContent-Type: text/plain\r\nContent-Length: {}\r\n\r\n{answer}",
+            answer.len()
+        )
+        .unwrap();
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let front = Listener::start(dir.path(), &["--json", "--forward-to", &app_url]);
+    let sent = post(front.addr, "/hooks", &[], b"{}");
+    assert_eq!(sent.status, 500);
+    assert_eq!(sent.body.len(), body.len(), "the sender gets all of it");
+    let line = json_lines(&front.stop().stdout).remove(0);
+    let response = &line["forward"]["response"];
+    assert_eq!(response["truncated_from"], body.len(), "{response}");
+    assert!(response.get("body_base64").is_none(), "{response}");
+    assert_eq!(response["body"].as_str().unwrap(), &body[..KEPT - 1]);
+}
