@@ -13,8 +13,9 @@
 #
 # HOOKLINE_BASELINE=/path/to/an/older/hookline: that build too. Under valgrind, sha2 finds
 # no SHA extensions and hashes in software: the `listen` and `send` counts include that
-# (~60,000 for listen's 1 KB body and send's fixture; the relayed case verifies nothing). Counts are user-space instructions only; the
-# kernel's share (sockets, wake-ups) is in bench/listen-cpu.sh and bench/relay.sh.
+# (~60,000 for listen's 1 KB body and send's fixture; the relayed case verifies nothing).
+# Counts are user-space instructions only; the kernel's share (sockets, wake-ups) is in
+# bench/listen-cpu.sh and bench/relay.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${1:-5000}
